@@ -1,0 +1,257 @@
+//! Command-line arguments, spelled as Substrate spells them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// A WCME node.
+#[derive(Debug, Parser)]
+#[command(version, propagate_version = true, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// A subcommand; without one the node runs.
+    #[command(subcommand)]
+    pub subcommand: Option<Command>,
+    /// Options of the running node.
+    #[command(flatten)]
+    pub run: RunCmd,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a chain specification as JSON.
+    BuildSpec(BuildSpecCmd),
+    /// Generate or inspect keys.
+    #[command(subcommand)]
+    Key(KeyCmd),
+    /// Delete the chain database.
+    PurgeChain(PurgeChainCmd),
+    /// Write blocks of the chain to a file.
+    ExportBlocks(ExportBlocksCmd),
+    /// Re-execute and import blocks from a file.
+    ImportBlocks(ImportBlocksCmd),
+    /// Measure the node.
+    #[command(subcommand)]
+    Benchmark(BenchmarkCmd),
+}
+
+/// Which chain and where its data lives.
+#[derive(Debug, Clone, Args)]
+pub struct SharedParams {
+    /// Chain: `dev`, `local` or a path to a chain spec JSON file.
+    #[arg(long, value_name = "CHAIN_SPEC")]
+    pub chain: Option<String>,
+    /// Shortcut for `--chain dev` with development defaults.
+    #[arg(long)]
+    pub dev: bool,
+    /// Directory for the node's data (database under `chains/<id>/db`).
+    #[arg(long, short = 'd', value_name = "PATH")]
+    pub base_path: Option<PathBuf>,
+    /// Log filter, e.g. `-l rpc=debug,executor=trace`. May be repeated.
+    #[arg(long = "log", short = 'l', value_name = "LOG_PATTERN")]
+    pub log: Vec<String>,
+}
+
+/// Options of the running node.
+#[derive(Debug, Clone, Args)]
+pub struct RunCmd {
+    /// Chain and data directory.
+    #[command(flatten)]
+    pub shared: SharedParams,
+    /// Keep the chain in a temporary directory that is deleted at exit.
+    #[arg(long, conflicts_with = "base_path")]
+    pub tmp: bool,
+    /// The node's name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// JSON-RPC port (HTTP and WebSocket).
+    #[arg(long, value_name = "PORT", default_value_t = 9944)]
+    pub rpc_port: u16,
+    /// Listen for RPC on all interfaces instead of localhost.
+    #[arg(long)]
+    pub rpc_external: bool,
+    /// Browser origins allowed to call RPC: `all`, `none`, or a comma-separated list.
+    #[arg(long, value_name = "ORIGINS")]
+    pub rpc_cors: Option<String>,
+    /// Most RPC connections served at once.
+    #[arg(long, value_name = "COUNT", default_value_t = 100)]
+    pub rpc_max_connections: u32,
+    /// Largest RPC request in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 15)]
+    pub rpc_max_request_size: u32,
+    /// Largest RPC response in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 15)]
+    pub rpc_max_response_size: u32,
+    /// Most subscriptions per RPC connection.
+    #[arg(long, value_name = "COUNT", default_value_t = 1024)]
+    pub rpc_max_subscriptions_per_connection: u32,
+    /// Prometheus exporter port.
+    #[arg(long, value_name = "PORT", default_value_t = 9615)]
+    pub prometheus_port: u16,
+    /// Serve Prometheus metrics on all interfaces.
+    #[arg(long)]
+    pub prometheus_external: bool,
+    /// Do not serve Prometheus metrics.
+    #[arg(long)]
+    pub no_prometheus: bool,
+    /// Author blocks (needs a key: `--alice` … or the chain's dev authority).
+    #[arg(long)]
+    pub validator: bool,
+    /// Author with the dev key `//Alice` (implies `--validator`).
+    #[arg(long, conflicts_with_all = ["bob", "charlie", "dave", "eve", "ferdie"])]
+    pub alice: bool,
+    /// Author with the dev key `//Bob` (implies `--validator`).
+    #[arg(long, conflicts_with_all = ["charlie", "dave", "eve", "ferdie"])]
+    pub bob: bool,
+    /// Author with the dev key `//Charlie` (implies `--validator`).
+    #[arg(long, conflicts_with_all = ["dave", "eve", "ferdie"])]
+    pub charlie: bool,
+    /// Author with the dev key `//Dave` (implies `--validator`).
+    #[arg(long, conflicts_with_all = ["eve", "ferdie"])]
+    pub dave: bool,
+    /// Author with the dev key `//Eve` (implies `--validator`).
+    #[arg(long, conflicts_with = "ferdie")]
+    pub eve: bool,
+    /// Author with the dev key `//Ferdie` (implies `--validator`).
+    #[arg(long)]
+    pub ferdie: bool,
+}
+
+impl RunCmd {
+    /// The dev key chosen with `--alice` … `--ferdie`, if any.
+    pub fn dev_key(&self) -> Option<&'static str> {
+        [
+            (self.alice, "//Alice"),
+            (self.bob, "//Bob"),
+            (self.charlie, "//Charlie"),
+            (self.dave, "//Dave"),
+            (self.eve, "//Eve"),
+            (self.ferdie, "//Ferdie"),
+        ]
+        .into_iter()
+        .find_map(|(set, uri)| set.then_some(uri))
+    }
+}
+
+/// `build-spec`.
+#[derive(Debug, Clone, Args)]
+pub struct BuildSpecCmd {
+    /// Chain and data directory.
+    #[command(flatten)]
+    pub shared: SharedParams,
+    /// Print the genesis as raw storage instead of a runtime config.
+    #[arg(long)]
+    pub raw: bool,
+}
+
+/// `purge-chain`.
+#[derive(Debug, Clone, Args)]
+pub struct PurgeChainCmd {
+    /// Chain and data directory.
+    #[command(flatten)]
+    pub shared: SharedParams,
+    /// Do not ask for confirmation.
+    #[arg(short = 'y')]
+    pub yes: bool,
+}
+
+/// `export-blocks`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportBlocksCmd {
+    /// Chain and data directory.
+    #[command(flatten)]
+    pub shared: SharedParams,
+    /// First block to export.
+    #[arg(long, value_name = "BLOCK", default_value_t = 1)]
+    pub from: u32,
+    /// Last block to export (default: the best block).
+    #[arg(long, value_name = "BLOCK")]
+    pub to: Option<u32>,
+    /// Output file (default: standard output).
+    #[arg(value_name = "OUTPUT")]
+    pub output: Option<PathBuf>,
+}
+
+/// `import-blocks`.
+#[derive(Debug, Clone, Args)]
+pub struct ImportBlocksCmd {
+    /// Chain and data directory.
+    #[command(flatten)]
+    pub shared: SharedParams,
+    /// Input file written by `export-blocks` (default: standard input).
+    #[arg(value_name = "INPUT")]
+    pub input: Option<PathBuf>,
+}
+
+/// `key` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum KeyCmd {
+    /// Generate a new key pair with a secret phrase.
+    Generate {
+        /// Signature scheme.
+        #[arg(long, value_enum, default_value = "sr25519")]
+        scheme: Scheme,
+        /// Words in the phrase: 12, 15, 18, 21 or 24.
+        #[arg(long, short = 'w', default_value_t = 12)]
+        words: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        output_type: OutputType,
+    },
+    /// Show the public key and address of a secret URI, phrase, seed or public key.
+    Inspect {
+        /// Secret URI (`//Alice`, a phrase with `//derivation`, 0x seed) or, with `--public`,
+        /// a public key or SS58 address.
+        #[arg(value_name = "URI")]
+        uri: String,
+        /// Signature scheme.
+        #[arg(long, value_enum, default_value = "sr25519")]
+        scheme: Scheme,
+        /// The URI is a public key or address.
+        #[arg(long)]
+        public: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        output_type: OutputType,
+    },
+}
+
+/// Signature schemes of `key`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scheme {
+    /// Schnorrkel/Ristretto (default).
+    Sr25519,
+    /// Ed25519.
+    Ed25519,
+    /// ECDSA over secp256k1.
+    Ecdsa,
+}
+
+/// Output formats of `key`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputType {
+    /// Human-readable.
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// `benchmark` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum BenchmarkCmd {
+    /// Build blocks of signed transfers, then import them into a fresh database.
+    Transfers {
+        /// Total transfers.
+        #[arg(long, default_value_t = 20_000)]
+        transfers: u32,
+        /// Distinct sending accounts.
+        #[arg(long, default_value_t = 1_000)]
+        accounts: u32,
+        /// Transfers per block.
+        #[arg(long, default_value_t = 5_000)]
+        block_size: u32,
+        /// Directory for the benchmark databases (default: a temporary one).
+        #[arg(long)]
+        base_path: Option<PathBuf>,
+    },
+}

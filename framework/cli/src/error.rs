@@ -1,0 +1,53 @@
+//! Errors of CLI commands.
+
+/// A command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The chain spec is unusable.
+    #[error(transparent)]
+    ChainSpec(#[from] wcme_service::ChainSpecError),
+    /// The node failed to start or stopped with an error.
+    #[error(transparent)]
+    Service(#[from] wcme_service::ServiceError),
+    /// Building genesis or executing blocks failed.
+    #[error(transparent)]
+    Executor(#[from] wcme_executor::ExecutorError),
+    /// Sealing or verifying a block failed.
+    #[error(transparent)]
+    Consensus(#[from] wcme_consensus::ConsensusError),
+    /// The database failed.
+    #[error(transparent)]
+    Storage(#[from] wcme_storage::StorageError),
+    /// Reading or writing a file failed.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A block file is truncated or corrupt.
+    #[error("block file is invalid: {0}")]
+    BadBlockFile(String),
+    /// Importing a block failed.
+    #[error("importing block #{number} failed: {source}")]
+    Import {
+        /// The block number.
+        number: u32,
+        /// Why.
+        source: wcme_service::ImportError,
+    },
+    /// An argument is unusable.
+    #[error("invalid argument: {0}")]
+    BadArgument(String),
+    /// The log filter does not parse.
+    #[error("invalid log filter `{0}`")]
+    BadLogFilter(String),
+}
+
+impl CliError {
+    pub(crate) fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> Self {
+        let what = what.into();
+        move |source| Self::Io { what, source }
+    }
+}

@@ -1,0 +1,76 @@
+//! The command-line interface every WCME node binary shares.
+//!
+//! A node binary (see `node-template/`) describes itself with a [`NodeSpec`] — its runtime, its
+//! built-in chains — and calls [`run`]. Everything else, from argument parsing with Substrate's
+//! flag names to the `build-spec`, `key`, `purge-chain`, `export-blocks`, `import-blocks` and
+//! `benchmark` subcommands, lives here so that every business subchain forked from the template
+//! behaves the same way for its operators.
+
+mod benchmark;
+mod blocks;
+mod cli;
+mod error;
+mod key;
+mod logging;
+mod run;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use wcme_executor::RuntimeDescriptor;
+use wcme_service::ChainSpec;
+
+pub use benchmark::TransferSigner;
+pub use cli::{BenchmarkCmd, Cli, Command, KeyCmd, RunCmd, SharedParams};
+pub use error::CliError;
+
+/// What a node binary tells the CLI about itself.
+#[derive(Clone, Copy)]
+pub struct NodeSpec {
+    /// `system_name`, e.g. `WCME Node`.
+    pub impl_name: &'static str,
+    /// `system_version`.
+    pub impl_version: &'static str,
+    /// Directory name under the platform data directory for the default base path.
+    pub data_dir_name: &'static str,
+    /// The compiled-in runtime.
+    pub runtime: RuntimeDescriptor,
+    /// The built-in chain specs by id (`dev`, `local`, …).
+    pub builtin_chain: fn(&RuntimeDescriptor, &str) -> Option<Result<ChainSpec, CliError>>,
+    /// Signs balance transfers for `benchmark transfers`.
+    pub transfer_signer: Option<TransferSigner>,
+}
+
+/// Parses the command line and runs the node or a subcommand.
+pub fn run(spec: NodeSpec) -> ExitCode {
+    let cli = Cli::parse();
+    let log = match &cli.subcommand {
+        None => cli.run.shared.log.clone(),
+        Some(Command::BuildSpec(cmd)) => cmd.shared.log.clone(),
+        Some(Command::PurgeChain(cmd)) => cmd.shared.log.clone(),
+        Some(Command::ExportBlocks(cmd)) => cmd.shared.log.clone(),
+        Some(Command::ImportBlocks(cmd)) => cmd.shared.log.clone(),
+        Some(Command::Key(_)) | Some(Command::Benchmark(_)) => Vec::new(),
+    };
+    if let Err(error) = logging::init(&log) {
+        eprintln!("Error: {error}");
+        return ExitCode::from(2);
+    }
+    let result = match cli.subcommand {
+        None => run::run_node(&spec, &cli.run),
+        Some(Command::BuildSpec(cmd)) => blocks::build_spec(&spec, &cmd),
+        Some(Command::Key(cmd)) => key::run(&cmd, &mut std::io::stdout()),
+        Some(Command::PurgeChain(cmd)) => blocks::purge_chain(&spec, &cmd),
+        Some(Command::ExportBlocks(cmd)) => blocks::export_blocks(&spec, &cmd),
+        Some(Command::ImportBlocks(cmd)) => blocks::import_blocks(&spec, &cmd),
+        Some(Command::Benchmark(cmd)) => benchmark::run(&spec, &cmd),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(target: "wcme", "{error}");
+            eprintln!("Error: {error}");
+            ExitCode::FAILURE
+        },
+    }
+}

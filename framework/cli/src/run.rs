@@ -1,0 +1,146 @@
+//! Running the node.
+
+use std::{
+    net::{Ipv4Addr, SocketAddr},
+    path::PathBuf,
+    time::Duration,
+};
+
+use sp_core::{Pair as _, sr25519};
+use wcme_service::{ChainSpec, NodeBuilder, NodeConfig, RpcSettings};
+
+use crate::{NodeSpec, SharedParams, cli::RunCmd, error::CliError};
+
+const MIB: u32 = 1024 * 1024;
+
+/// The chain a command works on: a built-in id or a spec file.
+pub(crate) fn load_chain_spec(
+    spec: &NodeSpec,
+    shared: &SharedParams,
+) -> Result<ChainSpec, CliError> {
+    let id = match (&shared.chain, shared.dev) {
+        (Some(chain), _) => chain.as_str(),
+        (None, _) => "dev",
+    };
+    if let Some(builtin) = (spec.builtin_chain)(&spec.runtime, id) {
+        return builtin;
+    }
+    let path = PathBuf::from(id);
+    if path.exists() {
+        return Ok(ChainSpec::from_file(&path)?);
+    }
+    Err(wcme_service::ChainSpecError::UnknownChain(id.to_string()).into())
+}
+
+/// The base path: `--base-path`, or the platform data directory.
+pub(crate) fn base_path(spec: &NodeSpec, shared: &SharedParams) -> Result<PathBuf, CliError> {
+    if let Some(path) = &shared.base_path {
+        return Ok(path.clone());
+    }
+    let home = std::env::var_os("HOME").ok_or_else(|| {
+        CliError::BadArgument("HOME is not set: pass --base-path".into())
+    })?;
+    Ok(PathBuf::from(home).join(".local/share").join(spec.data_dir_name))
+}
+
+fn node_name(given: Option<&String>) -> String {
+    if let Some(name) = given {
+        return name.clone();
+    }
+    use std::hash::{BuildHasher, RandomState};
+    let suffix = RandomState::new().hash_one(std::process::id()) % 10_000;
+    format!("wcme-node-{suffix:04}")
+}
+
+fn cors(given: Option<&str>, dev: bool) -> Option<Vec<String>> {
+    match given.map(str::trim) {
+        Some("all") | Some("*") => None,
+        Some("none") => Some(Vec::new()),
+        Some(list) => Some(list.split(',').map(|o| o.trim().to_string()).collect()),
+        // `--dev` opens CORS so polkadot.js apps in a browser can reach the node.
+        None if dev => None,
+        None => Some(wcme_rpc::default_cors()),
+    }
+}
+
+/// Builds the node's configuration from the command line.
+pub(crate) fn node_config(
+    spec: &NodeSpec,
+    cmd: &RunCmd,
+) -> Result<(NodeConfig, Option<tempfile::TempDir>), CliError> {
+    let chain_spec = load_chain_spec(spec, &cmd.shared)?;
+    let dev = cmd.shared.dev;
+    let (base_path, tmp) = if cmd.shared.base_path.is_none() && (dev || cmd.tmp) {
+        let dir = tempfile::Builder::new()
+            .prefix("wcme-node-")
+            .tempdir()
+            .map_err(CliError::io("creating a temporary base path"))?;
+        (dir.path().to_path_buf(), Some(dir))
+    } else {
+        (base_path(spec, &cmd.shared)?, None)
+    };
+    let key_uri = cmd.dev_key().or(dev.then_some("//Alice"));
+    let authoring_key = match key_uri {
+        Some(uri) => Some(sr25519::Pair::from_string(uri, None).map_err(|e| {
+            CliError::BadArgument(format!("invalid dev key {uri}: {e:?}"))
+        })?),
+        None if cmd.validator => {
+            return Err(CliError::BadArgument(
+                "--validator needs an authoring key: pass --alice (or another dev key)".into(),
+            ));
+        },
+        None => None,
+    };
+    let interface = if cmd.rpc_external { Ipv4Addr::UNSPECIFIED } else { Ipv4Addr::LOCALHOST };
+    let rpc = RpcSettings {
+        addr: SocketAddr::from((interface, cmd.rpc_port)),
+        cors: cors(cmd.rpc_cors.as_deref(), dev),
+        max_connections: cmd.rpc_max_connections,
+        max_request_size: cmd.rpc_max_request_size.saturating_mul(MIB),
+        max_response_size: cmd.rpc_max_response_size.saturating_mul(MIB),
+        max_subscriptions_per_connection: cmd.rpc_max_subscriptions_per_connection,
+    };
+    let prometheus_interface =
+        if cmd.prometheus_external { Ipv4Addr::UNSPECIFIED } else { Ipv4Addr::LOCALHOST };
+    let prometheus = (!cmd.no_prometheus)
+        .then(|| SocketAddr::from((prometheus_interface, cmd.prometheus_port)));
+    // Leave a third of the slot for sealing, import and propagation.
+    let proposal_time =
+        Duration::from_millis(chain_spec.consensus.slot_duration_ms.saturating_mul(2) / 3);
+    let config = NodeConfig {
+        name: node_name(cmd.name.as_ref()),
+        impl_name: spec.impl_name.to_string(),
+        impl_version: spec.impl_version.to_string(),
+        database_path: NodeConfig::database_path_for(&base_path, &chain_spec.id),
+        chain_spec,
+        rpc: Some(rpc),
+        prometheus,
+        authoring_key,
+        proposal_time,
+    };
+    Ok((config, tmp))
+}
+
+/// Runs the node until Ctrl-C or SIGTERM.
+pub(crate) fn run_node(spec: &NodeSpec, cmd: &RunCmd) -> Result<(), CliError> {
+    let (config, _tmp) = node_config(spec, cmd)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("wcme-worker")
+        .build()
+        .map_err(CliError::io("starting the async runtime"))?;
+    let node = NodeBuilder::new(config, spec.runtime).start(runtime.handle().clone())?;
+    runtime.block_on(wait_for_signal())?;
+    tracing::info!(target: "wcme", "Shutting down");
+    runtime.block_on(node.stop())?;
+    Ok(())
+}
+
+async fn wait_for_signal() -> Result<(), CliError> {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(CliError::io("installing the SIGTERM handler"))?;
+    tokio::select! {
+        result = tokio::signal::ctrl_c() => result.map_err(CliError::io("waiting for Ctrl-C")),
+        _ = terminate.recv() => Ok(()),
+    }
+}

@@ -1,0 +1,128 @@
+//! Consensus engines for WCME nodes.
+//!
+//! A [`ConsensusEngine`] decides who may author a block in a slot, seals the blocks this node
+//! authors, verifies the seal and slot of imported headers, and says when a block is final. The
+//! node's authoring and import pipelines only talk to this trait, so an engine is swapped without
+//! touching them: the single-authority [`DevEngine`] runs `--dev` chains; Proof-of-Credit, Aura,
+//! PBFT and PoW engines implement the same trait.
+//!
+//! Time comes through the [`Clock`] trait so tests can drive slots deterministically.
+
+mod dev;
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use sp_runtime::ConsensusEngineId;
+use wcme_primitives::{DigestItem, Hash, Header};
+
+pub use dev::{DEV_ENGINE_ID, DevEngine};
+
+/// Wall-clock time in milliseconds since the Unix epoch.
+pub trait Clock: Send + Sync + 'static {
+    /// Now.
+    fn now_millis(&self) -> u64;
+}
+
+/// The operating system's clock.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_millis(&self) -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+            .unwrap_or(0)
+    }
+}
+
+/// A slot this node may author in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlotClaim {
+    /// The slot number.
+    pub slot: u64,
+    /// Pre-runtime digest items the block must carry (slot, author).
+    pub pre_digest: Vec<DigestItem>,
+}
+
+/// An imported header whose consensus data checked out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedHeader {
+    /// The header without its seal: what the runtime executes.
+    pub pre_header: Header,
+    /// The seal that was removed.
+    pub seal: DigestItem,
+    /// The header's slot.
+    pub slot: u64,
+}
+
+/// Why a header's consensus data is not acceptable.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConsensusError {
+    /// The header has no seal of this engine as its last digest item.
+    #[error("header {0:?} carries no {1} seal")]
+    MissingSeal(Hash, &'static str),
+    /// The seal is not a valid signature of the slot's author.
+    #[error("bad seal on header {0:?}")]
+    BadSeal(Hash),
+    /// The header has no (or a malformed) pre-runtime slot digest.
+    #[error("header {0:?} has no valid slot digest")]
+    MissingSlot(Hash),
+    /// The slot does not advance past the parent's.
+    #[error("slot {slot} of header {hash:?} is not after its parent's slot {parent_slot}")]
+    SlotNotIncreasing {
+        /// The header.
+        hash: Hash,
+        /// Its slot.
+        slot: u64,
+        /// The parent's slot.
+        parent_slot: u64,
+    },
+    /// The slot lies in the future.
+    #[error("slot {slot} of header {hash:?} is in the future (now: slot {now_slot})")]
+    FutureSlot {
+        /// The header.
+        hash: Hash,
+        /// Its slot.
+        slot: u64,
+        /// The current slot.
+        now_slot: u64,
+    },
+    /// This node has no key to seal with.
+    #[error("no signing key for {0}")]
+    NoSigningKey(&'static str),
+}
+
+/// A consensus engine: slot ownership, sealing, verification and finality.
+pub trait ConsensusEngine: Send + Sync + 'static {
+    /// Human-readable engine name (`dev`, `poc`, …).
+    fn name(&self) -> &'static str;
+    /// The engine id in digest items.
+    fn engine_id(&self) -> ConsensusEngineId;
+    /// Length of a slot: the target block time.
+    fn slot_duration(&self) -> Duration;
+    /// The slot at `now_millis`.
+    fn slot_at(&self, now_millis: u64) -> u64 {
+        let duration = u64::try_from(self.slot_duration().as_millis()).unwrap_or(u64::MAX).max(1);
+        now_millis / duration
+    }
+    /// The timestamp (ms) a block authored in `slot` carries.
+    fn slot_timestamp(&self, slot: u64) -> u64 {
+        let duration = u64::try_from(self.slot_duration().as_millis()).unwrap_or(u64::MAX);
+        slot.saturating_mul(duration)
+    }
+    /// Whether this node may author on `parent` in `slot`; if so, the pre-runtime digest.
+    fn claim_slot(&self, parent: &Header, slot: u64) -> Option<SlotClaim>;
+    /// Adds the seal to a header this node built after claiming its slot.
+    fn seal(&self, header: Header) -> Result<Header, ConsensusError>;
+    /// Checks an imported header's slot and seal against its parent. `now_millis` bounds how
+    /// far in the future a slot may be.
+    fn verify(
+        &self,
+        header: &Header,
+        parent: &Header,
+        now_millis: u64,
+    ) -> Result<VerifiedHeader, ConsensusError>;
+    /// Whether a block is final as soon as it is imported (single authority).
+    fn instant_finality(&self) -> bool;
+}

@@ -1,0 +1,207 @@
+//! `NodeBuilder`: from a config and a runtime to a running node.
+
+use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
+
+use sp_core::{Pair as _, sr25519};
+use wcme_consensus::{Clock, ConsensusEngine, DevEngine, SystemClock};
+use wcme_executor::{Executor, RuntimeDescriptor};
+use wcme_module::{Module, ModuleError, ModuleManager};
+use wcme_rpc::SystemInfo;
+use wcme_storage::{ChainDb, DbConfig};
+
+use crate::{
+    chain_spec::{ChainSpec, ChainSpecError},
+    client::{Client, GenesisError},
+    config::NodeConfig,
+    modules::{
+        AuthoringModule, ChainModule, MetricsModule, RpcEndpoint, RpcServerModule, StorageModule,
+        TxPoolModule,
+    },
+    pool::Pool,
+};
+
+/// Why a node could not start or stop cleanly.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The chain spec is unusable.
+    #[error(transparent)]
+    ChainSpec(#[from] ChainSpecError),
+    /// A module failed.
+    #[error(transparent)]
+    Module(#[from] ModuleError),
+    /// Opening the chain failed.
+    #[error(transparent)]
+    Genesis(#[from] GenesisError),
+    /// The database failed.
+    #[error(transparent)]
+    Storage(#[from] wcme_storage::StorageError),
+    /// The authoring key does not match the chain's authority.
+    #[error("the authoring key {key} is not the chain's authority {authority}")]
+    NotAuthority {
+        /// The key given.
+        key: String,
+        /// The chain's authority.
+        authority: String,
+    },
+}
+
+/// The consensus engine a chain spec names, authoring with `signer` if given.
+pub fn engine_for(
+    spec: &ChainSpec,
+    signer: Option<sr25519::Pair>,
+) -> Result<Arc<dyn ConsensusEngine>, ServiceError> {
+    let authority = spec.consensus_authority()?;
+    if let Some(signer) = &signer {
+        if signer.public() != authority {
+            return Err(ServiceError::NotAuthority {
+                key: format!("{:?}", signer.public()),
+                authority: format!("{authority:?}"),
+            });
+        }
+    }
+    Ok(Arc::new(DevEngine::new(
+        authority,
+        signer,
+        Duration::from_millis(spec.consensus.slot_duration_ms),
+    )))
+}
+
+/// Opens the chain of `spec` in `database_path` without starting a node (for `import-blocks`,
+/// `export-blocks` and benchmarks).
+pub fn open_client(
+    spec: &ChainSpec,
+    database_path: &Path,
+    runtime: RuntimeDescriptor,
+) -> Result<Arc<Client>, ServiceError> {
+    std::fs::create_dir_all(database_path).map_err(|e| {
+        ServiceError::Module(ModuleError::Module { module: "storage", source: e.into() })
+    })?;
+    let db = Arc::new(ChainDb::open(database_path, &DbConfig::default())?);
+    let client = Client::new(
+        Executor::new(runtime, db),
+        engine_for(spec, None)?,
+        Arc::new(SystemClock),
+        &spec.genesis_source()?,
+        None,
+    )?;
+    Ok(Arc::new(client))
+}
+
+/// Composes a node from modules.
+pub struct NodeBuilder {
+    config: NodeConfig,
+    runtime: RuntimeDescriptor,
+    clock: Arc<dyn Clock>,
+    extra_modules: Vec<Box<dyn Module>>,
+}
+
+impl NodeBuilder {
+    /// A node for `config` running `runtime`.
+    pub fn new(config: NodeConfig, runtime: RuntimeDescriptor) -> Self {
+        Self { config, runtime, clock: Arc::new(SystemClock), extra_modules: Vec::new() }
+    }
+
+    /// Replaces the wall clock (tests drive slots with their own).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Adds a module of the business (it may depend on `chain`, `txpool`, `rpc`, …).
+    pub fn with_module(mut self, module: Box<dyn Module>) -> Self {
+        self.extra_modules.push(module);
+        self
+    }
+
+    /// Loads and starts every module on `runtime`. Call it outside async code or from a
+    /// multi-threaded tokio runtime.
+    pub fn start(self, runtime: tokio::runtime::Handle) -> Result<Node, ServiceError> {
+        let config = self.config;
+        let spec = &config.chain_spec;
+        tracing::info!(target: "wcme", "{}", config.impl_name);
+        tracing::info!(target: "wcme", "✌️  version {}", config.impl_version);
+        tracing::info!(target: "wcme", "📋 Chain specification: {}", spec.name);
+        tracing::info!(target: "wcme", "🏷  Node name: {}", config.name);
+        let engine = engine_for(spec, config.authoring_key.clone())?;
+        let authoring = config.authoring_key.is_some();
+
+        let mut manager = ModuleManager::new(runtime);
+        manager.register(Box::new(MetricsModule {
+            addr: config.prometheus,
+            registry: substrate_prometheus_endpoint::Registry::new_custom(None, None)
+                .map_err(|e| ModuleError::Module { module: "metrics", source: e.into() })?,
+        }))?;
+        manager.register(Box::new(StorageModule { path: config.database_path.clone() }))?;
+        manager.register(Box::new(ChainModule {
+            runtime: self.runtime,
+            genesis: spec.genesis_source()?,
+            engine,
+            clock: self.clock,
+        }))?;
+        manager.register(Box::new(TxPoolModule { options: Default::default() }))?;
+        if authoring {
+            manager.register(Box::new(AuthoringModule { proposal_time: config.proposal_time }))?;
+        }
+        if let Some(settings) = config.rpc.clone() {
+            manager.register(Box::new(RpcServerModule {
+                settings,
+                system: SystemInfo {
+                    impl_name: config.impl_name.clone(),
+                    impl_version: config.impl_version.clone(),
+                    chain_name: spec.name.clone(),
+                    chain_type: spec.chain_type.name(),
+                    properties: spec.properties.clone(),
+                },
+                should_have_peers: spec.chain_type != crate::chain_spec::ChainType::Development,
+                handle: None,
+            }))?;
+        }
+        for module in self.extra_modules {
+            manager.register(module)?;
+        }
+        manager.start_all()?;
+        let client = manager.services().require::<Client>()?;
+        let pool = manager.services().require::<Pool>()?;
+        let rpc_addr = manager.services().get::<RpcEndpoint>().map(|endpoint| endpoint.0);
+        Ok(Node { manager, client, pool, rpc_addr })
+    }
+}
+
+/// A running node.
+pub struct Node {
+    manager: ModuleManager,
+    client: Arc<Client>,
+    pool: Arc<Pool>,
+    rpc_addr: Option<SocketAddr>,
+}
+
+impl Node {
+    /// The chain client.
+    pub fn client(&self) -> &Arc<Client> {
+        &self.client
+    }
+
+    /// The transaction pool.
+    pub fn pool(&self) -> &Arc<Pool> {
+        &self.pool
+    }
+
+    /// Where the RPC server listens, if it runs.
+    pub fn rpc_addr(&self) -> Option<SocketAddr> {
+        self.rpc_addr
+    }
+
+    /// Names of the started modules, in start order.
+    pub fn modules(&self) -> Vec<&'static str> {
+        self.manager.started()
+    }
+
+    /// Stops every module in reverse start order.
+    pub async fn stop(mut self) -> Result<(), ServiceError> {
+        let errors = self.manager.shutdown(Duration::from_secs(5)).await;
+        match errors.into_iter().next() {
+            Some(error) => Err(error.into()),
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! Chain specifications: the JSON file that names a chain, its consensus and its genesis.
+//!
+//! The format follows Substrate's (`name`, `id`, `chainType`, `bootNodes`, `properties`,
+//! `genesis.runtimeGenesis.patch` or `genesis.raw.top`) with one WCME section, `consensus`, that
+//! says which engine runs the chain. There is no `code` field: the runtime is compiled into the
+//! node (see `docs/architecture.md`).
+
+use std::{collections::BTreeMap, path::Path};
+
+use serde::{Deserialize, Serialize};
+use wcme_executor::GenesisSource;
+
+/// Why a chain spec cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainSpecError {
+    /// The file cannot be read.
+    #[error("cannot read chain spec {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not a valid chain spec (truncated, not JSON, a field missing or mistyped).
+    #[error("invalid chain spec {path}: {source}")]
+    Json {
+        /// The file.
+        path: String,
+        /// What serde_json says, with line and column.
+        source: serde_json::Error,
+    },
+    /// A raw storage key or value is not 0x-prefixed hex.
+    #[error("invalid chain spec: raw storage {what} `{value}` is not 0x-prefixed hex")]
+    BadHex {
+        /// `key` or `value`.
+        what: &'static str,
+        /// The offending text (shortened).
+        value: String,
+    },
+    /// The consensus section names an unknown engine or a bad authority.
+    #[error("invalid chain spec: consensus: {0}")]
+    Consensus(String),
+    /// No built-in chain has that name.
+    #[error("unknown chain `{0}`: use dev, local or a path to a chain spec JSON file")]
+    UnknownChain(String),
+}
+
+/// The kind of chain, as `system_chainType` reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChainType {
+    /// A single-node development chain.
+    Development,
+    /// A local multi-node testnet.
+    Local,
+    /// A public chain.
+    Live,
+    /// Anything else.
+    Custom(String),
+}
+
+impl ChainType {
+    /// The name `system_chainType` returns.
+    pub fn name(&self) -> String {
+        match self {
+            Self::Development => "Development".into(),
+            Self::Local => "Local".into(),
+            Self::Live => "Live".into(),
+            Self::Custom(name) => name.clone(),
+        }
+    }
+}
+
+/// Which consensus engine runs the chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConsensusSpec {
+    /// Engine name: `dev` (single authority) for now.
+    pub engine: String,
+    /// The authority's sr25519 public key, 0x-hex.
+    pub authority: String,
+    /// Slot length (target block time) in milliseconds.
+    pub slot_duration_ms: u64,
+}
+
+/// Genesis as a runtime config patch or as raw storage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Genesis {
+    /// Built by the runtime's `GenesisBuilder`.
+    RuntimeGenesis(RuntimeGenesis),
+    /// Storage key/value pairs, hex.
+    Raw(RawGenesis),
+}
+
+/// A genesis config for the runtime's `GenesisBuilder`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RuntimeGenesis {
+    /// A patch over the runtime's default config.
+    Patch(serde_json::Value),
+    /// A complete config.
+    Config(serde_json::Value),
+}
+
+/// Raw genesis storage.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawGenesis {
+    /// Top-level trie: 0x-hex key → 0x-hex value.
+    pub top: BTreeMap<String, String>,
+    /// Child tries (unused by WCME runtimes, kept for format compatibility).
+    #[serde(default)]
+    pub children_default: BTreeMap<String, serde_json::Value>,
+}
+
+/// A chain specification.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChainSpec {
+    /// Human-readable chain name (`system_chain`).
+    pub name: String,
+    /// Short id; the database lives in `<base-path>/chains/<id>/db`.
+    pub id: String,
+    /// Kind of chain.
+    pub chain_type: ChainType,
+    /// Peers to connect to at start.
+    #[serde(default)]
+    pub boot_nodes: Vec<String>,
+    /// Token properties (`tokenSymbol`, `tokenDecimals`, `ss58Format`).
+    #[serde(default)]
+    pub properties: serde_json::Map<String, serde_json::Value>,
+    /// The consensus engine.
+    pub consensus: ConsensusSpec,
+    /// The genesis state.
+    pub genesis: Genesis,
+}
+
+impl ChainSpec {
+    /// Reads a chain spec JSON file.
+    pub fn from_file(path: &Path) -> Result<Self, ChainSpecError> {
+        let shown = path.display().to_string();
+        let bytes = std::fs::read(path)
+            .map_err(|source| ChainSpecError::Io { path: shown.clone(), source })?;
+        let spec: Self = serde_json::from_slice(&bytes)
+            .map_err(|source| ChainSpecError::Json { path: shown, source })?;
+        spec.consensus_authority()?;
+        if let Genesis::Raw(raw) = &spec.genesis {
+            raw_pairs(raw)?;
+        }
+        Ok(spec)
+    }
+
+    /// The spec as pretty JSON.
+    pub fn to_json(&self) -> String {
+        // Serializing plain data structures cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Where the runtime takes the genesis state from.
+    pub fn genesis_source(&self) -> Result<GenesisSource, ChainSpecError> {
+        Ok(match &self.genesis {
+            Genesis::RuntimeGenesis(RuntimeGenesis::Patch(patch)) => {
+                GenesisSource::Patch(patch.clone())
+            },
+            Genesis::RuntimeGenesis(RuntimeGenesis::Config(config)) => {
+                GenesisSource::Config(config.clone())
+            },
+            Genesis::Raw(raw) => GenesisSource::Raw(raw_pairs(raw)?),
+        })
+    }
+
+    /// The dev engine's authority key.
+    pub fn consensus_authority(&self) -> Result<sp_core::sr25519::Public, ChainSpecError> {
+        if self.consensus.engine != "dev" {
+            return Err(ChainSpecError::Consensus(format!(
+                "unknown engine `{}` (supported: dev)",
+                self.consensus.engine
+            )));
+        }
+        if self.consensus.slot_duration_ms == 0 {
+            return Err(ChainSpecError::Consensus("slotDurationMs must be positive".into()));
+        }
+        let bytes = decode_hex(&self.consensus.authority, "key")
+            .map_err(|_| ChainSpecError::Consensus("authority is not 0x-hex".into()))?;
+        let raw: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| ChainSpecError::Consensus("authority must be 32 bytes".into()))?;
+        Ok(sp_core::sr25519::Public::from_raw(raw))
+    }
+
+    /// The same spec with its genesis replaced by raw storage.
+    pub fn into_raw(mut self, storage: &[(Vec<u8>, Vec<u8>)]) -> Self {
+        let top = storage
+            .iter()
+            .map(|(k, v)| (format!("0x{}", hex::encode(k)), format!("0x{}", hex::encode(v))))
+            .collect();
+        self.genesis = Genesis::Raw(RawGenesis { top, children_default: BTreeMap::new() });
+        self
+    }
+}
+
+fn raw_pairs(raw: &RawGenesis) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ChainSpecError> {
+    raw.top
+        .iter()
+        .map(|(k, v)| Ok((decode_hex(k, "key")?, decode_hex(v, "value")?)))
+        .collect()
+}
+
+fn decode_hex(text: &str, what: &'static str) -> Result<Vec<u8>, ChainSpecError> {
+    let bad = || ChainSpecError::BadHex { what, value: text.chars().take(20).collect() };
+    let digits = text.strip_prefix("0x").ok_or_else(bad)?;
+    hex::decode(digits).map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> ChainSpec {
+        ChainSpec {
+            name: "Development".into(),
+            id: "dev".into(),
+            chain_type: ChainType::Development,
+            boot_nodes: vec![],
+            properties: Default::default(),
+            consensus: ConsensusSpec {
+                engine: "dev".into(),
+                authority: format!("0x{}", "11".repeat(32)),
+                slot_duration_ms: 6000,
+            },
+            genesis: Genesis::RuntimeGenesis(RuntimeGenesis::Patch(serde_json::json!({}))),
+        }
+    }
+
+    #[test]
+    fn round_trips_through_json_in_substrate_shape() {
+        let json = spec().to_json();
+        assert!(json.contains("\"chainType\": \"Development\""));
+        assert!(json.contains("\"runtimeGenesis\""));
+        let back: ChainSpec = serde_json::from_str(&json).expect("parses");
+        assert_eq!(back, spec());
+    }
+
+    #[test]
+    fn truncated_file_names_the_problem() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("spec.json");
+        let json = spec().to_json();
+        std::fs::write(&path, &json[..json.len() / 2]).expect("write");
+        let error = ChainSpec::from_file(&path).expect_err("truncated");
+        let message = error.to_string();
+        assert!(message.contains("spec.json"), "{message}");
+        assert!(message.contains("EOF") || message.contains("line"), "{message}");
+    }
+
+    #[test]
+    fn raw_genesis_with_bad_hex_is_rejected() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("raw.json");
+        let mut raw = spec().into_raw(&[(vec![1], vec![2])]);
+        if let Genesis::Raw(r) = &mut raw.genesis {
+            r.top.insert("0xzz".into(), "0x00".into());
+        }
+        std::fs::write(&path, raw.to_json()).expect("write");
+        assert!(matches!(ChainSpec::from_file(&path), Err(ChainSpecError::BadHex { .. })));
+    }
+
+    #[test]
+    fn unknown_engine_and_bad_authority_are_rejected() {
+        let mut bad = spec();
+        bad.consensus.engine = "magic".into();
+        assert!(matches!(bad.consensus_authority(), Err(ChainSpecError::Consensus(_))));
+        let mut bad = spec();
+        bad.consensus.authority = "0x1234".into();
+        assert!(matches!(bad.consensus_authority(), Err(ChainSpecError::Consensus(_))));
+    }
+}

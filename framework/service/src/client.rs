@@ -1,0 +1,314 @@
+//! The chain client: genesis, block import (verify → execute → commit → notify) and the
+//! notifications other modules follow.
+
+use std::{sync::Arc, time::Instant};
+
+use parking_lot::Mutex;
+use sp_inherents::InherentData;
+use sp_runtime::{
+    Justifications,
+    traits::{Block as _, Header as _},
+};
+use tokio::sync::broadcast;
+use wcme_consensus::{Clock, ConsensusEngine, ConsensusError};
+use wcme_executor::{BuiltBlock, Executor, ExecutorError, GenesisSource};
+use wcme_primitives::{Block, BlockNumber, Hash, Header};
+use wcme_storage::{BlockCommit, ChainDb, ChainInfo, StorageError};
+
+use crate::metrics::Metrics;
+
+/// Capacity of the block notification channels; a subscriber further behind misses blocks
+/// (and is told so by the channel) instead of slowing import down.
+const NOTIFICATION_CAPACITY: usize = 256;
+
+/// Where a block comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockOrigin {
+    /// Authored by this node.
+    Own,
+    /// Read from an export file.
+    File,
+    /// Received from a peer.
+    Network,
+}
+
+/// A block became part of the chain.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockImported {
+    /// Its hash.
+    pub hash: Hash,
+    /// Its header.
+    pub header: Header,
+    /// Whether it is the new best block.
+    pub is_new_best: bool,
+    /// Hashes (blake2-256 of the encoded bytes) of its extrinsics.
+    pub extrinsic_hashes: Vec<Hash>,
+}
+
+/// Why a block was not imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The block is already stored.
+    #[error("block #{0} ({1:?}) is already in the chain")]
+    AlreadyKnown(BlockNumber, Hash),
+    /// The parent is not stored.
+    #[error("parent {parent:?} of block #{number} is unknown")]
+    UnknownParent {
+        /// The missing parent.
+        parent: Hash,
+        /// The block's number.
+        number: BlockNumber,
+    },
+    /// The block's number does not follow its parent's.
+    #[error("block #{number} does not follow its parent #{parent_number}")]
+    BadNumber {
+        /// The block's number.
+        number: BlockNumber,
+        /// The parent's number.
+        parent_number: BlockNumber,
+    },
+    /// Seal or slot are invalid.
+    #[error("consensus check failed: {0}")]
+    Consensus(#[from] ConsensusError),
+    /// Execution failed or disagrees with the header.
+    #[error("execution failed: {0}")]
+    Execution(#[from] ExecutorError),
+    /// Writing failed.
+    #[error("storage failed: {0}")]
+    Storage(#[from] StorageError),
+}
+
+/// Why the chain could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum GenesisError {
+    /// Building the genesis state failed.
+    #[error("cannot build genesis: {0}")]
+    Build(#[from] ExecutorError),
+    /// Reading or writing the database failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// The chain: database, executor and consensus engine behind one import path.
+pub struct Client {
+    db: Arc<ChainDb>,
+    executor: Executor,
+    engine: Arc<dyn ConsensusEngine>,
+    clock: Arc<dyn Clock>,
+    import_lock: Mutex<()>,
+    imported: broadcast::Sender<BlockImported>,
+    finalized: broadcast::Sender<Header>,
+    metrics: Option<Metrics>,
+}
+
+impl Client {
+    /// A client over an opened database. Writes genesis from `genesis` if the database is
+    /// empty; refuses a database that holds another chain.
+    pub fn new(
+        executor: Executor,
+        engine: Arc<dyn ConsensusEngine>,
+        clock: Arc<dyn Clock>,
+        genesis: &GenesisSource,
+        metrics: Option<Metrics>,
+    ) -> Result<Self, GenesisError> {
+        let db = executor.db().clone();
+        let state = executor.build_genesis(genesis)?;
+        let expected = state.header.hash();
+        match db.info() {
+            None => {
+                db.commit_genesis(state.header, state.trie_nodes)?;
+                tracing::info!(target: "wcme", "🔨 Initialized genesis block {expected:?}");
+            },
+            Some(info) if info.genesis != expected => {
+                return Err(StorageError::GenesisMismatch { found: info.genesis, expected }.into());
+            },
+            Some(_) => {},
+        }
+        let (imported, _) = broadcast::channel(NOTIFICATION_CAPACITY);
+        let (finalized, _) = broadcast::channel(NOTIFICATION_CAPACITY);
+        let client = Self {
+            db,
+            executor,
+            engine,
+            clock,
+            import_lock: Mutex::new(()),
+            imported,
+            finalized,
+            metrics,
+        };
+        client.report_heights();
+        Ok(client)
+    }
+
+    /// Genesis, best and finalized block.
+    pub fn info(&self) -> ChainInfo {
+        // `new` stored genesis, so info is always present.
+        self.db.info().unwrap_or(ChainInfo {
+            genesis: Hash::zero(),
+            best: (0, Hash::zero()),
+            finalized: (0, Hash::zero()),
+        })
+    }
+
+    /// The chain database.
+    pub fn db(&self) -> &Arc<ChainDb> {
+        &self.db
+    }
+
+    /// The runtime executor.
+    pub fn executor(&self) -> &Executor {
+        &self.executor
+    }
+
+    /// The consensus engine.
+    pub fn engine(&self) -> &Arc<dyn ConsensusEngine> {
+        &self.engine
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// Follows every imported block.
+    pub fn subscribe_imported(&self) -> broadcast::Receiver<BlockImported> {
+        self.imported.subscribe()
+    }
+
+    /// Follows every finalized block.
+    pub fn subscribe_finalized(&self) -> broadcast::Receiver<Header> {
+        self.finalized.subscribe()
+    }
+
+    /// The header of the best block.
+    pub fn best_header(&self) -> Result<Header, StorageError> {
+        let best = self.info().best.1;
+        self.db.header(&best)?.ok_or(StorageError::UnknownBlock(best))
+    }
+
+    /// Verifies, executes and stores a block from a file or a peer.
+    pub fn import_block(
+        &self,
+        block: Block,
+        justifications: Option<Justifications>,
+        origin: BlockOrigin,
+    ) -> Result<BlockImported, ImportError> {
+        let started = Instant::now();
+        let _guard = self.import_lock.lock();
+        let header = block.header().clone();
+        let hash = header.hash();
+        let number = *header.number();
+        if self.db.header(&hash)?.is_some() {
+            return Err(ImportError::AlreadyKnown(number, hash));
+        }
+        let parent = self
+            .db
+            .header(header.parent_hash())?
+            .ok_or(ImportError::UnknownParent { parent: *header.parent_hash(), number })?;
+        if parent.number().checked_add(1) != Some(number) {
+            return Err(ImportError::BadNumber { number, parent_number: *parent.number() });
+        }
+        let verified = self.engine.verify(&header, &parent, self.clock.now_millis())?;
+        let (_, extrinsics) = block.deconstruct();
+        let pre_block = Block::new(verified.pre_header, extrinsics);
+        let executed =
+            self.executor.execute_block(&pre_block, &self.inherent_data(self.clock.now_millis()))?;
+        let (_, extrinsics) = pre_block.deconstruct();
+        let imported = self.commit(header, extrinsics, executed.trie_nodes, justifications)?;
+        self.observe_import(started, origin);
+        Ok(imported)
+    }
+
+    /// Stores a block this node built (already executed) after sealing its header.
+    pub fn import_own(
+        &self,
+        built: BuiltBlock,
+        sealed: Header,
+    ) -> Result<BlockImported, ImportError> {
+        let started = Instant::now();
+        let _guard = self.import_lock.lock();
+        let (_, extrinsics) = built.block.deconstruct();
+        let imported = self.commit(sealed, extrinsics, built.trie_nodes, None)?;
+        self.observe_import(started, BlockOrigin::Own);
+        Ok(imported)
+    }
+
+    /// Inherent data for a block authored or checked at `now_millis`.
+    pub fn inherent_data(&self, now_millis: u64) -> InherentData {
+        let mut data = InherentData::new();
+        // Putting a fresh identifier into an empty set cannot fail.
+        let _ = data.put_data(sp_timestamp::INHERENT_IDENTIFIER, &now_millis);
+        data
+    }
+
+    fn commit(
+        &self,
+        header: Header,
+        extrinsics: Vec<wcme_primitives::Extrinsic>,
+        trie_nodes: wcme_storage::TrieTransaction,
+        justifications: Option<Justifications>,
+    ) -> Result<BlockImported, ImportError> {
+        let info = self.info();
+        let hash = header.hash();
+        let number = *header.number();
+        let set_best = number > info.best.0 && self.descends_from_finalized(&header, &info)?;
+        let finalize = set_best && self.engine.instant_finality();
+        let extrinsic_hashes = extrinsics
+            .iter()
+            .map(|x| wcme_txpool::tx_hash(&codec::Encode::encode(x)))
+            .collect();
+        self.db.commit_block(BlockCommit {
+            header: header.clone(),
+            body: extrinsics,
+            justifications,
+            trie_nodes,
+            set_best,
+            finalize,
+        })?;
+        if set_best {
+            tracing::info!(target: "wcme", "✨ Imported #{number} ({hash:?})");
+        } else {
+            tracing::debug!(target: "wcme", "Imported non-best block #{number} ({hash:?})");
+        }
+        let imported =
+            BlockImported { hash, header: header.clone(), is_new_best: set_best, extrinsic_hashes };
+        // No subscriber is not an error.
+        let _ = self.imported.send(imported.clone());
+        if finalize {
+            let _ = self.finalized.send(header);
+        }
+        self.report_heights();
+        Ok(imported)
+    }
+
+    /// Whether `header`'s chain contains the finalized block (fork choice never leaves it).
+    fn descends_from_finalized(
+        &self,
+        header: &Header,
+        info: &ChainInfo,
+    ) -> Result<bool, StorageError> {
+        let (final_number, final_hash) = info.finalized;
+        if *header.parent_hash() == info.best.1 {
+            return Ok(true);
+        }
+        let mut cursor = header.clone();
+        while *cursor.number() > final_number {
+            let parent = *cursor.parent_hash();
+            cursor = self.db.header(&parent)?.ok_or(StorageError::UnknownBlock(parent))?;
+        }
+        Ok(cursor.hash() == final_hash)
+    }
+
+    fn observe_import(&self, started: Instant, origin: BlockOrigin) {
+        if let Some(metrics) = &self.metrics {
+            metrics.observe_import(started.elapsed(), origin);
+        }
+    }
+
+    fn report_heights(&self) {
+        if let Some(metrics) = &self.metrics {
+            let info = self.info();
+            metrics.set_heights(info.best.0, info.finalized.0);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! Composes a WCME node.
+//!
+//! [`NodeBuilder`] takes a [`NodeConfig`] and a compiled-in runtime and loads the node's parts as
+//! WCME modules through a [`wcme_module::ModuleManager`]: `metrics`, `storage`, `chain` (executor,
+//! consensus verification, block import), `txpool`, `authoring` and `rpc`. Each module offers its
+//! part as a service the later ones look up, so a business can replace one module without
+//! touching the others.
+
+mod authoring;
+mod builder;
+mod chain_spec;
+mod client;
+mod config;
+mod metrics;
+mod modules;
+mod pool;
+mod rpc_backend;
+
+pub use builder::{Node, NodeBuilder, ServiceError, engine_for, open_client};
+pub use chain_spec::{
+    ChainSpec, ChainSpecError, ChainType, ConsensusSpec, Genesis, RawGenesis, RuntimeGenesis,
+};
+pub use client::{BlockImported, BlockOrigin, Client, GenesisError, ImportError};
+pub use config::{NodeConfig, RpcSettings};
+pub use metrics::Metrics;
+pub use pool::{ChainValidator, Pool};

@@ -1,0 +1,263 @@
+//! The node's parts as WCME modules: each starts from the services of the ones before it.
+
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+
+use substrate_prometheus_endpoint::Registry;
+use wcme_consensus::{Clock, ConsensusEngine};
+use wcme_executor::{Executor, GenesisSource, RuntimeDescriptor};
+use wcme_module::{Dependency, Module, ModuleContext, ModuleError, Version};
+use wcme_rpc::{RpcConfig, RpcHandle, SystemInfo};
+use wcme_storage::{ChainDb, DbConfig};
+use wcme_txpool::{PoolOptions, TxPool};
+
+use crate::{
+    client::Client,
+    config::RpcSettings,
+    metrics::Metrics,
+    pool::{ChainValidator, Pool},
+    rpc_backend::RpcBackend,
+};
+
+const VERSION: Version = Version::new(0, 1, 0);
+
+fn dep(name: &'static str) -> Dependency {
+    Dependency { name, min_version: VERSION }
+}
+
+fn failed(
+    module: &'static str,
+) -> impl FnOnce(Box<dyn std::error::Error + Send + Sync + 'static>) -> ModuleError {
+    move |source| ModuleError::Module { module, source }
+}
+
+/// Where the RPC server listens, once the `rpc` module has started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RpcEndpoint(pub SocketAddr);
+
+/// Registers the node's metrics and serves them over HTTP.
+pub(crate) struct MetricsModule {
+    pub(crate) addr: Option<SocketAddr>,
+    pub(crate) registry: Registry,
+}
+
+impl Module for MetricsModule {
+    fn name(&self) -> &'static str {
+        "metrics"
+    }
+    fn version(&self) -> Version {
+        VERSION
+    }
+    fn start(&mut self, ctx: &mut ModuleContext) -> Result<(), ModuleError> {
+        let metrics = Metrics::register(&self.registry).map_err(|e| failed("metrics")(e.into()))?;
+        ctx.provide(Arc::new(metrics))?;
+        if let Some(addr) = self.addr {
+            let registry = self.registry.clone();
+            let mut shutdown = ctx.shutdown();
+            ctx.spawn("prometheus", async move {
+                tokio::select! {
+                    _ = shutdown.wait() => {},
+                    result = substrate_prometheus_endpoint::init_prometheus(addr, registry) => {
+                        if let Err(error) = result {
+                            tracing::error!(target: "metrics", %error, "Prometheus exporter stopped");
+                        }
+                    },
+                }
+            });
+        }
+        Ok(())
+    }
+    fn stop(&mut self) -> Result<(), ModuleError> {
+        Ok(())
+    }
+}
+
+/// Opens the chain database.
+pub(crate) struct StorageModule {
+    pub(crate) path: PathBuf,
+}
+
+impl Module for StorageModule {
+    fn name(&self) -> &'static str {
+        "storage"
+    }
+    fn version(&self) -> Version {
+        VERSION
+    }
+    fn start(&mut self, ctx: &mut ModuleContext) -> Result<(), ModuleError> {
+        std::fs::create_dir_all(&self.path).map_err(|e| failed("storage")(e.into()))?;
+        let db = ChainDb::open(&self.path, &DbConfig::default())
+            .map_err(|e| failed("storage")(e.into()))?;
+        tracing::info!(target: "wcme", "💾 Database: RocksDb at {}", self.path.display());
+        ctx.provide(Arc::new(db))
+    }
+    fn stop(&mut self) -> Result<(), ModuleError> {
+        Ok(())
+    }
+}
+
+/// Executor, consensus verification and block import over the database.
+pub(crate) struct ChainModule {
+    pub(crate) runtime: RuntimeDescriptor,
+    pub(crate) genesis: GenesisSource,
+    pub(crate) engine: Arc<dyn ConsensusEngine>,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl Module for ChainModule {
+    fn name(&self) -> &'static str {
+        "chain"
+    }
+    fn version(&self) -> Version {
+        VERSION
+    }
+    fn dependencies(&self) -> Vec<Dependency> {
+        vec![dep("storage"), dep("metrics")]
+    }
+    fn start(&mut self, ctx: &mut ModuleContext) -> Result<(), ModuleError> {
+        let db = ctx.services().require::<ChainDb>()?;
+        let metrics = ctx.services().get::<Metrics>().map(|m| (*m).clone());
+        let executor = Executor::new(self.runtime, db);
+        let client = Client::new(
+            executor,
+            self.engine.clone(),
+            self.clock.clone(),
+            &self.genesis,
+            metrics,
+        )
+        .map_err(|e| failed("chain")(e.into()))?;
+        let info = client.info();
+        tracing::info!(
+            target: "wcme",
+            "📦 Best block: #{} ({:?}), finalized #{}",
+            info.best.0,
+            info.best.1,
+            info.finalized.0
+        );
+        ctx.provide(Arc::new(client))
+    }
+    fn stop(&mut self) -> Result<(), ModuleError> {
+        Ok(())
+    }
+}
+
+/// The transaction pool, kept in step with the chain.
+pub(crate) struct TxPoolModule {
+    pub(crate) options: PoolOptions,
+}
+
+impl Module for TxPoolModule {
+    fn name(&self) -> &'static str {
+        "txpool"
+    }
+    fn version(&self) -> Version {
+        VERSION
+    }
+    fn dependencies(&self) -> Vec<Dependency> {
+        vec![dep("chain")]
+    }
+    fn start(&mut self, ctx: &mut ModuleContext) -> Result<(), ModuleError> {
+        let client = ctx.services().require::<Client>()?;
+        let metrics = ctx.services().get::<Metrics>().map(|m| (*m).clone());
+        let pool: Arc<Pool> =
+            Arc::new(TxPool::new(Arc::new(ChainValidator::new(client.clone())), self.options));
+        ctx.provide(pool.clone())?;
+        let shutdown = ctx.shutdown();
+        ctx.spawn("txpool-maintenance", crate::pool::maintain(client, pool, metrics, shutdown));
+        Ok(())
+    }
+    fn stop(&mut self) -> Result<(), ModuleError> {
+        Ok(())
+    }
+}
+
+/// Authors blocks in the slots this node owns.
+pub(crate) struct AuthoringModule {
+    pub(crate) proposal_time: Duration,
+}
+
+impl Module for AuthoringModule {
+    fn name(&self) -> &'static str {
+        "authoring"
+    }
+    fn version(&self) -> Version {
+        VERSION
+    }
+    fn dependencies(&self) -> Vec<Dependency> {
+        vec![dep("chain"), dep("txpool")]
+    }
+    fn start(&mut self, ctx: &mut ModuleContext) -> Result<(), ModuleError> {
+        let client = ctx.services().require::<Client>()?;
+        let pool = ctx.services().require::<Pool>()?;
+        tracing::info!(
+            target: "wcme",
+            "👶 Authoring with the {} engine, slot {} ms",
+            client.engine().name(),
+            client.engine().slot_duration().as_millis()
+        );
+        let shutdown = ctx.shutdown();
+        ctx.spawn("authoring", crate::authoring::run(client, pool, self.proposal_time, shutdown));
+        Ok(())
+    }
+    fn stop(&mut self) -> Result<(), ModuleError> {
+        Ok(())
+    }
+}
+
+/// The JSON-RPC server.
+pub(crate) struct RpcServerModule {
+    pub(crate) settings: RpcSettings,
+    pub(crate) system: SystemInfo,
+    pub(crate) should_have_peers: bool,
+    pub(crate) handle: Option<RpcHandle>,
+}
+
+impl Module for RpcServerModule {
+    fn name(&self) -> &'static str {
+        "rpc"
+    }
+    fn version(&self) -> Version {
+        VERSION
+    }
+    fn dependencies(&self) -> Vec<Dependency> {
+        vec![dep("chain"), dep("txpool")]
+    }
+    fn start(&mut self, ctx: &mut ModuleContext) -> Result<(), ModuleError> {
+        let client = ctx.services().require::<Client>()?;
+        let pool = ctx.services().require::<Pool>()?;
+        let runtime = ctx.runtime().clone();
+        let backend = RpcBackend::new(
+            client,
+            pool,
+            self.system.clone(),
+            self.should_have_peers,
+            &runtime,
+        );
+        let config = RpcConfig {
+            addr: self.settings.addr,
+            cors: self.settings.cors.clone(),
+            max_connections: self.settings.max_connections,
+            max_request_size: self.settings.max_request_size,
+            max_response_size: self.settings.max_response_size,
+            max_subscriptions_per_connection: self.settings.max_subscriptions_per_connection,
+            ..RpcConfig::default()
+        };
+        let starting = wcme_rpc::start_server(config, backend);
+        // `start` is synchronous; the server binds before it returns so a taken port is a start
+        // error, not a log line.
+        let handle = if tokio::runtime::Handle::try_current().is_ok() {
+            tokio::task::block_in_place(|| runtime.block_on(starting))
+        } else {
+            runtime.block_on(starting)
+        }
+        .map_err(|e| failed("rpc")(e.into()))?;
+        ctx.provide(Arc::new(RpcEndpoint(handle.local_addr())))?;
+        self.handle = Some(handle);
+        Ok(())
+    }
+    fn stop(&mut self) -> Result<(), ModuleError> {
+        if let Some(handle) = self.handle.take() {
+            handle.stop();
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,189 @@
+//! Each pallet's configuration for the main-chain runtime.
+//!
+//! Composition lives in `lib.rs`; this module only says how each pallet behaves here.
+
+use frame_support::{
+    derive_impl,
+    dispatch::DispatchClass,
+    parameter_types,
+    traits::{ConstU8, ConstU32, ConstU64, ConstU128, VariantCountOf},
+    weights::{
+        ConstantMultiplier, Weight,
+        constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+    },
+};
+use frame_system::{
+    EnsureRoot,
+    limits::{BlockLength, BlockWeights},
+};
+use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
+use sp_runtime::{Perbill, traits::One};
+use sp_version::RuntimeVersion;
+
+use super::{
+    AccountId, Balance, Balances, Block, BlockNumber, EXISTENTIAL_DEPOSIT, Hash,
+    MILLISECS_PER_BLOCK, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent,
+    RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, SS58_PREFIX, System,
+    VERSION,
+};
+
+/// Share of a block's weight and length that normal (non-operational) extrinsics may use; the
+/// rest is kept for operational calls and the block's own bookkeeping.
+const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+
+/// Maximum block length: 5 MiB.
+const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
+
+parameter_types! {
+    /// How many recent block hashes the chain keeps (mortal transactions refer to them).
+    pub const BlockHashCount: BlockNumber = 2400;
+    /// The runtime version, as `frame_system` reports and checks it.
+    pub const Version: RuntimeVersion = VERSION;
+    /// 2 s of computation per 6 s block, leaving time to gossip and import the block.
+    pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
+        Weight::from_parts(2u64.saturating_mul(WEIGHT_REF_TIME_PER_SECOND), u64::MAX),
+        NORMAL_DISPATCH_RATIO,
+    );
+    /// 5 MiB per block, 75 % of it for normal extrinsics.
+    pub RuntimeBlockLength: BlockLength = BlockLength::builder()
+        .max_length(MAX_BLOCK_LENGTH)
+        .modify_max_length_for_class(DispatchClass::Normal, |max| {
+            *max = NORMAL_DISPATCH_RATIO * *max
+        })
+        .build();
+    /// SS58 address prefix (42, Substrate's generic prefix, so existing wallets show addresses).
+    pub const SS58Prefix: u16 = SS58_PREFIX;
+}
+
+/// The Solochain defaults of FRAME, overridden with WCME's types and limits.
+#[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
+impl frame_system::Config for Runtime {
+    /// The block type (WCME header, this runtime's extrinsics).
+    type Block = Block;
+    /// Weight limits per block and per class.
+    type BlockWeights = RuntimeBlockWeights;
+    /// Length limits per block and per class.
+    type BlockLength = RuntimeBlockLength;
+    /// 32-byte account ids (`MultiSignature` signers).
+    type AccountId = AccountId;
+    /// Per-account transaction index.
+    type Nonce = Nonce;
+    /// Block and state hash.
+    type Hash = Hash;
+    /// Recent block hashes kept.
+    type BlockHashCount = BlockHashCount;
+    /// Database access costs measured for RocksDB, the node's database.
+    type DbWeight = RocksDbWeight;
+    /// This runtime's version.
+    type Version = Version;
+    /// Account data is the balance record of pallet-balances.
+    type AccountData = pallet_balances::AccountData<Balance>;
+    /// SS58 prefix reported in metadata.
+    type SS58Prefix = SS58Prefix;
+    /// Benchmarked weights of the system calls.
+    type SystemWeightInfo = frame_system::weights::SubstrateWeight<Runtime>;
+    /// Benchmarked weights of the system transaction extensions (they are charged too).
+    type ExtensionsWeightInfo = frame_system::SubstrateExtensionsWeight<Runtime>;
+    /// Limit on modules holding references to one account.
+    type MaxConsumers = ConstU32<16>;
+}
+
+impl pallet_timestamp::Config for Runtime {
+    /// Milliseconds since the Unix epoch.
+    type Moment = u64;
+    /// Nothing reacts to the timestamp yet (the POC engine will read slots from it).
+    type OnTimestampSet = ();
+    /// Half the block time: consecutive blocks are at least 3 s apart.
+    type MinimumPeriod = ConstU64<{ MILLISECS_PER_BLOCK / 2 }>;
+    /// Benchmarked weights.
+    type WeightInfo = pallet_timestamp::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_balances::Config for Runtime {
+    /// Maximum legacy locks per account.
+    type MaxLocks = ConstU32<50>;
+    /// Maximum named reserves per account.
+    type MaxReserves = ConstU32<50>;
+    /// Identifier of named reserves.
+    type ReserveIdentifier = [u8; 8];
+    /// WCME balances in 10^-12 units.
+    type Balance = Balance;
+    /// The runtime event.
+    type RuntimeEvent = RuntimeEvent;
+    /// Dust of reaped accounts is burned.
+    type DustRemoval = ();
+    /// 0.001 WCME.
+    type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
+    /// Balances live in `frame_system`'s account record.
+    type AccountStore = System;
+    /// Benchmarked weights.
+    type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+    /// Freezes are identified by the runtime's freeze reasons (e.g. the genesis reserve).
+    type FreezeIdentifier = RuntimeFreezeReason;
+    /// One freeze per reason is enough.
+    type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
+    /// The runtime's hold reasons.
+    type RuntimeHoldReason = RuntimeHoldReason;
+    /// The runtime's freeze reasons.
+    type RuntimeFreezeReason = RuntimeFreezeReason;
+    /// Nothing to do after a hold is slashed.
+    type DoneSlashHandler = ();
+}
+
+/// Fee per picosecond of `ref_time` weight, in 10^-12 WCME.
+///
+/// Calibrated so that a `Balances::transfer_keep_alive` costs about **0.01 WCME**: its weight
+/// (base extrinsic 108 µs + call 39 µs + 1 read + 1 write + the transaction extensions' weights)
+/// is about 0.28 s·10^-3, i.e. ~2.8·10^8 ps, and 2.8·10^8 × 36 ≈ 0.0099 WCME; its ~150 bytes add
+/// 150 × [`FEE_PER_BYTE`] = 0.00015 WCME. The runtime test `transfer_through_executive` prints
+/// and bounds the exact figure.
+pub const FEE_PER_REF_TIME_PS: Balance = 36;
+
+/// Fee per byte of an extrinsic: 1 µWCME (10^-6 WCME), so a 5 MiB block of padding costs ~5 WCME.
+pub const FEE_PER_BYTE: Balance = super::MICRO_WCME;
+
+parameter_types! {
+    /// The fee multiplier stays 1: fees do not react to congestion yet.
+    pub FeeMultiplier: Multiplier = Multiplier::one();
+}
+
+/// Fees are linear in weight and length ([`FEE_PER_REF_TIME_PS`], [`FEE_PER_BYTE`]).
+///
+/// Fees are **burned** for now (`FungibleAdapter<Balances, ()>` drops the withdrawn credit, which
+/// lowers total issuance) until the POC coinbase of a later issue pays them to block producers.
+impl pallet_transaction_payment::Config for Runtime {
+    /// The runtime event.
+    type RuntimeEvent = RuntimeEvent;
+    /// Withdraw fees from Balances and burn them (see above).
+    type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+    /// Operational extrinsics get 5× priority per fee unit, as on Substrate.
+    type OperationalFeeMultiplier = ConstU8<5>;
+    /// Identity fee (one unit per picosecond) scaled by [`FEE_PER_REF_TIME_PS`].
+    type WeightToFee = ConstantMultiplier<Balance, ConstU128<FEE_PER_REF_TIME_PS>>;
+    /// [`FEE_PER_BYTE`] per encoded byte.
+    type LengthToFee = ConstantMultiplier<Balance, ConstU128<FEE_PER_BYTE>>;
+    /// Constant multiplier of 1.
+    type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
+    /// Benchmarked weights of the payment extension.
+    type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_sudo::Config for Runtime {
+    /// The runtime event.
+    type RuntimeEvent = RuntimeEvent;
+    /// Any runtime call can be made as root.
+    type RuntimeCall = RuntimeCall;
+    /// Benchmarked weights.
+    type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_wcme_reserve::Config for Runtime {
+    /// The WCME token.
+    type Currency = Balances;
+    /// The runtime's freeze reasons (contains `Reserve(GenesisReserve)`).
+    type RuntimeFreezeReason = RuntimeFreezeReason;
+    /// Only root (sudo, later the council) releases the reserve.
+    type ReleaseOrigin = EnsureRoot<AccountId>;
+    /// Conservative hand-made weights (see the pallet's `weights.rs`).
+    type WeightInfo = pallet_wcme_reserve::weights::SubstrateWeight<Runtime>;
+}
