@@ -9,6 +9,14 @@ pub enum ExecutorError {
     /// The runtime has no function of that name.
     #[error("the runtime has no API function `{0}`")]
     UnknownMethod(String),
+    /// The runtime could not decode the arguments of the call (e.g. a malformed extrinsic).
+    #[error("bad input to `{method}`: {message}")]
+    BadInput {
+        /// The runtime function.
+        method: String,
+        /// What the runtime said.
+        message: String,
+    },
     /// The runtime panicked; for a block this means the block is invalid.
     #[error("runtime panicked in `{method}`: {message}")]
     RuntimePanic {

@@ -56,7 +56,12 @@ impl RuntimeDescriptor {
             Err(payload) => {
                 let message = panic_message(payload.as_ref());
                 tracing::debug!(target: "executor", method, %message, "Runtime panicked");
-                Err(ExecutorError::RuntimePanic { method: method.to_string(), message })
+                // `impl_runtime_apis!` panics with this text when the arguments do not decode.
+                if message.starts_with("Bad input data provided to") {
+                    Err(ExecutorError::BadInput { method: method.to_string(), message })
+                } else {
+                    Err(ExecutorError::RuntimePanic { method: method.to_string(), message })
+                }
             },
         }
     }

@@ -10,6 +10,9 @@ use std::{collections::BTreeMap, path::Path};
 use serde::{Deserialize, Serialize};
 use wcme_executor::GenesisSource;
 
+/// The shortest slot a chain may use: runtimes keep block timestamps at least 500 ms apart.
+pub const MIN_SLOT_DURATION_MS: u64 = 1000;
+
 /// Why a chain spec cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ChainSpecError {
@@ -177,8 +180,10 @@ impl ChainSpec {
                 self.consensus.engine
             )));
         }
-        if self.consensus.slot_duration_ms == 0 {
-            return Err(ChainSpecError::Consensus("slotDurationMs must be positive".into()));
+        if self.consensus.slot_duration_ms < MIN_SLOT_DURATION_MS {
+            return Err(ChainSpecError::Consensus(format!(
+                "slotDurationMs must be at least {MIN_SLOT_DURATION_MS}"
+            )));
         }
         let bytes = decode_hex(&self.consensus.authority, "key")
             .map_err(|_| ChainSpecError::Consensus("authority is not 0x-hex".into()))?;

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use sp_runtime::transaction_validity::{TransactionSource, TransactionValidity};
+use wcme_executor::ExecutorError;
 use wcme_primitives::Hash;
 use wcme_txpool::{TxPool, TxValidator, ValidatorError};
 
@@ -36,10 +37,10 @@ impl TxValidator for ChainValidator {
             Ok(None) => return Err(ValidatorError::UnknownBlock(at)),
             Err(error) => return Err(ValidatorError::Runtime(error.to_string())),
         }
-        self.client
-            .executor()
-            .validate_transaction(&at, source, tx)
-            .map_err(|error| ValidatorError::Runtime(error.to_string()))
+        self.client.executor().validate_transaction(&at, source, tx).map_err(|error| match error {
+            ExecutorError::BadInput { message, .. } => ValidatorError::Undecodable(message),
+            other => ValidatorError::Runtime(other.to_string()),
+        })
     }
 }
 

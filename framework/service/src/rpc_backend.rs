@@ -15,7 +15,7 @@ use wcme_primitives::{AccountId, Block, BlockNumber, Header, Nonce, TransactionS
 use wcme_rpc::{
     BackendError, Health, ImportedBlock, NodeBackend, PeerInfo, SubmitError, SystemInfo,
 };
-use wcme_txpool::PoolError;
+use wcme_txpool::{PoolError, ValidatorError};
 
 use crate::{client::Client, pool::Pool};
 
@@ -72,6 +72,9 @@ impl RpcBackend {
             PoolError::ImmediatelyDropped => SubmitError::ImmediatelyDropped,
             // FRAME gives every signed transaction a tag; one without is unusable.
             PoolError::NoTagsProvided => SubmitError::Invalid(InvalidTransaction::Call),
+            PoolError::Validator(ValidatorError::Undecodable(message)) => {
+                SubmitError::BadFormat(message)
+            },
             PoolError::Validator(error) => SubmitError::Internal(error.to_string()),
         }
     }

@@ -14,6 +14,9 @@ pub enum ValidatorError {
     /// Calling the runtime's `TaggedTransactionQueue` API failed.
     #[error("runtime call failed: {0}")]
     Runtime(String),
+    /// The runtime cannot decode the bytes as one of its extrinsics.
+    #[error("the runtime cannot decode the transaction: {0}")]
+    Undecodable(String),
 }
 
 /// Why a transaction was not accepted into the pool.

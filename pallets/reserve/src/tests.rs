@@ -28,7 +28,11 @@ fn frozen_funds_cannot_be_transferred_by_their_owner() {
             TokenError::Frozen
         );
         assert_noop!(
-            Balances::transfer_keep_alive(RuntimeOrigin::signed(FROZEN_OWNER), OTHER, OWNER_BALANCE),
+            Balances::transfer_keep_alive(
+                RuntimeOrigin::signed(FROZEN_OWNER),
+                OTHER,
+                OWNER_BALANCE
+            ),
             TokenError::Frozen
         );
         // Paying a fee is a withdrawal too, and is refused the same way.
@@ -69,7 +73,10 @@ fn root_can_release_part_of_the_freeze() {
     new_test_ext().execute_with(|| {
         assert_ok!(Reserve::release(RuntimeOrigin::root(), FROZEN_OWNER, 30));
         assert_eq!(Frozen::<Test>::get(FROZEN_OWNER), Some(FROZEN_AMOUNT - 30));
-        assert_eq!(Reserve::frozen_in_currency(&FROZEN_OWNER), FROZEN_AMOUNT - 30);
+        assert_eq!(
+            Reserve::frozen_in_currency(&FROZEN_OWNER),
+            FROZEN_AMOUNT - 30
+        );
         System::assert_last_event(
             Event::Released {
                 who: FROZEN_OWNER,
@@ -197,4 +204,52 @@ fn release_error_is_a_module_error() {
         let err = Reserve::release(RuntimeOrigin::root(), OTHER, 1).unwrap_err();
         assert!(matches!(err, DispatchError::Module(_)));
     });
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever sequence of releases root makes, the pallet's record and the currency's freeze
+        /// agree, nothing is released twice, and over-releases change nothing.
+        #[test]
+        fn releases_keep_storage_and_freeze_in_step(
+            frozen in 1u64..1_000_000,
+            surplus in 0u64..1_000,
+            releases in proptest::collection::vec(0u64..400_000, 0..12),
+        ) {
+            ext_with(vec![(FROZEN_OWNER, frozen + surplus)], vec![(FROZEN_OWNER, frozen)])
+                .execute_with(|| {
+                    let mut remaining = frozen;
+                    for amount in releases {
+                        let result = Reserve::release(RuntimeOrigin::root(), FROZEN_OWNER, amount);
+                        if remaining == 0 {
+                            prop_assert_eq!(result, Err(Error::<Test>::NotFrozen.into()));
+                        } else if amount > remaining {
+                            prop_assert_eq!(result, Err(Error::<Test>::InsufficientFrozen.into()));
+                        } else {
+                            prop_assert!(result.is_ok());
+                            remaining -= amount;
+                        }
+                        let stored = Frozen::<Test>::get(FROZEN_OWNER);
+                        prop_assert_eq!(stored, (remaining > 0).then_some(remaining));
+                        prop_assert_eq!(Reserve::frozen_in_currency(&FROZEN_OWNER), remaining);
+                    }
+                    // Exactly the unfrozen part can leave the account.
+                    let spendable = frozen + surplus - remaining;
+                    prop_assert!(Balances::transfer_allow_death(
+                        RuntimeOrigin::signed(FROZEN_OWNER), OTHER, spendable + 1
+                    ).is_err());
+                    if spendable > 0 {
+                        prop_assert!(Balances::transfer_allow_death(
+                            RuntimeOrigin::signed(FROZEN_OWNER), OTHER, spendable
+                        ).is_ok());
+                    }
+                    Ok(())
+                })?;
+        }
+    }
 }

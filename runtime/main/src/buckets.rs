@@ -23,10 +23,7 @@ use sp_core::{
     crypto::{DEV_PHRASE, SecretStringError},
     sr25519,
 };
-use sp_runtime::{
-    MultiSigner,
-    traits::IdentifyAccount,
-};
+use sp_runtime::{MultiSigner, traits::IdentifyAccount};
 
 use crate::{AccountId, Balance, WCME};
 
@@ -99,11 +96,11 @@ pub const GENESIS_SUPPLY: Balance = 960_000_000 * WCME;
 /// Sum of all bucket amounts, computed at compile time.
 const fn buckets_sum() -> Balance {
     let mut sum: Balance = 0;
-    let mut i = 0;
-    while i < BUCKETS.len() {
+    let mut rest: &[GenesisBucket] = &BUCKETS;
+    while let [first, tail @ ..] = rest {
         // Overflow in a const fn is a compile error, so this cannot wrap silently.
-        sum += BUCKETS[i].amount;
-        i += 1;
+        sum += first.amount;
+        rest = tail;
     }
     sum
 }

@@ -78,6 +78,8 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 
 /// Target block time in milliseconds (6 s, DESIGN §4).
 pub const MILLISECS_PER_BLOCK: u64 = 6000;
+/// Smallest distance between block timestamps; slots shorter than twice this are not supported.
+pub const MINIMUM_PERIOD_MS: u64 = 500;
 
 /// Blocks per minute at the target block time.
 // `as` is exact here: 60_000 / 6000 = 10 fits any integer type.

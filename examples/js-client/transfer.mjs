@@ -1,0 +1,293 @@
+#!/usr/bin/env node
+// A WCME client with @polkadot/api: connects to a node, prints what the chain is, sends
+// 1.5 WCME from Alice to Bob with `balances.transferKeepAlive`, follows the transaction until it
+// is finalized, prints its events and checks Bob received exactly the amount.
+//
+//   node transfer.mjs [ws://127.0.0.1:9944]     (or WCME_WS=ws://… node transfer.mjs)
+//
+// Exit status: 0 on success, 1 when something fails or a check does not hold, 2 on a timeout.
+// Every wait is bounded: the whole run is given WCME_TIMEOUT_SECS seconds (default 60).
+
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+
+const DEFAULT_WS = 'ws://127.0.0.1:9944';
+const url = process.argv[2] || process.env.WCME_WS || DEFAULT_WS;
+const overallSecs = Number(process.env.WCME_TIMEOUT_SECS || 60);
+/** Connecting (socket open + metadata) must happen well within the overall budget. */
+const CONNECT_TIMEOUT_MS = Math.min(20_000, overallSecs * 1000);
+/** Timeout of each single JSON-RPC request. */
+const REQUEST_TIMEOUT_MS = 20_000;
+
+// ---------------------------------------------------------------------------------------------
+// Failing loudly and never hanging.
+
+let phase = 'starting';
+let api;
+let closing = false;
+
+function step(name) {
+  phase = name;
+}
+
+/** Prints `message` to stderr and exits with `code`, without waiting for anything. */
+function exitWith(code, message) {
+  closing = true;
+  clearTimeout(watchdog);
+  console.error(`FAILED: ${message}`);
+  process.exit(code);
+}
+
+function fail(message) {
+  exitWith(1, message);
+}
+
+const watchdog = setTimeout(() => {
+  exitWith(2, `timed out after ${overallSecs} s while ${phase} (node at ${url})`);
+}, overallSecs * 1000);
+
+process.on('unhandledRejection', (error) => fail(`while ${phase}: ${describe(error)}`));
+process.on('uncaughtException', (error) => fail(`while ${phase}: ${describe(error)}`));
+
+function describe(error) {
+  if (error instanceof Error) return error.message;
+  // A WebSocket error event carries the underlying error (e.g. ECONNREFUSED) or a message.
+  if (error && typeof error === 'object') {
+    if (error.error instanceof Error) return error.error.message;
+    if (typeof error.message === 'string' && error.message) return error.message;
+    if (error.type) return `WebSocket ${error.type}`;
+  }
+  return String(error);
+}
+
+/** `promise`, or a rejection after `ms` milliseconds naming `what`. */
+function within(ms, what, promise) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting.
+
+let decimals = 12;
+let symbol = 'WCME';
+
+/** An exact decimal rendering of a planck amount, e.g. `1.5 WCME (1500000000000)`. */
+function fmt(planck) {
+  const value = BigInt(planck.toString());
+  const negative = value < 0n;
+  const abs = negative ? -value : value;
+  const unit = 10n ** BigInt(decimals);
+  const whole = abs / unit;
+  let frac = (abs % unit).toString().padStart(decimals, '0').replace(/0+$/, '');
+  const text = `${negative ? '-' : ''}${whole}${frac ? `.${frac}` : ''} ${symbol}`;
+  return `${text} (${value} planck)`;
+}
+
+function eventFields(event) {
+  const names = event.meta.fields.map((f, i) => (f.name.isSome ? f.name.unwrap().toString() : `${i}`));
+  const fields = {};
+  event.data.forEach((value, i) => {
+    fields[names[i] ?? `${i}`] = value.toString();
+  });
+  return fields;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function connect() {
+  step(`connecting to ${url}`);
+  // No automatic reconnection: a node that is not there is an error, not something to wait for.
+  const provider = new WsProvider(url, false, {}, REQUEST_TIMEOUT_MS);
+  await within(
+    CONNECT_TIMEOUT_MS,
+    `connecting to ${url}`,
+    new Promise((resolve, reject) => {
+      provider.on('connected', resolve);
+      provider.on('error', (error) =>
+        reject(new Error(`cannot connect to ${url}: ${describe(error)} (is the node running?)`)),
+      );
+      provider.connect().catch(reject);
+    }),
+  );
+  provider.on('disconnected', () => {
+    if (!closing) fail(`lost the connection to ${url} while ${phase}`);
+  });
+  step('loading metadata');
+  return within(
+    CONNECT_TIMEOUT_MS,
+    'loading the runtime metadata',
+    ApiPromise.create({ provider, throwOnConnect: true }),
+  );
+}
+
+async function main() {
+  api = await connect();
+
+  step('reading chain information');
+  const [chain, nodeName, nodeVersion, properties, header, finalizedHead] = await Promise.all([
+    api.rpc.system.chain(),
+    api.rpc.system.name(),
+    api.rpc.system.version(),
+    api.rpc.system.properties(),
+    api.rpc.chain.getHeader(),
+    api.rpc.chain.getFinalizedHead(),
+  ]);
+  decimals = api.registry.chainDecimals[0];
+  symbol = api.registry.chainTokens[0];
+  const ss58 = api.registry.chainSS58;
+  const version = api.runtimeVersion;
+  console.log(`Connected to ${url}`);
+  console.log(`Chain:           ${chain}`);
+  console.log(`Node:            ${nodeName} ${nodeVersion}`);
+  console.log(
+    `Runtime:         ${version.specName} spec_version ${version.specVersion} ` +
+      `(impl ${version.implName} ${version.implVersion}, tx_version ${version.transactionVersion})`,
+  );
+  console.log(`Properties:      ${JSON.stringify(properties.toHuman())}`);
+  console.log(`Token:           ${symbol}, ${decimals} decimals, SS58 prefix ${ss58}`);
+  console.log(`Genesis:         ${api.genesisHash.toHex()}`);
+  console.log(`Best block:      #${header.number.toNumber()} ${header.hash.toHex()}`);
+  console.log(`Finalized head:  ${finalizedHead.toHex()}`);
+
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: ss58 });
+  const alice = keyring.addFromUri('//Alice');
+  const bob = keyring.addFromUri('//Bob');
+  const amount = (3n * 10n ** BigInt(decimals)) / 2n; // 1.5 tokens
+
+  step('reading balances');
+  const [aliceBefore, bobBefore] = await Promise.all([
+    api.query.system.account(alice.address),
+    api.query.system.account(bob.address),
+  ]);
+  console.log(`Alice:           ${alice.address}, free ${fmt(aliceBefore.data.free)}`);
+  console.log(`Bob:             ${bob.address}, free ${fmt(bobBefore.data.free)}`);
+  if (aliceBefore.data.free.toBigInt() <= amount) {
+    fail(`Alice has ${fmt(aliceBefore.data.free)}, not enough to send ${fmt(amount)}`);
+  }
+
+  const tx = api.tx.balances.transferKeepAlive(bob.address, amount);
+  step('estimating the fee');
+  const info = await tx.paymentInfo(alice);
+  console.log(
+    `Sending:         ${fmt(amount)} Alice -> Bob (balances.transferKeepAlive), ` +
+      `estimated fee ${fmt(info.partialFee)}`,
+  );
+
+  step('submitting the transfer');
+  const outcome = await new Promise((resolve, reject) => {
+    let inBlock = null;
+    let unsubscribe = null;
+    const done = (settle) => {
+      if (unsubscribe) unsubscribe();
+      settle();
+    };
+    tx.signAndSend(alice, (result) => {
+      const { status, events, dispatchError } = result;
+      console.log(`Status:          ${status.type}${status.isInBlock || status.isFinalized ? ` ${status.value.toHex()}` : ''}`);
+      if (status.isReady || status.isFuture || status.isBroadcast) {
+        step('waiting for the transfer to be included in a block');
+      } else if (status.isInBlock) {
+        inBlock = { hash: status.asInBlock.toHex(), events, dispatchError, txIndex: result.txIndex };
+        step('waiting for the block with the transfer to be finalized');
+      } else if (status.isFinalized) {
+        if (!inBlock) {
+          done(() => reject(new Error('the transaction was reported finalized without being reported in a block first')));
+          return;
+        }
+        done(() =>
+          resolve({ inBlock, finalized: status.asFinalized.toHex(), events, dispatchError, txIndex: result.txIndex }),
+        );
+      } else if (status.isRetracted) {
+        inBlock = null; // its block left the best chain; wait for the next inclusion
+      } else {
+        // Dropped, Invalid, Usurped, FinalityTimeout: the transaction will not make it.
+        done(() => reject(new Error(`the transaction ended with status ${status.type}`)));
+      }
+    })
+      .then((unsub) => {
+        unsubscribe = unsub;
+      })
+      .catch((error) => reject(new Error(`the node refused the transaction: ${describe(error)}`)));
+  });
+
+  const { finalized, events, dispatchError } = outcome;
+  step('reading the finalized block');
+  const finalizedHeader = await api.rpc.chain.getHeader(finalized);
+  const blockNumber = finalizedHeader.number.toNumber();
+  console.log(`In block:        ${outcome.inBlock.hash}`);
+  console.log(`Finalized in block #${blockNumber} ${finalized} (extrinsic index ${outcome.txIndex})`);
+  if (outcome.inBlock.hash !== finalized) {
+    console.log('  (the finalized block differs from the first block reported: the chain re-organized)');
+  }
+
+  console.log('Events of the extrinsic:');
+  for (const { event } of events) {
+    console.log(`  ${event.section}.${event.method} ${JSON.stringify(eventFields(event))}`);
+  }
+
+  if (dispatchError) {
+    let reason = dispatchError.toString();
+    if (dispatchError.isModule) {
+      const meta = api.registry.findMetaError(dispatchError.asModule);
+      reason = `${meta.section}.${meta.name}: ${meta.docs.join(' ')}`;
+    }
+    fail(`the transfer was included but failed: ${reason}`);
+  }
+
+  const has = (section, method) => events.find(({ event }) => event.section === section && event.method === method);
+  const missing = [
+    ['system', 'ExtrinsicSuccess'],
+    ['balances', 'Transfer'],
+    ['transactionPayment', 'TransactionFeePaid'],
+  ].filter(([section, method]) => !has(section, method));
+  if (missing.length > 0) {
+    fail(`expected events missing: ${missing.map(([s, m]) => `${s}.${m}`).join(', ')}`);
+  }
+  const transfer = has('balances', 'Transfer').event;
+  const [from, to, transferred] = transfer.data;
+  if (from.toString() !== alice.address || to.toString() !== bob.address || transferred.toBigInt() !== amount) {
+    fail(`balances.Transfer says ${from} -> ${to}: ${fmt(transferred)}, expected Alice -> Bob: ${fmt(amount)}`);
+  }
+  const feePaid = has('transactionPayment', 'TransactionFeePaid').event;
+  const actualFee = feePaid.data[1].toBigInt();
+  const tip = feePaid.data[2].toBigInt();
+  console.log(`Fee paid:        ${fmt(actualFee)}, tip ${fmt(tip)}`);
+
+  // Compare the state just before and just after the block: other transfers in other blocks
+  // cannot disturb the check.
+  step('reading the new balances');
+  const [atBlock, atParent] = await Promise.all([
+    api.at(finalized),
+    api.at(finalizedHeader.parentHash),
+  ]);
+  const [aliceAfter, bobAfter, bobParent] = await Promise.all([
+    atBlock.query.system.account(alice.address),
+    atBlock.query.system.account(bob.address),
+    atParent.query.system.account(bob.address),
+  ]);
+  const aliceDelta = aliceAfter.data.free.toBigInt() - aliceBefore.data.free.toBigInt();
+  const bobDelta = bobAfter.data.free.toBigInt() - bobParent.data.free.toBigInt();
+  console.log(`Alice now:       free ${fmt(aliceAfter.data.free)} (change ${fmt(aliceDelta)})`);
+  console.log(`Bob now:         free ${fmt(bobAfter.data.free)} (change in block #${blockNumber}: ${fmt(bobDelta)})`);
+  if (bobDelta !== amount) {
+    fail(`Bob's free balance changed by ${fmt(bobDelta)} in block #${blockNumber}, expected ${fmt(amount)}`);
+  }
+
+  console.log(`OK: ${fmt(amount)} transferred from Alice to Bob, finalized in block #${blockNumber}`);
+}
+
+main()
+  .then(async () => {
+    closing = true;
+    step('disconnecting');
+    await within(5_000, 'disconnecting', api.disconnect()).catch(() => {});
+    clearTimeout(watchdog);
+    process.exit(0);
+  })
+  .catch((error) => fail(`while ${phase}: ${describe(error)}`));

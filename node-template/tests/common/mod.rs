@@ -1,0 +1,160 @@
+//! Helpers for tests that run real `wcme-node` processes on 127.0.0.1.
+#![allow(dead_code)]
+
+use std::{
+    io::{BufRead, BufReader},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    sync::{Arc, Mutex, mpsc},
+    time::{Duration, Instant},
+};
+
+use jsonrpsee::{
+    core::client::ClientT,
+    http_client::{HttpClient, HttpClientBuilder},
+    rpc_params,
+};
+
+/// The node binary under test.
+pub fn node_binary() -> &'static str {
+    env!("CARGO_BIN_EXE_wcme-node")
+}
+
+/// Runs `wcme-node` with `args` to completion; returns (success, stdout, stderr).
+pub fn run_cli(args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(node_binary())
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("wcme-node runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Writes the dev chain spec with 1-second slots to `dir/spec.json`.
+pub fn fast_chain_spec(dir: &Path) -> PathBuf {
+    let (ok, stdout, stderr) = run_cli(&["build-spec", "--chain", "dev"]);
+    assert!(ok, "build-spec failed: {stderr}");
+    let mut spec: serde_json::Value = serde_json::from_str(&stdout).expect("spec is JSON");
+    spec["consensus"]["slotDurationMs"] = serde_json::json!(1000);
+    let path = dir.join("spec.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&spec).expect("serializes")).expect("writes");
+    path
+}
+
+/// A running node; killed when dropped.
+pub struct TestNode {
+    /// The process.
+    pub child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub http_url: String,
+    /// `ws://127.0.0.1:PORT`.
+    pub ws_url: String,
+    /// Everything the node logged so far.
+    pub log: Arc<Mutex<String>>,
+}
+
+impl TestNode {
+    /// Starts `wcme-node` with `args` (plus `--rpc-port 0`) and waits for its RPC server.
+    pub fn start(args: &[&str]) -> TestNode {
+        let mut child = Command::new(node_binary())
+            .args(args)
+            .args(["--rpc-port", "0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("wcme-node starts");
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let log = Arc::new(Mutex::new(String::new()));
+        let (addr_tx, addr_rx) = mpsc::channel();
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            // Keep draining so the node never blocks on a full pipe.
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(addr) = line.split("Running JSON-RPC server: addr=").nth(1) {
+                    let _ = addr_tx.send(addr.trim().to_string());
+                }
+                let mut log = sink.lock().expect("log lock");
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        let addr = match addr_rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(addr) => addr,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("node did not start its RPC server:\n{}", log.lock().expect("log"));
+            },
+        };
+        TestNode {
+            child,
+            http_url: format!("http://{addr}"),
+            ws_url: format!("ws://{addr}"),
+            log,
+        }
+    }
+
+    /// An HTTP JSON-RPC client for this node.
+    pub fn rpc(&self) -> HttpClient {
+        HttpClientBuilder::default()
+            .request_timeout(Duration::from_secs(30))
+            .build(&self.http_url)
+            .expect("client builds")
+    }
+
+    /// The log so far.
+    pub fn log(&self) -> String {
+        self.log.lock().expect("log lock").clone()
+    }
+
+    /// Kills the node with SIGKILL and waits for it.
+    pub fn kill9(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for TestNode {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Calls `method` with positional `params`.
+pub async fn call<R: serde::de::DeserializeOwned>(
+    client: &HttpClient,
+    method: &str,
+    params: Vec<serde_json::Value>,
+) -> Result<R, jsonrpsee::core::client::Error> {
+    let mut builder = jsonrpsee::core::params::ArrayParams::new();
+    for param in params {
+        builder.insert(param).expect("param serializes");
+    }
+    client.request(method, builder).await
+}
+
+/// The best block number.
+pub async fn best_number(client: &HttpClient) -> u32 {
+    let header: serde_json::Value =
+        client.request("chain_getHeader", rpc_params![]).await.expect("header");
+    let number = header["number"].as_str().expect("number is hex");
+    u32::from_str_radix(number.trim_start_matches("0x"), 16).expect("hex number")
+}
+
+/// Waits (bounded) until the best block is at least `number`.
+pub async fn wait_for_block(client: &HttpClient, number: u32, timeout: Duration) -> u32 {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let best = best_number(client).await;
+        if best >= number {
+            return best;
+        }
+        assert!(Instant::now() < deadline, "block #{number} not reached in {timeout:?} (best #{best})");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
