@@ -92,7 +92,8 @@ function eventFields(event) {
   const names = event.meta.fields.map((f, i) => (f.name.isSome ? f.name.unwrap().toString() : `${i}`));
   const fields = {};
   event.data.forEach((value, i) => {
-    fields[names[i] ?? `${i}`] = value.toString();
+    // Numbers (balances) exactly as decimal strings; accounts, structs and enums as JSON.
+    fields[names[i] ?? `${i}`] = typeof value.toBigInt === 'function' ? value.toString() : value.toJSON();
   });
   return fields;
 }
@@ -179,52 +180,75 @@ async function main() {
       `estimated fee ${fmt(info.partialFee)}`,
   );
 
+  // `tx.signAndSend(alice, callback)` would do, but its callback fetches each block's events
+  // before reporting a status and drops a status whose events are still loading when the next
+  // status arrives: on a chain where blocks are final at once (`--dev`) it reports `Finalized`
+  // without `InBlock`. Watching the node's raw status stream shows every status in order.
+  step('signing the transfer');
+  await tx.signAsync(alice); // the next nonce comes from system_accountNextIndex
+  const txHash = tx.hash.toHex();
+  console.log(`Extrinsic hash:  ${txHash}`);
+
   step('submitting the transfer');
-  const outcome = await new Promise((resolve, reject) => {
+  const statuses = [];
+  const { inBlock, finalized } = await new Promise((resolve, reject) => {
     let inBlock = null;
+    let settled = false;
     let unsubscribe = null;
-    const done = (settle) => {
-      if (unsubscribe) unsubscribe();
+    const finish = (settle) => {
+      if (settled) return;
+      settled = true;
       settle();
+      if (unsubscribe) Promise.resolve(unsubscribe()).catch(() => {});
     };
-    tx.signAndSend(alice, (result) => {
-      const { status, events, dispatchError } = result;
-      console.log(`Status:          ${status.type}${status.isInBlock || status.isFinalized ? ` ${status.value.toHex()}` : ''}`);
-      if (status.isReady || status.isFuture || status.isBroadcast) {
-        step('waiting for the transfer to be included in a block');
-      } else if (status.isInBlock) {
-        inBlock = { hash: status.asInBlock.toHex(), events, dispatchError, txIndex: result.txIndex };
-        step('waiting for the block with the transfer to be finalized');
-      } else if (status.isFinalized) {
-        if (!inBlock) {
-          done(() => reject(new Error('the transaction was reported finalized without being reported in a block first')));
-          return;
+    api.rpc.author
+      .submitAndWatchExtrinsic(tx, (status) => {
+        statuses.push(status.type);
+        const at = status.isInBlock || status.isFinalized || status.isRetracted ? ` ${status.value.toHex()}` : '';
+        console.log(`Status:          ${status.type}${at}`);
+        if (status.isReady || status.isFuture || status.isBroadcast) {
+          step('waiting for the transfer to be included in a block');
+        } else if (status.isInBlock) {
+          inBlock = status.asInBlock.toHex();
+          step('waiting for the block with the transfer to be finalized');
+        } else if (status.isRetracted) {
+          inBlock = null; // its block left the best chain; it will be reported in another one
+          step('waiting for the transfer to be included again');
+        } else if (status.isFinalized) {
+          if (inBlock === null) {
+            finish(() => reject(new Error('the node reported the transaction finalized without reporting it in a block first')));
+          } else {
+            finish(() => resolve({ inBlock, finalized: status.asFinalized.toHex() }));
+          }
+        } else {
+          // Dropped, Invalid, Usurped, FinalityTimeout: the transaction will not make it.
+          finish(() => reject(new Error(`the transaction ended with status ${status.type}`)));
         }
-        done(() =>
-          resolve({ inBlock, finalized: status.asFinalized.toHex(), events, dispatchError, txIndex: result.txIndex }),
-        );
-      } else if (status.isRetracted) {
-        inBlock = null; // its block left the best chain; wait for the next inclusion
-      } else {
-        // Dropped, Invalid, Usurped, FinalityTimeout: the transaction will not make it.
-        done(() => reject(new Error(`the transaction ended with status ${status.type}`)));
-      }
-    })
+      })
       .then((unsub) => {
         unsubscribe = unsub;
+        if (settled) Promise.resolve(unsub()).catch(() => {});
       })
-      .catch((error) => reject(new Error(`the node refused the transaction: ${describe(error)}`)));
+      .catch((error) => finish(() => reject(new Error(`the node refused the transaction: ${describe(error)}`))));
   });
 
-  const { finalized, events, dispatchError } = outcome;
-  step('reading the finalized block');
-  const finalizedHeader = await api.rpc.chain.getHeader(finalized);
+  step('reading the finalized block and its events');
+  const { block, events: allEvents } = await api.derive.tx.events(finalized);
+  const finalizedHeader = block.block.header;
   const blockNumber = finalizedHeader.number.toNumber();
-  console.log(`In block:        ${outcome.inBlock.hash}`);
-  console.log(`Finalized in block #${blockNumber} ${finalized} (extrinsic index ${outcome.txIndex})`);
-  if (outcome.inBlock.hash !== finalized) {
-    console.log('  (the finalized block differs from the first block reported: the chain re-organized)');
+  const txIndex = block.block.extrinsics.findIndex((ext) => ext.hash.toHex() === txHash);
+  if (txIndex < 0) {
+    fail(`the finalized block #${blockNumber} ${finalized} does not contain the extrinsic ${txHash}`);
   }
+  console.log(`In block:        ${inBlock}`);
+  console.log(`Finalized in block #${blockNumber} ${finalized} (extrinsic index ${txIndex})`);
+  if (inBlock !== finalized) {
+    console.log('  (the finalized block differs from the block first reported: the chain re-organized)');
+  }
+  const events = allEvents.filter(({ phase }) => phase.isApplyExtrinsic && phase.asApplyExtrinsic.toNumber() === txIndex);
+  const dispatchError = events
+    .filter(({ event }) => api.events.system.ExtrinsicFailed.is(event))
+    .map(({ event }) => event.data[0])[0];
 
   console.log('Events of the extrinsic:');
   for (const { event } of events) {

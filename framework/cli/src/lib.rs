@@ -56,6 +56,16 @@ pub fn run(spec: NodeSpec) -> ExitCode {
         eprintln!("Error: {error}");
         return ExitCode::from(2);
     }
+    std::panic::set_hook(Box::new(|info| {
+        if wcme_executor::in_runtime_call() {
+            // The runtime rejects bad blocks and calls by panicking; the executor turns that
+            // into an error that is reported where it is handled.
+            tracing::debug!(target: "runtime", "runtime panicked: {info}");
+        } else {
+            tracing::error!(target: "wcme", "panic: {info}");
+            eprintln!("panic: {info}");
+        }
+    }));
     let result = match cli.subcommand {
         None => run::run_node(&spec, &cli.run),
         Some(Command::BuildSpec(cmd)) => blocks::build_spec(&spec, &cmd),

@@ -18,4 +18,4 @@ mod runtime;
 pub use block::{BuildLimits, BuiltBlock, ExecutedBlock};
 pub use error::ExecutorError;
 pub use genesis::{GenesisSource, GenesisState};
-pub use runtime::{Executor, RuntimeDescriptor};
+pub use runtime::{Executor, RuntimeDescriptor, in_runtime_call};

@@ -41,11 +41,14 @@ impl RuntimeDescriptor {
         let entered = overlay.enter_runtime().is_ok();
         let outcome = {
             let mut ext = Ext::new(overlay, state, None);
-            catch_unwind(AssertUnwindSafe(|| {
+            let outer = IN_RUNTIME.with(|flag| flag.replace(true));
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
                 sp_externalities::set_and_run_with_externalities(&mut ext, || {
                     dispatch(method, data)
                 })
-            }))
+            }));
+            IN_RUNTIME.with(|flag| flag.set(outer));
+            outcome
         };
         if entered && overlay.exit_runtime().is_err() {
             tracing::warn!(target: "executor", method, "overlay left the runtime twice");
@@ -189,6 +192,16 @@ impl Executor {
         let state = self.db.state_at_block(at)?;
         state.storage(key).map_err(ExecutorError::Backend)
     }
+}
+
+thread_local! {
+    static IN_RUNTIME: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the current thread is executing the runtime. A panic hook uses it to tell the
+/// runtime's way of rejecting a block or call (caught and turned into an error) from a node bug.
+pub fn in_runtime_call() -> bool {
+    IN_RUNTIME.with(|flag| flag.get())
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

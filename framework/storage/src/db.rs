@@ -83,7 +83,7 @@ pub struct BlockCommit {
 
 /// The chain database.
 pub struct ChainDb {
-    db: Arc<DB>,
+    pub(crate) db: Arc<DB>,
     trie: TrieNodes,
     info: RwLock<Option<ChainInfo>>,
     write_options: WriteOptions,

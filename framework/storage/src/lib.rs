@@ -16,3 +16,6 @@ mod state;
 pub use db::{BlockCommit, ChainDb, ChainInfo, DbConfig};
 pub use error::StorageError;
 pub use state::{StateBackend, TrieNodes, TrieTransaction};
+
+#[cfg(test)]
+mod tests;
