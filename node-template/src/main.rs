@@ -16,7 +16,12 @@ use wcme_service::{ChainSpec, ChainType, ConsensusSpec, Genesis, RuntimeGenesis}
 fn builtin_chain(runtime: &RuntimeDescriptor, id: &str) -> Option<Result<ChainSpec, CliError>> {
     let (name, id, chain_type, preset) = match id {
         "dev" => ("Development", "dev", ChainType::Development, "development"),
-        "local" => ("Local Testnet", "local_testnet", ChainType::Local, "local_testnet"),
+        "local" => (
+            "Local Testnet",
+            "local_testnet",
+            ChainType::Local,
+            "local_testnet",
+        ),
         _ => return None,
     };
     Some(runtime.preset(preset).map_err(CliError::from).map(|patch| {
@@ -51,7 +56,10 @@ fn main() -> ExitCode {
         impl_name: "WCME Node",
         impl_version: env!("CARGO_PKG_VERSION"),
         data_dir_name: "wcme-node",
-        runtime: RuntimeDescriptor { dispatch: runtime::dispatch, version: || runtime::VERSION },
+        runtime: RuntimeDescriptor {
+            dispatch: runtime::dispatch,
+            version: || runtime::VERSION,
+        },
         builtin_chain,
         transfer_signer: Some(runtime::signing::signed_transfer),
     })

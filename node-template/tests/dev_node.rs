@@ -34,7 +34,9 @@ async fn account_at(client: &HttpClient, who: &AccountId, at: Option<&Value>) ->
     if let Some(at) = at {
         params.push(at.clone());
     }
-    let value: Option<String> = call(client, "state_getStorage", params).await.expect("storage");
+    let value: Option<String> = call(client, "state_getStorage", params)
+        .await
+        .expect("storage");
     match value {
         Some(bytes) => AccountInfo::decode(&mut &unhex(&bytes)[..]).expect("account decodes"),
         None => AccountInfo::default(),
@@ -42,7 +44,11 @@ async fn account_at(client: &HttpClient, who: &AccountId, at: Option<&Value>) ->
 }
 
 async fn genesis_hash(client: &HttpClient) -> sp_core::H256 {
-    h256(&call::<Value>(client, "chain_getBlockHash", vec![json!(0)]).await.expect("genesis"))
+    h256(
+        &call::<Value>(client, "chain_getBlockHash", vec![json!(0)])
+            .await
+            .expect("genesis"),
+    )
 }
 
 fn start_fast_node(dir: &std::path::Path, extra: &[&str]) -> TestNode {
@@ -70,11 +76,20 @@ async fn dev_chain_produces_blocks_and_serves_substrate_rpc() {
     assert_eq!(chain, "Development");
     let chain_type: Value = call(&rpc, "system_chainType", vec![]).await.expect("type");
     assert_eq!(chain_type, json!("Development"));
-    let properties: Value = call(&rpc, "system_properties", vec![]).await.expect("properties");
-    assert_eq!(properties, json!({"ss58Format": 42, "tokenDecimals": 12, "tokenSymbol": "WCME"}));
-    let version: Value = call(&rpc, "state_getRuntimeVersion", vec![]).await.expect("version");
+    let properties: Value = call(&rpc, "system_properties", vec![])
+        .await
+        .expect("properties");
+    assert_eq!(
+        properties,
+        json!({"ss58Format": 42, "tokenDecimals": 12, "tokenSymbol": "WCME"})
+    );
+    let version: Value = call(&rpc, "state_getRuntimeVersion", vec![])
+        .await
+        .expect("version");
     assert_eq!(version["specName"], "wcme");
-    let metadata: String = call(&rpc, "state_getMetadata", vec![]).await.expect("metadata");
+    let metadata: String = call(&rpc, "state_getMetadata", vec![])
+        .await
+        .expect("metadata");
     assert!(metadata.starts_with("0x6d657461"), "metadata magic");
     let methods: Value = call(&rpc, "rpc_methods", vec![]).await.expect("methods");
     for method in [
@@ -90,21 +105,33 @@ async fn dev_chain_produces_blocks_and_serves_substrate_rpc() {
         "payment_queryInfo",
     ] {
         assert!(
-            methods["methods"].as_array().expect("list").contains(&json!(method)),
+            methods["methods"]
+                .as_array()
+                .expect("list")
+                .contains(&json!(method)),
             "{method} missing"
         );
     }
     // In a dev chain every imported block is final.
     let best = best_number(&rpc).await;
-    let finalized: Value = call(&rpc, "chain_getFinalizedHead", vec![]).await.expect("final");
-    let finalized_header: Value =
-        call(&rpc, "chain_getHeader", vec![finalized]).await.expect("header");
+    let finalized: Value = call(&rpc, "chain_getFinalizedHead", vec![])
+        .await
+        .expect("final");
+    let finalized_header: Value = call(&rpc, "chain_getHeader", vec![finalized])
+        .await
+        .expect("header");
     let finalized_number = u32::from_str_radix(
-        finalized_header["number"].as_str().expect("hex").trim_start_matches("0x"),
+        finalized_header["number"]
+            .as_str()
+            .expect("hex")
+            .trim_start_matches("0x"),
         16,
     )
     .expect("number");
-    assert!(finalized_number + 1 >= best, "finalized #{finalized_number}, best #{best}");
+    assert!(
+        finalized_number + 1 >= best,
+        "finalized #{finalized_number}, best #{best}"
+    );
     assert!(node.log().contains("Imported #1 ("), "log:\n{}", node.log());
 }
 
@@ -130,10 +157,17 @@ async fn genesis_buckets_hold_exactly_the_designed_supply() {
         Some(&genesis),
     )
     .await;
-    assert_eq!(reserve.data.frozen, buckets::FROZEN_RESERVE.amount, "reserve is frozen");
+    assert_eq!(
+        reserve.data.frozen,
+        buckets::FROZEN_RESERVE.amount,
+        "reserve is frozen"
+    );
 }
 
-async fn submit(rpc: &HttpClient, extrinsic: &[u8]) -> Result<Value, jsonrpsee::core::client::Error> {
+async fn submit(
+    rpc: &HttpClient,
+    extrinsic: &[u8],
+) -> Result<Value, jsonrpsee::core::client::Error> {
     call(rpc, "author_submitExtrinsic", vec![json!(hex(extrinsic))]).await
 }
 
@@ -141,7 +175,10 @@ fn error_code_and_data(error: jsonrpsee::core::client::Error) -> (i32, String) {
     match error {
         jsonrpsee::core::client::Error::Call(object) => (
             object.code(),
-            object.data().map(|d| d.get().to_string()).unwrap_or_default(),
+            object
+                .data()
+                .map(|d| d.get().to_string())
+                .unwrap_or_default(),
         ),
         other => panic!("expected a JSON-RPC error, got {other:?}"),
     }
@@ -166,9 +203,13 @@ async fn transfers_apply_and_bad_input_is_rejected_without_state_change() {
         assert!(std::time::Instant::now() < deadline, "transfer not applied");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let next: u32 = call(&rpc, "system_accountNextIndex", vec![json!(alice.to_account_id().to_string())])
-        .await
-        .expect("nonce");
+    let next: u32 = call(
+        &rpc,
+        "system_accountNextIndex",
+        vec![json!(alice.to_account_id().to_string())],
+    )
+    .await
+    .expect("nonce");
     assert_eq!(next, 1);
 
     let alice_before = account_at(&rpc, &alice.to_account_id(), None).await;
@@ -176,15 +217,22 @@ async fn transfers_apply_and_bad_input_is_rejected_without_state_change() {
 
     // Malformed hex and parameters: invalid params, the node keeps serving.
     let (code, _) = error_code_and_data(
-        call::<Value>(&rpc, "author_submitExtrinsic", vec![json!("0xzz")]).await.expect_err("bad hex"),
+        call::<Value>(&rpc, "author_submitExtrinsic", vec![json!("0xzz")])
+            .await
+            .expect_err("bad hex"),
     );
     assert_eq!(code, -32602);
     let (code, _) = error_code_and_data(
-        call::<Value>(&rpc, "chain_getBlockHash", vec![json!("not a number")]).await.expect_err("bad"),
+        call::<Value>(&rpc, "chain_getBlockHash", vec![json!("not a number")])
+            .await
+            .expect_err("bad"),
     );
     assert_eq!(code, -32602);
-    let (code, _) =
-        error_code_and_data(submit(&rpc, &[0x04, 0x01]).await.expect_err("garbage extrinsic"));
+    let (code, _) = error_code_and_data(
+        submit(&rpc, &[0x04, 0x01])
+            .await
+            .expect_err("garbage extrinsic"),
+    );
     assert_eq!(code, 1001, "undecodable extrinsic is a format error");
 
     // Bad signature: signed by Bob but claiming to be Alice.
@@ -197,7 +245,10 @@ async fn transfers_apply_and_bad_input_is_rejected_without_state_change() {
         .expect("signer in extrinsic");
     forged[position..position + 32].copy_from_slice(alice_id.as_ref());
     let (code, data) = error_code_and_data(submit(&rpc, &forged).await.expect_err("bad signature"));
-    assert_eq!((code, data.as_str()), (1010, "\"Transaction has a bad signature\""));
+    assert_eq!(
+        (code, data.as_str()),
+        (1010, "\"Transaction has a bad signature\"")
+    );
 
     // Stale nonce.
     let stale = signed_transfer(&alice.pair(), &bob, WCME, 0, genesis);
@@ -207,10 +258,14 @@ async fn transfers_apply_and_bad_input_is_rejected_without_state_change() {
     // Unknown genesis: the signature covers the genesis hash, so it no longer verifies.
     let other_chain = signed_transfer(&alice.pair(), &bob, WCME, 1, sp_core::H256::repeat_byte(7));
     let (code, data) = error_code_and_data(submit(&rpc, &other_chain).await.expect_err("genesis"));
-    assert_eq!((code, data.as_str()), (1010, "\"Transaction has a bad signature\""));
+    assert_eq!(
+        (code, data.as_str()),
+        (1010, "\"Transaction has a bad signature\"")
+    );
 
     // Too low a balance to pay fees: a fresh account.
-    let pauper = <sp_core::sr25519::Pair as sp_core::Pair>::from_string("//Pauper", None).expect("key");
+    let pauper =
+        <sp_core::sr25519::Pair as sp_core::Pair>::from_string("//Pauper", None).expect("key");
     let broke = signed_transfer(&pauper, &bob, WCME, 0, genesis);
     let (code, data) = error_code_and_data(submit(&rpc, &broke).await.expect_err("no funds"));
     assert_eq!(code, 1010);
@@ -219,10 +274,18 @@ async fn transfers_apply_and_bad_input_is_rejected_without_state_change() {
     // Nothing changed, and the node keeps producing.
     let best = best_number(&rpc).await;
     wait_for_block(&rpc, best + 2, Duration::from_secs(30)).await;
-    assert_eq!(account_at(&rpc, &alice.to_account_id(), None).await, alice_before);
+    assert_eq!(
+        account_at(&rpc, &alice.to_account_id(), None).await,
+        alice_before
+    );
     assert_eq!(account_at(&rpc, &bob, None).await, bob_before);
-    let pending: Vec<Value> = call(&rpc, "author_pendingExtrinsics", vec![]).await.expect("pending");
-    assert!(pending.is_empty(), "rejected extrinsics stay out of the pool: {pending:?}");
+    let pending: Vec<Value> = call(&rpc, "author_pendingExtrinsics", vec![])
+        .await
+        .expect("pending");
+    assert!(
+        pending.is_empty(),
+        "rejected extrinsics stay out of the pool: {pending:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -256,7 +319,11 @@ async fn restart_after_kill_9_resumes_best_block_and_state() {
         let rpc = node.rpc();
         let best = best_number(&rpc).await;
         if let Some(expected) = expected_bob {
-            assert_eq!(account_at(&rpc, &bob, None).await.data.free, expected, "round {round}");
+            assert_eq!(
+                account_at(&rpc, &bob, None).await.data.free,
+                expected,
+                "round {round}"
+            );
         }
         wait_for_block(&rpc, best + 2, Duration::from_secs(30)).await;
         if round == 0 {
@@ -273,7 +340,9 @@ async fn restart_after_kill_9_resumes_best_block_and_state() {
             expected_bob = Some(before + 3 * WCME);
         }
         let header: Value = call(&rpc, "chain_getHeader", vec![]).await.expect("header");
-        let hash: Value = call(&rpc, "chain_getBlockHash", vec![]).await.expect("hash");
+        let hash: Value = call(&rpc, "chain_getBlockHash", vec![])
+            .await
+            .expect("hash");
         tokio::time::sleep(Duration::from_millis(delay_ms)).await;
         node.kill9();
 
@@ -282,15 +351,24 @@ async fn restart_after_kill_9_resumes_best_block_and_state() {
         let node = start(false);
         let rpc = node.rpc();
         let number = u32::from_str_radix(
-            header["number"].as_str().expect("hex").trim_start_matches("0x"),
+            header["number"]
+                .as_str()
+                .expect("hex")
+                .trim_start_matches("0x"),
             16,
         )
         .expect("number");
-        assert!(best_number(&rpc).await >= number, "round {round}: best went back");
-        let same: Value =
-            call(&rpc, "chain_getBlockHash", vec![json!(number)]).await.expect("hash");
+        assert!(
+            best_number(&rpc).await >= number,
+            "round {round}: best went back"
+        );
+        let same: Value = call(&rpc, "chain_getBlockHash", vec![json!(number)])
+            .await
+            .expect("hash");
         assert_eq!(same, hash, "round {round}: block #{number} changed");
-        let stored: Value = call(&rpc, "chain_getHeader", vec![hash.clone()]).await.expect("h");
+        let stored: Value = call(&rpc, "chain_getHeader", vec![hash.clone()])
+            .await
+            .expect("h");
         assert_eq!(stored["stateRoot"], header["stateRoot"], "round {round}");
         assert_eq!(
             account_at(&rpc, &bob, Some(&hash)).await.data.free,
@@ -402,7 +480,10 @@ fn bad_chain_specs_and_arguments_are_named_errors() {
     std::fs::write(&truncated, &text[..text.len() / 3]).expect("write");
     let (ok, _, stderr) = run_cli(&["build-spec", "--chain", truncated.to_str().expect("utf8")]);
     assert!(!ok);
-    assert!(stderr.contains("invalid chain spec") && stderr.contains("truncated.json"), "{stderr}");
+    assert!(
+        stderr.contains("invalid chain spec") && stderr.contains("truncated.json"),
+        "{stderr}"
+    );
 
     let (ok, _, stderr) = run_cli(&["build-spec", "--chain", "no-such-chain"]);
     assert!(!ok);
@@ -443,14 +524,22 @@ async fn corrupted_database_is_refused() {
         let names = rocksdb::DB::list_cf(&options, &db_path).expect("column families");
         let db = rocksdb::DB::open_cf(&options, &db_path, &names).expect("opens");
         let meta = db.cf_handle("meta").expect("meta column");
-        db.put_cf(meta, b"best", (9u32, sp_core::H256::repeat_byte(9)).encode()).expect("put");
+        db.put_cf(
+            meta,
+            b"best",
+            (9u32, sp_core::H256::repeat_byte(9)).encode(),
+        )
+        .expect("put");
     }
     let output = std::process::Command::new(common::node_binary())
         .args(args)
         .args(["--rpc-port", "0"])
         .output()
         .expect("runs");
-    assert!(!output.status.success(), "a corrupted database must not be served");
+    assert!(
+        !output.status.success(),
+        "a corrupted database must not be served"
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("database is inconsistent"), "{stderr}");
 }

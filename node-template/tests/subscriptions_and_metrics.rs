@@ -20,8 +20,12 @@ use wcme_runtime_main::{Runtime, WCME, signing::signed_transfer};
 fn start(dir: &std::path::Path, extra: &[&str]) -> TestNode {
     let spec = fast_chain_spec(dir);
     let base = dir.join("base");
-    let mut args =
-        vec!["--chain", spec.to_str().expect("utf8"), "--base-path", base.to_str().expect("utf8")];
+    let mut args = vec![
+        "--chain",
+        spec.to_str().expect("utf8"),
+        "--base-path",
+        base.to_str().expect("utf8"),
+    ];
     args.extend_from_slice(extra);
     TestNode::start(&args)
 }
@@ -38,17 +42,27 @@ async fn next(subscription: &mut Subscription<Value>) -> Value {
 async fn heads_storage_and_extrinsic_status_stream_over_websocket() {
     let dir = tempfile::tempdir().expect("tempdir");
     let node = start(dir.path(), &["--alice", "--no-prometheus"]);
-    let ws = WsClientBuilder::default().build(&node.ws_url).await.expect("connects");
+    let ws = WsClientBuilder::default()
+        .build(&node.ws_url)
+        .await
+        .expect("connects");
 
     let mut heads: Subscription<Value> = ws
-        .subscribe("chain_subscribeNewHeads", rpc_params![], "chain_unsubscribeNewHeads")
+        .subscribe(
+            "chain_subscribeNewHeads",
+            rpc_params![],
+            "chain_unsubscribeNewHeads",
+        )
         .await
         .expect("subscribes");
     let first = next(&mut heads).await;
     let second = next(&mut heads).await;
     let number = |h: &Value| {
-        u32::from_str_radix(h["number"].as_str().expect("hex").trim_start_matches("0x"), 16)
-            .expect("number")
+        u32::from_str_radix(
+            h["number"].as_str().expect("hex").trim_start_matches("0x"),
+            16,
+        )
+        .expect("number")
     };
     assert!(number(&second) > number(&first));
 
@@ -56,19 +70,20 @@ async fn heads_storage_and_extrinsic_status_stream_over_websocket() {
     let bob_key = frame_system::Account::<Runtime>::hashed_key_for(&bob);
     let bob_key = format!("0x{}", hex::encode(bob_key));
     let mut storage: Subscription<Value> = ws
-        .subscribe("state_subscribeStorage", rpc_params![vec![bob_key.clone()]], "state_unsubscribeStorage")
+        .subscribe(
+            "state_subscribeStorage",
+            rpc_params![vec![bob_key.clone()]],
+            "state_unsubscribeStorage",
+        )
         .await
         .expect("subscribes");
     let initial = next(&mut storage).await;
     assert_eq!(initial["changes"][0][0], Value::String(bob_key.clone()));
 
-    let genesis: String = jsonrpsee::core::client::ClientT::request(
-        &ws,
-        "chain_getBlockHash",
-        rpc_params![0],
-    )
-    .await
-    .expect("genesis");
+    let genesis: String =
+        jsonrpsee::core::client::ClientT::request(&ws, "chain_getBlockHash", rpc_params![0])
+            .await
+            .expect("genesis");
     let genesis = sp_core::H256::from_slice(&hex::decode(&genesis[2..]).expect("hex"));
     let transfer = signed_transfer(&Sr25519Keyring::Alice.pair(), &bob, WCME, 0, genesis);
     let mut status: Subscription<Value> = ws
@@ -89,9 +104,19 @@ async fn heads_storage_and_extrinsic_status_stream_over_websocket() {
             break;
         }
     }
-    assert_eq!(seen.first(), Some(&Value::String("ready".into())), "{seen:?}");
-    let in_block = seen.iter().find_map(|s| s.get("inBlock")).expect("inBlock reported");
-    let finalized = seen.last().and_then(|s| s.get("finalized")).expect("finalized reported");
+    assert_eq!(
+        seen.first(),
+        Some(&Value::String("ready".into())),
+        "{seen:?}"
+    );
+    let in_block = seen
+        .iter()
+        .find_map(|s| s.get("inBlock"))
+        .expect("inBlock reported");
+    let finalized = seen
+        .last()
+        .and_then(|s| s.get("finalized"))
+        .expect("finalized reported");
     assert_eq!(in_block, finalized, "dev blocks are final at once");
 
     // Bob's balance change arrives as a storage notification for the including block.
@@ -102,15 +127,23 @@ async fn heads_storage_and_extrinsic_status_stream_over_websocket() {
             assert_eq!(change["changes"][0][0], Value::String(bob_key.clone()));
             break;
         }
-        assert!(Instant::now() < deadline, "no storage change for the including block");
+        assert!(
+            Instant::now() < deadline,
+            "no storage change for the including block"
+        );
     }
 }
 
 fn http_get(addr: &str, path: &str) -> String {
     let mut stream = std::net::TcpStream::connect(addr).expect("connects");
-    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
-        .expect("writes");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("writes");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("reads");
     response
@@ -133,7 +166,10 @@ async fn prometheus_reports_heights_pool_and_import_times() {
         .lines()
         .find_map(|line| line.strip_prefix("wcme_block_height{status=\"best\"} "))
         .expect("best height exported");
-    assert!(best.trim().parse::<u64>().expect("number") >= 2, "{metrics}");
+    assert!(
+        best.trim().parse::<u64>().expect("number") >= 2,
+        "{metrics}"
+    );
     assert!(metrics.contains("wcme_block_height{status=\"finalized\"}"));
     assert!(metrics.contains("wcme_block_import_time_seconds_count{origin=\"own\"}"));
     assert!(metrics.contains("wcme_txpool_ready"));
@@ -160,7 +196,10 @@ async fn modules_start_in_dependency_order_and_purge_chain_removes_the_database(
         .filter_map(|line| line.split("Started module ").nth(1))
         .map(|rest| rest.split(' ').next().unwrap_or_default())
         .collect();
-    assert_eq!(order, ["metrics", "storage", "chain", "txpool", "authoring", "rpc"]);
+    assert_eq!(
+        order,
+        ["metrics", "storage", "chain", "txpool", "authoring", "rpc"]
+    );
     drop(node);
 
     let db = base.join("chains/dev/db");

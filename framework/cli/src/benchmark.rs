@@ -36,7 +36,12 @@ const SENDER_BALANCE: Balance = 1_000_000 * WCME;
 
 /// Runs a `benchmark` subcommand.
 pub(crate) fn run(spec: &NodeSpec, cmd: &BenchmarkCmd) -> Result<(), CliError> {
-    let BenchmarkCmd::Transfers { transfers, accounts, block_size, base_path } = cmd;
+    let BenchmarkCmd::Transfers {
+        transfers,
+        accounts,
+        block_size,
+        base_path,
+    } = cmd;
     let signer = spec.transfer_signer.ok_or_else(|| {
         CliError::BadArgument("this node does not provide a transfer signer".into())
     })?;
@@ -54,7 +59,7 @@ pub(crate) fn run(spec: &NodeSpec, cmd: &BenchmarkCmd) -> Result<(), CliError> {
                 .tempdir()
                 .map_err(CliError::io("creating the benchmark directory"))?;
             tmp.path()
-        },
+        }
     };
     let report = transfers_benchmark(
         spec,
@@ -96,17 +101,28 @@ impl std::fmt::Display for TransferReport {
             per_sec(self.import)
         )?;
         let per_100k = self.db_bytes as f64 * 100_000.0 / self.transfers as f64;
-        writeln!(f, "imported DB size:          {:.1} MiB ({:.1} MiB per 100k transfers)",
-            self.db_bytes as f64 / 1048576.0, per_100k / 1048576.0)?;
+        writeln!(
+            f,
+            "imported DB size:          {:.1} MiB ({:.1} MiB per 100k transfers)",
+            self.db_bytes as f64 / 1048576.0,
+            per_100k / 1048576.0
+        )?;
         match self.peak_rss_kib {
-            Some(kib) => write!(f, "peak RSS:                  {:.0} MiB", kib as f64 / 1024.0),
+            Some(kib) => write!(
+                f,
+                "peak RSS:                  {:.0} MiB",
+                kib as f64 / 1024.0
+            ),
             None => write!(f, "peak RSS:                  unknown"),
         }
     }
 }
 
 fn sender(index: usize) -> sr25519::Pair {
-    let seed = <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(&(b"wcme-bench", index as u64).encode()).0;
+    let seed = <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(
+        &(b"wcme-bench", index as u64).encode(),
+    )
+    .0;
     sr25519::Pair::from_seed(&seed)
 }
 
@@ -116,7 +132,9 @@ fn bench_spec(spec: &NodeSpec, senders: &[sr25519::Pair]) -> Result<ChainSpec, C
         .ok_or_else(|| CliError::BadArgument("the node has no dev chain".into()))??;
     chain_spec.id = "bench".into();
     let Genesis::RuntimeGenesis(RuntimeGenesis::Patch(patch)) = &mut chain_spec.genesis else {
-        return Err(CliError::BadArgument("the dev chain has no genesis patch".into()));
+        return Err(CliError::BadArgument(
+            "the dev chain has no genesis patch".into(),
+        ));
     };
     let balances = patch
         .pointer_mut("/balances/balances")
@@ -130,7 +148,9 @@ fn bench_spec(spec: &NodeSpec, senders: &[sr25519::Pair]) -> Result<ChainSpec, C
 }
 
 fn dir_size(path: &Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(path) else { return 0 };
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return 0;
+    };
     entries
         .filter_map(Result::ok)
         .map(|entry| match entry.metadata() {
@@ -172,7 +192,10 @@ fn transfers_benchmark(
             let nonce = nonces[who];
             nonces[who] += 1;
             let bytes = signer(&senders[who], &recipient, WCME, nonce, genesis);
-            (<sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(&bytes), bytes)
+            (
+                <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(&bytes),
+                bytes,
+            )
         })
         .collect();
 
@@ -183,7 +206,9 @@ fn transfers_benchmark(
     bar.set_message("Producing");
     let slot_duration = engine.slot_duration().as_millis() as u64;
     let blocks_needed = transfers.div_ceil(block_size) as u64 + 2;
-    let mut slot = engine.slot_at(now_millis()).saturating_sub(blocks_needed * 2);
+    let mut slot = engine
+        .slot_at(now_millis())
+        .saturating_sub(blocks_needed * 2);
     let mut produced: Vec<Block> = Vec::new();
     let mut production = Duration::ZERO;
     while !pending.is_empty() {
@@ -197,9 +222,14 @@ fn transfers_benchmark(
         let built = producer.executor().build_block(
             &parent,
             &producer.inherent_data(slot * slot_duration),
-            Digest { logs: claim.pre_digest },
+            Digest {
+                logs: claim.pre_digest,
+            },
             batch,
-            BuildLimits { max_transactions: block_size, deadline: started + Duration::from_secs(600) },
+            BuildLimits {
+                max_transactions: block_size,
+                deadline: started + Duration::from_secs(600),
+            },
         )?;
         if built.included.is_empty() {
             return Err(CliError::BadArgument(format!(
@@ -208,7 +238,9 @@ fn transfers_benchmark(
             )));
         }
         if let Some((hash, error)) = built.rejected.first() {
-            return Err(CliError::BadArgument(format!("transfer {hash:?} rejected: {error:?}")));
+            return Err(CliError::BadArgument(format!(
+                "transfer {hash:?} rejected: {error:?}"
+            )));
         }
         let included = built.included.len();
         for _ in 0..included {
@@ -216,13 +248,18 @@ fn transfers_benchmark(
         }
         let sealed = engine.seal(built.block.header.clone())?;
         let extrinsics = built.block.extrinsics.clone();
-        producer.import_own(built, sealed.clone()).map_err(|source| CliError::Import {
-            number: *sealed.number(),
-            source,
-        })?;
+        producer
+            .import_own(built, sealed.clone())
+            .map_err(|source| CliError::Import {
+                number: *sealed.number(),
+                source,
+            })?;
         production += started.elapsed();
         bar.inc(included as u64);
-        produced.push(Block { header: sealed, extrinsics });
+        produced.push(Block {
+            header: sealed,
+            extrinsics,
+        });
     }
     bar.finish_and_clear();
 

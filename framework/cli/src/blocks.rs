@@ -42,7 +42,9 @@ pub(crate) fn purge_chain(spec: &NodeSpec, cmd: &PurgeChainCmd) -> Result<(), Cl
     }
     if !cmd.yes {
         eprint!("Are you sure to remove {:?}? [y/N]: ", path);
-        std::io::stderr().flush().map_err(CliError::io("writing the prompt"))?;
+        std::io::stderr()
+            .flush()
+            .map_err(CliError::io("writing the prompt"))?;
         let mut answer = String::new();
         std::io::stdin()
             .read_line(&mut answer)
@@ -73,7 +75,10 @@ pub(crate) fn export_blocks(spec: &NodeSpec, cmd: &ExportBlocksCmd) -> Result<()
     let chain_spec = load_chain_spec(spec, &cmd.shared)?;
     let path = NodeConfig::database_path_for(&base_path(spec, &cmd.shared)?, &chain_spec.id);
     if !path.exists() {
-        return Err(CliError::BadArgument(format!("no database at {}", path.display())));
+        return Err(CliError::BadArgument(format!(
+            "no database at {}",
+            path.display()
+        )));
     }
     let db = ChainDb::open(&path, &DbConfig::default())?;
     let info = db.require_info()?;
@@ -92,19 +97,25 @@ pub(crate) fn export_blocks(spec: &NodeSpec, cmd: &ExportBlocksCmd) -> Result<()
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
-    out.write_all(&count.to_le_bytes()).map_err(CliError::io("writing blocks"))?;
+    out.write_all(&count.to_le_bytes())
+        .map_err(CliError::io("writing blocks"))?;
     let bar = progress(count, "Exporting");
     for number in cmd.from..=to {
         let hash = db
             .canonical_hash(number)?
             .ok_or_else(|| CliError::BadArgument(format!("block #{number} is not stored")))?;
-        let header = db.header(&hash)?.ok_or(wcme_storage::StorageError::UnknownBlock(hash))?;
-        let extrinsics = db.body(&hash)?.ok_or(wcme_storage::StorageError::UnknownBlock(hash))?;
+        let header = db
+            .header(&hash)?
+            .ok_or(wcme_storage::StorageError::UnknownBlock(hash))?;
+        let extrinsics = db
+            .body(&hash)?
+            .ok_or(wcme_storage::StorageError::UnknownBlock(hash))?;
         let block = SignedBlock {
             block: Block { header, extrinsics },
             justifications: db.justifications(&hash)?,
         };
-        out.write_all(&block.encode()).map_err(CliError::io("writing blocks"))?;
+        out.write_all(&block.encode())
+            .map_err(CliError::io("writing blocks"))?;
         bar.inc(1);
     }
     out.flush().map_err(CliError::io("writing blocks"))?;
@@ -116,7 +127,10 @@ pub(crate) fn export_blocks(spec: &NodeSpec, cmd: &ExportBlocksCmd) -> Result<()
 /// Splits a block file into blocks, checking its framing before anything is imported.
 pub(crate) fn decode_block_file(bytes: &[u8]) -> Result<Vec<SignedBlock>, CliError> {
     let (count_bytes, mut rest) = bytes.split_at_checked(8).ok_or_else(|| {
-        CliError::BadBlockFile(format!("{} bytes is too short for a block count", bytes.len()))
+        CliError::BadBlockFile(format!(
+            "{} bytes is too short for a block count",
+            bytes.len()
+        ))
     })?;
     let mut count = [0u8; 8];
     count.copy_from_slice(count_bytes);
@@ -176,7 +190,7 @@ pub(crate) fn import_blocks(spec: &NodeSpec, cmd: &ImportBlocksCmd) -> Result<()
             Err(source) => {
                 bar.abandon();
                 return Err(CliError::Import { number, source });
-            },
+            }
         }
         bar.inc(1);
     }
@@ -202,7 +216,13 @@ mod tests {
             Default::default(),
             Default::default(),
         );
-        SignedBlock { block: Block { header, extrinsics: vec![] }, justifications: None }
+        SignedBlock {
+            block: Block {
+                header,
+                extrinsics: vec![],
+            },
+            justifications: None,
+        }
     }
 
     fn file(blocks: &[SignedBlock]) -> Vec<u8> {
@@ -228,9 +248,19 @@ mod tests {
         assert!(decode_block_file(&bytes[..4]).is_err());
         let mut huge = bytes.clone();
         huge[..8].copy_from_slice(&u64::MAX.to_le_bytes());
-        assert!(decode_block_file(&huge).expect_err("count").to_string().contains("holds"));
+        assert!(
+            decode_block_file(&huge)
+                .expect_err("count")
+                .to_string()
+                .contains("holds")
+        );
         let mut trailing = bytes;
         trailing.extend([1, 2, 3]);
-        assert!(decode_block_file(&trailing).expect_err("garbage").to_string().contains("garbage"));
+        assert!(
+            decode_block_file(&trailing)
+                .expect_err("garbage")
+                .to_string()
+                .contains("garbage")
+        );
     }
 }

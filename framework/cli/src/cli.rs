@@ -6,7 +6,11 @@ use clap::{Args, Parser, Subcommand};
 
 /// A WCME node.
 #[derive(Debug, Parser)]
-#[command(version, propagate_version = true, args_conflicts_with_subcommands = true)]
+#[command(
+    version,
+    propagate_version = true,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// A subcommand; without one the node runs.
     #[command(subcommand)]

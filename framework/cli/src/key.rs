@@ -3,9 +3,9 @@
 use std::io::Write;
 
 use sp_core::{
-    Pair, ecdsa, ed25519,
+    Pair,
     crypto::{Ss58AddressFormat, Ss58Codec},
-    sr25519,
+    ecdsa, ed25519, sr25519,
 };
 
 use crate::{
@@ -16,14 +16,18 @@ use crate::{
 /// Runs a `key` subcommand, writing to `out`.
 pub fn run(cmd: &KeyCmd, out: &mut dyn Write) -> Result<(), CliError> {
     match cmd {
-        KeyCmd::Generate { scheme, words, output_type } => {
+        KeyCmd::Generate {
+            scheme,
+            words,
+            output_type,
+        } => {
             let count = match words {
                 12 | 15 | 18 | 21 | 24 => *words,
                 other => {
                     return Err(CliError::BadArgument(format!(
                         "--words must be 12, 15, 18, 21 or 24, not {other}"
                     )));
-                },
+                }
             };
             let phrase = bip39::Mnemonic::generate(count)
                 .map_err(|e| CliError::BadArgument(format!("cannot generate a phrase: {e}")))?
@@ -34,8 +38,13 @@ pub fn run(cmd: &KeyCmd, out: &mut dyn Write) -> Result<(), CliError> {
                 Scheme::Ecdsa => secret_report::<ecdsa::Pair>(&phrase)?,
             };
             print_report(out, &report, *output_type)
-        },
-        KeyCmd::Inspect { uri, scheme, public, output_type } => {
+        }
+        KeyCmd::Inspect {
+            uri,
+            scheme,
+            public,
+            output_type,
+        } => {
             let report = match (scheme, public) {
                 (Scheme::Sr25519, false) => secret_report::<sr25519::Pair>(uri)?,
                 (Scheme::Ed25519, false) => secret_report::<ed25519::Pair>(uri)?,
@@ -45,7 +54,7 @@ pub fn run(cmd: &KeyCmd, out: &mut dyn Write) -> Result<(), CliError> {
                 (Scheme::Ecdsa, true) => public_report::<ecdsa::Pair>(uri)?,
             };
             print_report(out, &report, *output_type)
-        },
+        }
     }
 }
 
@@ -93,7 +102,7 @@ where
             P::Public::try_from(&bytes[..]).map_err(|_| {
                 CliError::BadArgument(format!("public key has the wrong length ({})", bytes.len()))
             })?
-        },
+        }
         None => P::Public::from_ss58check(text)
             .map_err(|e| CliError::BadArgument(format!("invalid SS58 address: {e:?}")))?,
     };
@@ -111,11 +120,20 @@ fn account_id_hex(public: &[u8]) -> String {
     if public.len() == 32 {
         format!("0x{}", hex::encode(public))
     } else {
-        format!("0x{}", hex::encode(<sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(public)))
+        format!(
+            "0x{}",
+            hex::encode(
+                <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(public)
+            )
+        )
     }
 }
 
-fn print_report(out: &mut dyn Write, report: &KeyReport, output: OutputType) -> Result<(), CliError> {
+fn print_report(
+    out: &mut dyn Write,
+    report: &KeyReport,
+    output: OutputType,
+) -> Result<(), CliError> {
     let text = match output {
         OutputType::Json => {
             let json = serde_json::json!({
@@ -127,7 +145,7 @@ fn print_report(out: &mut dyn Write, report: &KeyReport, output: OutputType) -> 
                 "ss58Address": report.ss58,
             });
             format!("{json:#}\n")
-        },
+        }
         OutputType::Text => {
             let mut text = String::new();
             if let Some(phrase) = &report.secret_phrase {
@@ -142,9 +160,10 @@ fn print_report(out: &mut dyn Write, report: &KeyReport, output: OutputType) -> 
             text.push_str(&format!("  Public key (SS58): {}\n", report.ss58));
             text.push_str(&format!("  SS58 Address:      {}\n", report.ss58));
             text
-        },
+        }
     };
-    out.write_all(text.as_bytes()).map_err(CliError::io("writing the key report"))
+    out.write_all(text.as_bytes())
+        .map_err(CliError::io("writing the key report"))
 }
 
 #[cfg(test)]
@@ -171,16 +190,24 @@ mod tests {
     fn inspects_alice_like_subkey() {
         let text = inspect("//Alice", false).expect("valid");
         assert!(text.contains(ALICE_SS58), "{text}");
-        assert!(text.contains("0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"));
+        assert!(
+            text.contains("0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d")
+        );
         let public = inspect(ALICE_SS58, true).expect("valid");
-        assert!(public.contains("0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"));
+        assert!(
+            public.contains("0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d")
+        );
     }
 
     #[test]
     fn generated_phrase_inspects_to_the_same_key() {
         let mut out = Vec::new();
         run(
-            &KeyCmd::Generate { scheme: Scheme::Sr25519, words: 12, output_type: OutputType::Json },
+            &KeyCmd::Generate {
+                scheme: Scheme::Sr25519,
+                words: 12,
+                output_type: OutputType::Json,
+            },
             &mut out,
         )
         .expect("generates");
@@ -193,12 +220,25 @@ mod tests {
 
     #[test]
     fn bad_input_is_a_typed_error() {
-        assert!(matches!(inspect("not a valid uri at all //", false), Err(CliError::BadArgument(_))));
-        assert!(matches!(inspect("0x1234", true), Err(CliError::BadArgument(_))));
-        assert!(matches!(inspect("5Nope", true), Err(CliError::BadArgument(_))));
+        assert!(matches!(
+            inspect("not a valid uri at all //", false),
+            Err(CliError::BadArgument(_))
+        ));
+        assert!(matches!(
+            inspect("0x1234", true),
+            Err(CliError::BadArgument(_))
+        ));
+        assert!(matches!(
+            inspect("5Nope", true),
+            Err(CliError::BadArgument(_))
+        ));
         let mut out = Vec::new();
         let result = run(
-            &KeyCmd::Generate { scheme: Scheme::Sr25519, words: 13, output_type: OutputType::Text },
+            &KeyCmd::Generate {
+                scheme: Scheme::Sr25519,
+                words: 13,
+                output_type: OutputType::Text,
+            },
             &mut out,
         );
         assert!(matches!(result, Err(CliError::BadArgument(_))));

@@ -81,6 +81,6 @@ pub fn run(spec: NodeSpec) -> ExitCode {
             tracing::error!(target: "wcme", "{error}");
             eprintln!("Error: {error}");
             ExitCode::FAILURE
-        },
+        }
     }
 }

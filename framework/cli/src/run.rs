@@ -37,10 +37,11 @@ pub(crate) fn base_path(spec: &NodeSpec, shared: &SharedParams) -> Result<PathBu
     if let Some(path) = &shared.base_path {
         return Ok(path.clone());
     }
-    let home = std::env::var_os("HOME").ok_or_else(|| {
-        CliError::BadArgument("HOME is not set: pass --base-path".into())
-    })?;
-    Ok(PathBuf::from(home).join(".local/share").join(spec.data_dir_name))
+    let home = std::env::var_os("HOME")
+        .ok_or_else(|| CliError::BadArgument("HOME is not set: pass --base-path".into()))?;
+    Ok(PathBuf::from(home)
+        .join(".local/share")
+        .join(spec.data_dir_name))
 }
 
 fn node_name(given: Option<&String>) -> String {
@@ -81,17 +82,22 @@ pub(crate) fn node_config(
     };
     let key_uri = cmd.dev_key().or(dev.then_some("//Alice"));
     let authoring_key = match key_uri {
-        Some(uri) => Some(sr25519::Pair::from_string(uri, None).map_err(|e| {
-            CliError::BadArgument(format!("invalid dev key {uri}: {e:?}"))
-        })?),
+        Some(uri) => Some(
+            sr25519::Pair::from_string(uri, None)
+                .map_err(|e| CliError::BadArgument(format!("invalid dev key {uri}: {e:?}")))?,
+        ),
         None if cmd.validator => {
             return Err(CliError::BadArgument(
                 "--validator needs an authoring key: pass --alice (or another dev key)".into(),
             ));
-        },
+        }
         None => None,
     };
-    let interface = if cmd.rpc_external { Ipv4Addr::UNSPECIFIED } else { Ipv4Addr::LOCALHOST };
+    let interface = if cmd.rpc_external {
+        Ipv4Addr::UNSPECIFIED
+    } else {
+        Ipv4Addr::LOCALHOST
+    };
     let rpc = RpcSettings {
         addr: SocketAddr::from((interface, cmd.rpc_port)),
         cors: cors(cmd.rpc_cors.as_deref(), dev),
@@ -100,10 +106,13 @@ pub(crate) fn node_config(
         max_response_size: cmd.rpc_max_response_size.saturating_mul(MIB),
         max_subscriptions_per_connection: cmd.rpc_max_subscriptions_per_connection,
     };
-    let prometheus_interface =
-        if cmd.prometheus_external { Ipv4Addr::UNSPECIFIED } else { Ipv4Addr::LOCALHOST };
-    let prometheus = (!cmd.no_prometheus)
-        .then(|| SocketAddr::from((prometheus_interface, cmd.prometheus_port)));
+    let prometheus_interface = if cmd.prometheus_external {
+        Ipv4Addr::UNSPECIFIED
+    } else {
+        Ipv4Addr::LOCALHOST
+    };
+    let prometheus =
+        (!cmd.no_prometheus).then(|| SocketAddr::from((prometheus_interface, cmd.prometheus_port)));
     // Leave a third of the slot for sealing, import and propagation.
     let proposal_time =
         Duration::from_millis(chain_spec.consensus.slot_duration_ms.saturating_mul(2) / 3);

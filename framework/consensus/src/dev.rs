@@ -30,7 +30,11 @@ impl DevEngine {
         signer: Option<sr25519::Pair>,
         slot_duration: Duration,
     ) -> Self {
-        Self { authority, signer, slot_duration }
+        Self {
+            authority,
+            signer,
+            slot_duration,
+        }
     }
 
     /// The slot in a header's pre-runtime digest.
@@ -38,7 +42,7 @@ impl DevEngine {
         header.digest().logs().iter().find_map(|item| match item {
             DigestItem::PreRuntime(id, data) if *id == DEV_ENGINE_ID => {
                 u64::decode(&mut &data[..]).ok()
-            },
+            }
             _ => None,
         })
     }
@@ -63,13 +67,21 @@ impl ConsensusEngine for DevEngine {
         if slot <= parent_slot && *parent.number() != 0 {
             return None;
         }
-        Some(SlotClaim { slot, pre_digest: vec![DigestItem::PreRuntime(DEV_ENGINE_ID, slot.encode())] })
+        Some(SlotClaim {
+            slot,
+            pre_digest: vec![DigestItem::PreRuntime(DEV_ENGINE_ID, slot.encode())],
+        })
     }
 
     fn seal(&self, mut header: Header) -> Result<Header, ConsensusError> {
-        let signer = self.signer.as_ref().ok_or(ConsensusError::NoSigningKey("dev"))?;
+        let signer = self
+            .signer
+            .as_ref()
+            .ok_or(ConsensusError::NoSigningKey("dev"))?;
         let signature = signer.sign(header.hash().as_ref());
-        header.digest_mut().push(DigestItem::Seal(DEV_ENGINE_ID, signature.encode()));
+        header
+            .digest_mut()
+            .push(DigestItem::Seal(DEV_ENGINE_ID, signature.encode()));
         Ok(header)
     }
 
@@ -94,16 +106,28 @@ impl ConsensusEngine for DevEngine {
             return Err(ConsensusError::BadSeal(hash));
         }
         let slot = Self::slot_of(&pre_header).ok_or(ConsensusError::MissingSlot(hash))?;
-        if let Some(parent_slot) = Self::slot_of(parent) {
-            if slot <= parent_slot {
-                return Err(ConsensusError::SlotNotIncreasing { hash, slot, parent_slot });
-            }
+        if let Some(parent_slot) = Self::slot_of(parent)
+            && slot <= parent_slot
+        {
+            return Err(ConsensusError::SlotNotIncreasing {
+                hash,
+                slot,
+                parent_slot,
+            });
         }
         let now_slot = self.slot_at(now_millis);
         if slot > now_slot.saturating_add(MAX_FUTURE_SLOTS) {
-            return Err(ConsensusError::FutureSlot { hash, slot, now_slot });
+            return Err(ConsensusError::FutureSlot {
+                hash,
+                slot,
+                now_slot,
+            });
         }
-        Ok(VerifiedHeader { pre_header, seal, slot })
+        Ok(VerifiedHeader {
+            pre_header,
+            seal,
+            slot,
+        })
     }
 
     fn instant_finality(&self) -> bool {
@@ -142,7 +166,13 @@ mod tests {
     }
 
     fn genesis() -> Header {
-        Header::new(0, H256::zero(), H256::zero(), H256::zero(), Default::default())
+        Header::new(
+            0,
+            H256::zero(),
+            H256::zero(),
+            H256::zero(),
+            Default::default(),
+        )
     }
 
     #[test]
@@ -174,7 +204,10 @@ mod tests {
         let impostor = DevEngine::new(bob.public(), Some(bob), Duration::from_millis(1000));
         let parent = genesis();
         let forged = child_of(&parent, &impostor, 10);
-        assert!(matches!(engine.verify(&forged, &parent, 10_000), Err(ConsensusError::BadSeal(_))));
+        assert!(matches!(
+            engine.verify(&forged, &parent, 10_000),
+            Err(ConsensusError::BadSeal(_))
+        ));
         let mut unsealed = forged.clone();
         unsealed.digest_mut().pop();
         assert!(matches!(
@@ -195,7 +228,9 @@ mod tests {
                 parent.hash(),
                 Default::default(),
             );
-            header.digest_mut().push(DigestItem::PreRuntime(DEV_ENGINE_ID, 10u64.encode()));
+            header
+                .digest_mut()
+                .push(DigestItem::PreRuntime(DEV_ENGINE_ID, 10u64.encode()));
             engine.seal(header).expect("seals")
         };
         assert!(matches!(

@@ -103,7 +103,9 @@ pub trait ConsensusEngine: Send + Sync + 'static {
     fn slot_duration(&self) -> Duration;
     /// The slot at `now_millis`.
     fn slot_at(&self, now_millis: u64) -> u64 {
-        let duration = u64::try_from(self.slot_duration().as_millis()).unwrap_or(u64::MAX).max(1);
+        let duration = u64::try_from(self.slot_duration().as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
         now_millis / duration
     }
     /// The timestamp (ms) a block authored in `slot` carries.

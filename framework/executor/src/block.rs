@@ -58,11 +58,15 @@ impl Executor {
     ) -> Result<BuiltBlock, ExecutorError> {
         let parent_hash = parent.hash();
         let state = self.db.state_at_block(&parent_hash)?;
+        self.check_runtime(&state)?;
         let mut overlay = OverlayedChanges::default();
-        let number = parent.number().checked_add(1).ok_or_else(|| ExecutorError::Runtime {
-            method: "Core_initialize_block",
-            message: "block number overflow".into(),
-        })?;
+        let number = parent
+            .number()
+            .checked_add(1)
+            .ok_or_else(|| ExecutorError::Runtime {
+                method: "Core_initialize_block",
+                message: "block number overflow".into(),
+            })?;
         let header = Header::new(number, Hash::zero(), Hash::zero(), parent_hash, digest);
         let mode: ExtrinsicInclusionMode = self.dispatch_decoded(
             &state,
@@ -85,12 +89,12 @@ impl Executor {
                 "BlockBuilder_apply_extrinsic",
                 &inherent.encode(),
             )?;
-            result.map_err(ExecutorError::InherentRejected)?.map_err(|error| {
-                ExecutorError::Runtime {
+            result
+                .map_err(ExecutorError::InherentRejected)?
+                .map_err(|error| ExecutorError::Runtime {
                     method: "BlockBuilder_apply_extrinsic",
                     message: format!("inherent failed to dispatch: {error:?}"),
-                }
-            })?;
+                })?;
             extrinsics.push(inherent);
         }
 
@@ -106,7 +110,7 @@ impl Executor {
                     Err(_) => {
                         rejected.push((hash, InvalidTransaction::Call.into()));
                         continue;
-                    },
+                    }
                 };
                 overlay.start_transaction();
                 let outcome: Result<ApplyExtrinsicResult, ExecutorError> = self.dispatch_decoded(
@@ -120,22 +124,22 @@ impl Executor {
                         commit(&mut overlay);
                         extrinsics.push(extrinsic);
                         included.push(hash);
-                    },
+                    }
                     Ok(Err(TransactionValidityError::Invalid(
                         InvalidTransaction::ExhaustsResources,
                     ))) => {
                         rollback(&mut overlay);
                         break;
-                    },
+                    }
                     Ok(Err(error)) => {
                         rollback(&mut overlay);
                         rejected.push((hash, error));
-                    },
+                    }
                     Err(error) => {
                         rollback(&mut overlay);
                         tracing::debug!(target: "executor", ?hash, %error, "Transaction failed");
                         rejected.push((hash, InvalidTransaction::Call.into()));
-                    },
+                    }
                 }
             }
         }
@@ -150,7 +154,12 @@ impl Executor {
                 computed: state_root,
             });
         }
-        Ok(BuiltBlock { block: Block::new(header, extrinsics), trie_nodes, included, rejected })
+        Ok(BuiltBlock {
+            block: Block::new(header, extrinsics),
+            trie_nodes,
+            included,
+            rejected,
+        })
     }
 
     /// Re-executes `block` (its header without consensus seal) on its parent's state: checks its
@@ -164,6 +173,7 @@ impl Executor {
         let header = block.header();
         let number = *header.number();
         let state = self.db.state_at_block(header.parent_hash())?;
+        self.check_runtime(&state)?;
 
         let mut check_data = block.encode();
         inherent_data.encode_to(&mut check_data);
@@ -177,7 +187,11 @@ impl Executor {
             let reason = check
                 .into_errors()
                 .map(|(id, bytes)| {
-                    format!("{}: 0x{}", String::from_utf8_lossy(&id), hex::encode(&bytes))
+                    format!(
+                        "{}: 0x{}",
+                        String::from_utf8_lossy(&id),
+                        hex::encode(&bytes)
+                    )
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
@@ -194,7 +208,10 @@ impl Executor {
                 computed: state_root,
             });
         }
-        Ok(ExecutedBlock { trie_nodes, state_root })
+        Ok(ExecutedBlock {
+            trie_nodes,
+            state_root,
+        })
     }
 }
 

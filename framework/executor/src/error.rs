@@ -62,6 +62,22 @@ pub enum ExecutorError {
         /// What execution produced.
         computed: Hash,
     },
+    /// The chain's state was written by a runtime this node does not have (another chain, or a
+    /// newer `spec_version`): without wasm, a runtime upgrade needs an upgraded node.
+    #[error(
+        "the chain runs runtime {chain_name} v{chain_version}, this node has {native_name} \
+         v{native_version}: upgrade the node"
+    )]
+    RuntimeMismatch {
+        /// `spec_name` in the chain's state.
+        chain_name: String,
+        /// `spec_version` in the chain's state.
+        chain_version: u32,
+        /// The compiled-in `spec_name`.
+        native_name: String,
+        /// The compiled-in `spec_version`.
+        native_version: u32,
+    },
     /// Reading state or blocks failed.
     #[error(transparent)]
     Storage(#[from] wcme_storage::StorageError),

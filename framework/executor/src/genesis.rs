@@ -11,6 +11,9 @@ use crate::{
     runtime::{Executor, RuntimeDescriptor},
 };
 
+/// Storage key/value pairs.
+pub type StoragePairs = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// Where the genesis state comes from.
 #[derive(Clone, Debug)]
 pub enum GenesisSource {
@@ -21,7 +24,7 @@ pub enum GenesisSource {
     /// A complete genesis config.
     Config(serde_json::Value),
     /// Raw storage key/value pairs (a `--raw` chain spec).
-    Raw(Vec<(Vec<u8>, Vec<u8>)>),
+    Raw(StoragePairs),
 }
 
 /// The genesis block with its state.
@@ -31,7 +34,7 @@ pub struct GenesisState {
     /// Trie nodes of the genesis state.
     pub trie_nodes: TrieTransaction,
     /// The genesis storage as key/value pairs, sorted by key.
-    pub storage: Vec<(Vec<u8>, Vec<u8>)>,
+    pub storage: StoragePairs,
 }
 
 impl Executor {
@@ -57,17 +60,21 @@ impl RuntimeDescriptor {
                 for (key, value) in pairs {
                     overlay.set_storage(key.clone(), Some(value.clone()));
                 }
-            },
+            }
             GenesisSource::Preset(name) => {
                 let patch = self.preset(name)?;
                 self.build_state(&empty, &mut overlay, &self.merged_with_default(patch)?)?;
-            },
+            }
             GenesisSource::Patch(patch) => {
-                self.build_state(&empty, &mut overlay, &self.merged_with_default(patch.clone())?)?;
-            },
+                self.build_state(
+                    &empty,
+                    &mut overlay,
+                    &self.merged_with_default(patch.clone())?,
+                )?;
+            }
             GenesisSource::Config(config) => self.build_state(&empty, &mut overlay, config)?,
         }
-        let mut storage: Vec<(Vec<u8>, Vec<u8>)> = overlay
+        let mut storage: StoragePairs = overlay
             .changes_mut()
             .filter_map(|(key, value)| value.value().map(|v| (key.clone(), v.clone())))
             .collect();
@@ -81,14 +88,20 @@ impl RuntimeDescriptor {
             Hash::zero(),
             Default::default(),
         );
-        Ok(GenesisState { header, trie_nodes, storage })
+        Ok(GenesisState {
+            header,
+            trie_nodes,
+            storage,
+        })
     }
 
     /// The JSON patch of a named runtime preset.
     pub fn preset(&self, name: &str) -> Result<serde_json::Value, ExecutorError> {
-        let json = self.genesis_call_preset(Some(name.as_bytes().to_vec()))?.ok_or_else(|| {
-            ExecutorError::Genesis(format!("the runtime has no genesis preset `{name}`"))
-        })?;
+        let json = self
+            .genesis_call_preset(Some(name.as_bytes().to_vec()))?
+            .ok_or_else(|| {
+                ExecutorError::Genesis(format!("the runtime has no genesis preset `{name}`"))
+            })?;
         serde_json::from_slice(&json)
             .map_err(|e| ExecutorError::Genesis(format!("preset `{name}` is not JSON: {e}")))
     }
@@ -102,7 +115,10 @@ impl RuntimeDescriptor {
             "GenesisBuilder_preset_names",
             &[],
         )?;
-        Ok(names.into_iter().map(|n| String::from_utf8_lossy(&n).into_owned()).collect())
+        Ok(names
+            .into_iter()
+            .map(|n| String::from_utf8_lossy(&n).into_owned())
+            .collect())
     }
 
     fn genesis_call_preset(&self, id: Option<Vec<u8>>) -> Result<Option<Vec<u8>>, ExecutorError> {
@@ -154,7 +170,7 @@ pub(crate) fn json_merge(base: &mut serde_json::Value, patch: serde_json::Value)
             for (key, value) in patch {
                 json_merge(base.entry(key).or_insert(serde_json::Value::Null), value);
             }
-        },
+        }
         (base, patch) => *base = patch,
     }
 }
@@ -168,6 +184,9 @@ mod tests {
     fn merge_replaces_leaves_and_recurses_into_objects() {
         let mut base = json!({"a": {"x": 1, "y": [1, 2]}, "b": 2});
         json_merge(&mut base, json!({"a": {"y": [3], "z": true}, "c": null}));
-        assert_eq!(base, json!({"a": {"x": 1, "y": [3], "z": true}, "b": 2, "c": null}));
+        assert_eq!(
+            base,
+            json!({"a": {"x": 1, "y": [3], "z": true}, "b": 2, "c": null})
+        );
     }
 }

@@ -17,5 +17,5 @@ mod runtime;
 
 pub use block::{BuildLimits, BuiltBlock, ExecutedBlock};
 pub use error::ExecutorError;
-pub use genesis::{GenesisSource, GenesisState};
+pub use genesis::{GenesisSource, GenesisState, StoragePairs};
 pub use runtime::{Executor, RuntimeDescriptor, in_runtime_call};

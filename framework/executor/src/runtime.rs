@@ -61,11 +61,17 @@ impl RuntimeDescriptor {
                 tracing::debug!(target: "executor", method, %message, "Runtime panicked");
                 // `impl_runtime_apis!` panics with this text when the arguments do not decode.
                 if message.starts_with("Bad input data provided to") {
-                    Err(ExecutorError::BadInput { method: method.to_string(), message })
+                    Err(ExecutorError::BadInput {
+                        method: method.to_string(),
+                        message,
+                    })
                 } else {
-                    Err(ExecutorError::RuntimePanic { method: method.to_string(), message })
+                    Err(ExecutorError::RuntimePanic {
+                        method: method.to_string(),
+                        message,
+                    })
                 }
-            },
+            }
         }
     }
 
@@ -185,6 +191,35 @@ impl Executor {
         overlay: &mut OverlayedChanges<Hashing>,
     ) -> Result<(wcme_storage::TrieTransaction, Hash), ExecutorError> {
         self.runtime.drain_changes(state, overlay)
+    }
+
+    /// Refuses state last written by a runtime other than the compiled-in one, or by a newer
+    /// version of it. A newer native runtime is fine: executing the next block migrates.
+    pub fn check_runtime(&self, state: &StateBackend) -> Result<(), ExecutorError> {
+        // `frame_system::LastRuntimeUpgrade`: `(Compact<spec_version>, spec_name)`.
+        let key = [
+            sp_crypto_hashing::twox_128(b"System"),
+            sp_crypto_hashing::twox_128(b"LastRuntimeUpgrade"),
+        ]
+        .concat();
+        let Some(bytes) = state.storage(&key).map_err(ExecutorError::Backend)? else {
+            return Ok(());
+        };
+        let (chain_version, chain_name) = <(codec::Compact<u32>, String)>::decode(&mut &bytes[..])
+            .map_err(|source| ExecutorError::DecodeResult {
+                method: "System::LastRuntimeUpgrade",
+                source,
+            })?;
+        let native = self.native_version();
+        if chain_name != native.spec_name || chain_version.0 > native.spec_version {
+            return Err(ExecutorError::RuntimeMismatch {
+                chain_name,
+                chain_version: chain_version.0,
+                native_name: native.spec_name.to_string(),
+                native_version: native.spec_version,
+            });
+        }
+        Ok(())
     }
 
     /// Reads one key of the state after block `at`.

@@ -43,7 +43,7 @@ pub fn parse_bytes(s: &str) -> Result<Vec<u8>, HexError> {
     if let Some((index, character)) = digits.char_indices().find(|(_, c)| !c.is_ascii_hexdigit()) {
         return Err(HexError::InvalidCharacter { character, index });
     }
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err(HexError::OddLength(digits.len()));
     }
     hex::decode(digits).map_err(|_| HexError::OddLength(digits.len()))

@@ -42,10 +42,10 @@ pub(crate) async fn run(
         let outcome =
             tokio::task::spawn_blocking(move || author(&client, &pool, slot, proposal_time)).await;
         match outcome {
-            Ok(Ok(_)) => {},
+            Ok(Ok(_)) => {}
             Ok(Err(error)) => {
                 tracing::warn!(target: "authoring", slot, %error, "Failed to author a block");
-            },
+            }
             Err(error) => tracing::error!(target: "authoring", %error, "Authoring task failed"),
         }
     }
@@ -66,11 +66,16 @@ pub(crate) fn author(
         return Ok(None);
     };
     let inherent_data = client.inherent_data(engine.slot_timestamp(slot));
-    let transactions = pool.ready().into_iter().map(|tx| (tx.hash, tx.bytes.to_vec()));
+    let transactions = pool
+        .ready()
+        .into_iter()
+        .map(|tx| (tx.hash, tx.bytes.to_vec()));
     let built = client.executor().build_block(
         &parent,
         &inherent_data,
-        Digest { logs: claim.pre_digest },
+        Digest {
+            logs: claim.pre_digest,
+        },
         transactions,
         BuildLimits {
             max_transactions: MAX_BLOCK_TRANSACTIONS,

@@ -51,13 +51,13 @@ pub fn engine_for(
     signer: Option<sr25519::Pair>,
 ) -> Result<Arc<dyn ConsensusEngine>, ServiceError> {
     let authority = spec.consensus_authority()?;
-    if let Some(signer) = &signer {
-        if signer.public() != authority {
-            return Err(ServiceError::NotAuthority {
-                key: format!("{:?}", signer.public()),
-                authority: format!("{authority:?}"),
-            });
-        }
+    if let Some(signer) = &signer
+        && signer.public() != authority
+    {
+        return Err(ServiceError::NotAuthority {
+            key: format!("{:?}", signer.public()),
+            authority: format!("{authority:?}"),
+        });
     }
     Ok(Arc::new(DevEngine::new(
         authority,
@@ -74,7 +74,10 @@ pub fn open_client(
     runtime: RuntimeDescriptor,
 ) -> Result<Arc<Client>, ServiceError> {
     std::fs::create_dir_all(database_path).map_err(|e| {
-        ServiceError::Module(ModuleError::Module { module: "storage", source: e.into() })
+        ServiceError::Module(ModuleError::Module {
+            module: "storage",
+            source: e.into(),
+        })
     })?;
     let db = Arc::new(ChainDb::open(database_path, &DbConfig::default())?);
     let client = Client::new(
@@ -98,7 +101,12 @@ pub struct NodeBuilder {
 impl NodeBuilder {
     /// A node for `config` running `runtime`.
     pub fn new(config: NodeConfig, runtime: RuntimeDescriptor) -> Self {
-        Self { config, runtime, clock: Arc::new(SystemClock), extra_modules: Vec::new() }
+        Self {
+            config,
+            runtime,
+            clock: Arc::new(SystemClock),
+            extra_modules: Vec::new(),
+        }
     }
 
     /// Replaces the wall clock (tests drive slots with their own).
@@ -128,19 +136,29 @@ impl NodeBuilder {
         let mut manager = ModuleManager::new(runtime);
         manager.register(Box::new(MetricsModule {
             addr: config.prometheus,
-            registry: substrate_prometheus_endpoint::Registry::new_custom(None, None)
-                .map_err(|e| ModuleError::Module { module: "metrics", source: e.into() })?,
+            registry: substrate_prometheus_endpoint::Registry::new_custom(None, None).map_err(
+                |e| ModuleError::Module {
+                    module: "metrics",
+                    source: e.into(),
+                },
+            )?,
         }))?;
-        manager.register(Box::new(StorageModule { path: config.database_path.clone() }))?;
+        manager.register(Box::new(StorageModule {
+            path: config.database_path.clone(),
+        }))?;
         manager.register(Box::new(ChainModule {
             runtime: self.runtime,
             genesis: spec.genesis_source()?,
             engine,
             clock: self.clock,
         }))?;
-        manager.register(Box::new(TxPoolModule { options: Default::default() }))?;
+        manager.register(Box::new(TxPoolModule {
+            options: Default::default(),
+        }))?;
         if authoring {
-            manager.register(Box::new(AuthoringModule { proposal_time: config.proposal_time }))?;
+            manager.register(Box::new(AuthoringModule {
+                proposal_time: config.proposal_time,
+            }))?;
         }
         if let Some(settings) = config.rpc.clone() {
             manager.register(Box::new(RpcServerModule {
@@ -162,8 +180,16 @@ impl NodeBuilder {
         manager.start_all()?;
         let client = manager.services().require::<Client>()?;
         let pool = manager.services().require::<Pool>()?;
-        let rpc_addr = manager.services().get::<RpcEndpoint>().map(|endpoint| endpoint.0);
-        Ok(Node { manager, client, pool, rpc_addr })
+        let rpc_addr = manager
+            .services()
+            .get::<RpcEndpoint>()
+            .map(|endpoint| endpoint.0);
+        Ok(Node {
+            manager,
+            client,
+            pool,
+            rpc_addr,
+        })
     }
 }
 

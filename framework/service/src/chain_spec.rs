@@ -8,7 +8,7 @@
 use std::{collections::BTreeMap, path::Path};
 
 use serde::{Deserialize, Serialize};
-use wcme_executor::GenesisSource;
+use wcme_executor::{GenesisSource, StoragePairs};
 
 /// The shortest slot a chain may use: runtimes keep block timestamps at least 500 ms apart.
 pub const MIN_SLOT_DURATION_MS: u64 = 1000;
@@ -142,10 +142,14 @@ impl ChainSpec {
     /// Reads a chain spec JSON file.
     pub fn from_file(path: &Path) -> Result<Self, ChainSpecError> {
         let shown = path.display().to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|source| ChainSpecError::Io { path: shown.clone(), source })?;
-        let spec: Self = serde_json::from_slice(&bytes)
-            .map_err(|source| ChainSpecError::Json { path: shown, source })?;
+        let bytes = std::fs::read(path).map_err(|source| ChainSpecError::Io {
+            path: shown.clone(),
+            source,
+        })?;
+        let spec: Self = serde_json::from_slice(&bytes).map_err(|source| ChainSpecError::Json {
+            path: shown,
+            source,
+        })?;
         spec.consensus_authority()?;
         if let Genesis::Raw(raw) = &spec.genesis {
             raw_pairs(raw)?;
@@ -164,10 +168,10 @@ impl ChainSpec {
         Ok(match &self.genesis {
             Genesis::RuntimeGenesis(RuntimeGenesis::Patch(patch)) => {
                 GenesisSource::Patch(patch.clone())
-            },
+            }
             Genesis::RuntimeGenesis(RuntimeGenesis::Config(config)) => {
                 GenesisSource::Config(config.clone())
-            },
+            }
             Genesis::Raw(raw) => GenesisSource::Raw(raw_pairs(raw)?),
         })
     }
@@ -197,14 +201,22 @@ impl ChainSpec {
     pub fn into_raw(mut self, storage: &[(Vec<u8>, Vec<u8>)]) -> Self {
         let top = storage
             .iter()
-            .map(|(k, v)| (format!("0x{}", hex::encode(k)), format!("0x{}", hex::encode(v))))
+            .map(|(k, v)| {
+                (
+                    format!("0x{}", hex::encode(k)),
+                    format!("0x{}", hex::encode(v)),
+                )
+            })
             .collect();
-        self.genesis = Genesis::Raw(RawGenesis { top, children_default: BTreeMap::new() });
+        self.genesis = Genesis::Raw(RawGenesis {
+            top,
+            children_default: BTreeMap::new(),
+        });
         self
     }
 }
 
-fn raw_pairs(raw: &RawGenesis) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ChainSpecError> {
+fn raw_pairs(raw: &RawGenesis) -> Result<StoragePairs, ChainSpecError> {
     raw.top
         .iter()
         .map(|(k, v)| Ok((decode_hex(k, "key")?, decode_hex(v, "value")?)))
@@ -212,7 +224,10 @@ fn raw_pairs(raw: &RawGenesis) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ChainSpecError
 }
 
 fn decode_hex(text: &str, what: &'static str) -> Result<Vec<u8>, ChainSpecError> {
-    let bad = || ChainSpecError::BadHex { what, value: text.chars().take(20).collect() };
+    let bad = || ChainSpecError::BadHex {
+        what,
+        value: text.chars().take(20).collect(),
+    };
     let digits = text.strip_prefix("0x").ok_or_else(bad)?;
     hex::decode(digits).map_err(|_| bad())
 }
@@ -255,7 +270,10 @@ mod tests {
         let error = ChainSpec::from_file(&path).expect_err("truncated");
         let message = error.to_string();
         assert!(message.contains("spec.json"), "{message}");
-        assert!(message.contains("EOF") || message.contains("line"), "{message}");
+        assert!(
+            message.contains("EOF") || message.contains("line"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -267,16 +285,25 @@ mod tests {
             r.top.insert("0xzz".into(), "0x00".into());
         }
         std::fs::write(&path, raw.to_json()).expect("write");
-        assert!(matches!(ChainSpec::from_file(&path), Err(ChainSpecError::BadHex { .. })));
+        assert!(matches!(
+            ChainSpec::from_file(&path),
+            Err(ChainSpecError::BadHex { .. })
+        ));
     }
 
     #[test]
     fn unknown_engine_and_bad_authority_are_rejected() {
         let mut bad = spec();
         bad.consensus.engine = "magic".into();
-        assert!(matches!(bad.consensus_authority(), Err(ChainSpecError::Consensus(_))));
+        assert!(matches!(
+            bad.consensus_authority(),
+            Err(ChainSpecError::Consensus(_))
+        ));
         let mut bad = spec();
         bad.consensus.authority = "0x1234".into();
-        assert!(matches!(bad.consensus_authority(), Err(ChainSpecError::Consensus(_))));
+        assert!(matches!(
+            bad.consensus_authority(),
+            Err(ChainSpecError::Consensus(_))
+        ));
     }
 }

@@ -118,11 +118,15 @@ impl Client {
             None => {
                 db.commit_genesis(state.header, state.trie_nodes)?;
                 tracing::info!(target: "wcme", "🔨 Initialized genesis block {expected:?}");
-            },
+            }
             Some(info) if info.genesis != expected => {
-                return Err(StorageError::GenesisMismatch { found: info.genesis, expected }.into());
-            },
-            Some(_) => {},
+                return Err(StorageError::GenesisMismatch {
+                    found: info.genesis,
+                    expected,
+                }
+                .into());
+            }
+            Some(_) => {}
         }
         let (imported, _) = broadcast::channel(NOTIFICATION_CAPACITY);
         let (finalized, _) = broadcast::channel(NOTIFICATION_CAPACITY);
@@ -183,7 +187,9 @@ impl Client {
     /// The header of the best block.
     pub fn best_header(&self) -> Result<Header, StorageError> {
         let best = self.info().best.1;
-        self.db.header(&best)?.ok_or(StorageError::UnknownBlock(best))
+        self.db
+            .header(&best)?
+            .ok_or(StorageError::UnknownBlock(best))
     }
 
     /// Verifies, executes and stores a block from a file or a peer.
@@ -204,15 +210,24 @@ impl Client {
         let parent = self
             .db
             .header(header.parent_hash())?
-            .ok_or(ImportError::UnknownParent { parent: *header.parent_hash(), number })?;
+            .ok_or(ImportError::UnknownParent {
+                parent: *header.parent_hash(),
+                number,
+            })?;
         if parent.number().checked_add(1) != Some(number) {
-            return Err(ImportError::BadNumber { number, parent_number: *parent.number() });
+            return Err(ImportError::BadNumber {
+                number,
+                parent_number: *parent.number(),
+            });
         }
-        let verified = self.engine.verify(&header, &parent, self.clock.now_millis())?;
+        let verified = self
+            .engine
+            .verify(&header, &parent, self.clock.now_millis())?;
         let (_, extrinsics) = block.deconstruct();
         let pre_block = Block::new(verified.pre_header, extrinsics);
-        let executed =
-            self.executor.execute_block(&pre_block, &self.inherent_data(self.clock.now_millis()))?;
+        let executed = self
+            .executor
+            .execute_block(&pre_block, &self.inherent_data(self.clock.now_millis()))?;
         let (_, extrinsics) = pre_block.deconstruct();
         let imported = self.commit(header, extrinsics, executed.trie_nodes, justifications)?;
         self.observe_import(started, origin);
@@ -270,8 +285,12 @@ impl Client {
         } else {
             tracing::debug!(target: "wcme", "Imported non-best block #{number} ({hash:?})");
         }
-        let imported =
-            BlockImported { hash, header: header.clone(), is_new_best: set_best, extrinsic_hashes };
+        let imported = BlockImported {
+            hash,
+            header: header.clone(),
+            is_new_best: set_best,
+            extrinsic_hashes,
+        };
         // No subscriber is not an error.
         let _ = self.imported.send(imported.clone());
         if finalize {
@@ -294,7 +313,10 @@ impl Client {
         let mut cursor = header.clone();
         while *cursor.number() > final_number {
             let parent = *cursor.parent_hash();
-            cursor = self.db.header(&parent)?.ok_or(StorageError::UnknownBlock(parent))?;
+            cursor = self
+                .db
+                .header(&parent)?
+                .ok_or(StorageError::UnknownBlock(parent))?;
         }
         Ok(cursor.hash() == final_hash)
     }

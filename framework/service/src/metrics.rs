@@ -45,7 +45,10 @@ impl Metrics {
                 registry,
             )?,
             txpool_future: register(
-                Gauge::new("wcme_txpool_future", "Transactions waiting for an earlier nonce")?,
+                Gauge::new(
+                    "wcme_txpool_future",
+                    "Transactions waiting for an earlier nonce",
+                )?,
                 registry,
             )?,
         })
@@ -53,8 +56,12 @@ impl Metrics {
 
     /// Records best and finalized heights.
     pub fn set_heights(&self, best: u32, finalized: u32) {
-        self.block_height.with_label_values(&["best"]).set(u64::from(best));
-        self.block_height.with_label_values(&["finalized"]).set(u64::from(finalized));
+        self.block_height
+            .with_label_values(&["best"])
+            .set(u64::from(best));
+        self.block_height
+            .with_label_values(&["finalized"])
+            .set(u64::from(finalized));
     }
 
     /// Records one block import.
@@ -64,7 +71,9 @@ impl Metrics {
             BlockOrigin::File => "file",
             BlockOrigin::Network => "network",
         };
-        self.import_time.with_label_values(&[label]).observe(took.as_secs_f64());
+        self.import_time
+            .with_label_values(&[label])
+            .observe(took.as_secs_f64());
     }
 
     /// Records the pool's size.

@@ -21,7 +21,10 @@ use crate::{
 const VERSION: Version = Version::new(0, 1, 0);
 
 fn dep(name: &'static str) -> Dependency {
-    Dependency { name, min_version: VERSION }
+    Dependency {
+        name,
+        min_version: VERSION,
+    }
 }
 
 fn failed(
@@ -158,11 +161,16 @@ impl Module for TxPoolModule {
     fn start(&mut self, ctx: &mut ModuleContext) -> Result<(), ModuleError> {
         let client = ctx.services().require::<Client>()?;
         let metrics = ctx.services().get::<Metrics>().map(|m| (*m).clone());
-        let pool: Arc<Pool> =
-            Arc::new(TxPool::new(Arc::new(ChainValidator::new(client.clone())), self.options));
+        let pool: Arc<Pool> = Arc::new(TxPool::new(
+            Arc::new(ChainValidator::new(client.clone())),
+            self.options,
+        ));
         ctx.provide(pool.clone())?;
         let shutdown = ctx.shutdown();
-        ctx.spawn("txpool-maintenance", crate::pool::maintain(client, pool, metrics, shutdown));
+        ctx.spawn(
+            "txpool-maintenance",
+            crate::pool::maintain(client, pool, metrics, shutdown),
+        );
         Ok(())
     }
     fn stop(&mut self) -> Result<(), ModuleError> {
@@ -195,7 +203,10 @@ impl Module for AuthoringModule {
             client.engine().slot_duration().as_millis()
         );
         let shutdown = ctx.shutdown();
-        ctx.spawn("authoring", crate::authoring::run(client, pool, self.proposal_time, shutdown));
+        ctx.spawn(
+            "authoring",
+            crate::authoring::run(client, pool, self.proposal_time, shutdown),
+        );
         Ok(())
     }
     fn stop(&mut self) -> Result<(), ModuleError> {

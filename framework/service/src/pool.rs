@@ -33,14 +33,17 @@ impl TxValidator for ChainValidator {
         tx: &[u8],
     ) -> Result<TransactionValidity, ValidatorError> {
         match self.client.db().header(&at) {
-            Ok(Some(_)) => {},
+            Ok(Some(_)) => {}
             Ok(None) => return Err(ValidatorError::UnknownBlock(at)),
             Err(error) => return Err(ValidatorError::Runtime(error.to_string())),
         }
-        self.client.executor().validate_transaction(&at, source, tx).map_err(|error| match error {
-            ExecutorError::BadInput { message, .. } => ValidatorError::Undecodable(message),
-            other => ValidatorError::Runtime(other.to_string()),
-        })
+        self.client
+            .executor()
+            .validate_transaction(&at, source, tx)
+            .map_err(|error| match error {
+                ExecutorError::BadInput { message, .. } => ValidatorError::Undecodable(message),
+                other => ValidatorError::Runtime(other.to_string()),
+            })
     }
 }
 

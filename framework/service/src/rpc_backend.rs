@@ -53,13 +53,19 @@ impl RpcBackend {
                             header: block.header,
                             is_new_best: block.is_new_best,
                         });
-                    },
-                    Err(broadcast::error::RecvError::Lagged(_)) => {},
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => {}
                     Err(broadcast::error::RecvError::Closed) => break,
                 }
             }
         });
-        Arc::new(Self { client, pool, system, should_have_peers, imported })
+        Arc::new(Self {
+            client,
+            pool,
+            system,
+            should_have_peers,
+            imported,
+        })
     }
 
     fn submit_error(error: PoolError) -> SubmitError {
@@ -74,7 +80,7 @@ impl RpcBackend {
             PoolError::NoTagsProvided => SubmitError::Invalid(InvalidTransaction::Call),
             PoolError::Validator(ValidatorError::Undecodable(message)) => {
                 SubmitError::BadFormat(message)
-            },
+            }
             PoolError::Validator(error) => SubmitError::Internal(error.to_string()),
         }
     }
@@ -84,7 +90,9 @@ impl RpcBackend {
         let decoded = wcme_primitives::Extrinsic::try_from_encoded_extrinsic(extrinsic)
             .map_err(|e| SubmitError::BadFormat(e.to_string()))?;
         if decoded.encode().len() != extrinsic.len() {
-            return Err(SubmitError::BadFormat("trailing bytes after the extrinsic".into()));
+            return Err(SubmitError::BadFormat(
+                "trailing bytes after the extrinsic".into(),
+            ));
         }
         Ok(())
     }
@@ -98,7 +106,7 @@ fn execution_error(error: wcme_executor::ExecutorError) -> BackendError {
     match error {
         wcme_executor::ExecutorError::Storage(wcme_storage::StorageError::UnknownBlock(hash)) => {
             BackendError::UnknownBlock(hash)
-        },
+        }
         other => BackendError::Execution(other.to_string()),
     }
 }
@@ -109,7 +117,11 @@ impl NodeBackend for RpcBackend {
     }
 
     fn health(&self) -> Health {
-        Health { peers: 0, is_syncing: false, should_have_peers: self.should_have_peers }
+        Health {
+            peers: 0,
+            is_syncing: false,
+            should_have_peers: self.should_have_peers,
+        }
     }
 
     fn peers(&self) -> Vec<PeerInfo> {
@@ -129,7 +141,10 @@ impl NodeBackend for RpcBackend {
     }
 
     fn block_hash(&self, number: BlockNumber) -> Result<Option<H256>, BackendError> {
-        self.client.db().canonical_hash(number).map_err(storage_error)
+        self.client
+            .db()
+            .canonical_hash(number)
+            .map_err(storage_error)
     }
 
     fn header(&self, hash: H256) -> Result<Option<Header>, BackendError> {
@@ -143,11 +158,20 @@ impl NodeBackend for RpcBackend {
         };
         let body = db.body(&hash).map_err(storage_error)?.unwrap_or_default();
         let justifications = db.justifications(&hash).map_err(storage_error)?;
-        Ok(Some(SignedBlock { block: Block { header, extrinsics: body }, justifications }))
+        Ok(Some(SignedBlock {
+            block: Block {
+                header,
+                extrinsics: body,
+            },
+            justifications,
+        }))
     }
 
     fn storage(&self, at: H256, key: &[u8]) -> Result<Option<Vec<u8>>, BackendError> {
-        self.client.executor().storage(&at, key).map_err(execution_error)
+        self.client
+            .executor()
+            .storage(&at, key)
+            .map_err(execution_error)
     }
 
     fn storage_keys_paged(
@@ -157,10 +181,14 @@ impl NodeBackend for RpcBackend {
         count: u32,
         start_key: Option<&[u8]>,
     ) -> Result<Vec<Vec<u8>>, BackendError> {
-        let state = self.client.db().state_at_block(&at).map_err(|error| match error {
-            wcme_storage::StorageError::UnknownBlock(hash) => BackendError::UnknownBlock(hash),
-            other => storage_error(other),
-        })?;
+        let state = self
+            .client
+            .db()
+            .state_at_block(&at)
+            .map_err(|error| match error {
+                wcme_storage::StorageError::UnknownBlock(hash) => BackendError::UnknownBlock(hash),
+                other => storage_error(other),
+            })?;
         let mut args = IterArgs::default();
         args.prefix = Some(prefix);
         args.start_at = start_key;
@@ -177,11 +205,17 @@ impl NodeBackend for RpcBackend {
     }
 
     fn call(&self, at: H256, method: &str, data: &[u8]) -> Result<Vec<u8>, BackendError> {
-        self.client.executor().call_at(&at, method, data).map_err(execution_error)
+        self.client
+            .executor()
+            .call_at(&at, method, data)
+            .map_err(execution_error)
     }
 
     fn runtime_version(&self, at: H256) -> Result<RuntimeVersion, BackendError> {
-        self.client.executor().runtime_version(&at).map_err(execution_error)
+        self.client
+            .executor()
+            .runtime_version(&at)
+            .map_err(execution_error)
     }
 
     fn submit_extrinsic(&self, extrinsic: Vec<u8>) -> Result<H256, SubmitError> {

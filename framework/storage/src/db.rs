@@ -50,7 +50,10 @@ pub struct DbConfig {
 
 impl Default for DbConfig {
     fn default() -> Self {
-        Self { cache_bytes: 64 * 1024 * 1024, sync_writes: false }
+        Self {
+            cache_bytes: 64 * 1024 * 1024,
+            sync_writes: false,
+        }
     }
 }
 
@@ -150,7 +153,9 @@ impl ChainDb {
 
     /// The state after block `hash`.
     pub fn state_at_block(&self, hash: &Hash) -> Result<StateBackend, StorageError> {
-        let header = self.header(hash)?.ok_or(StorageError::UnknownBlock(*hash))?;
+        let header = self
+            .header(hash)?
+            .ok_or(StorageError::UnknownBlock(*hash))?;
         Ok(self.trie.state_at(*header.state_root()))
     }
 
@@ -178,14 +183,23 @@ impl ChainDb {
         let mut batch = WriteBatch::default();
         self.put_trie_nodes(&mut batch, trie_nodes)?;
         self.put(&mut batch, COL_HEADERS, hash.as_ref(), &header.encode())?;
-        self.put(&mut batch, COL_BODIES, hash.as_ref(), &Vec::<Extrinsic>::new().encode())?;
+        self.put(
+            &mut batch,
+            COL_BODIES,
+            hash.as_ref(),
+            &Vec::<Extrinsic>::new().encode(),
+        )?;
         self.put(&mut batch, COL_LOOKUP, &0u32.to_be_bytes(), &hash.encode())?;
         self.put(&mut batch, COL_META, META_SCHEMA, &SCHEMA_VERSION.encode())?;
         self.put(&mut batch, COL_META, META_GENESIS, &hash.encode())?;
         self.put(&mut batch, COL_META, META_BEST, &(0u32, hash).encode())?;
         self.put(&mut batch, COL_META, META_FINALIZED, &(0u32, hash).encode())?;
         self.db.write_opt(batch, &self.write_options)?;
-        let info = ChainInfo { genesis: hash, best: (0, hash), finalized: (0, hash) };
+        let info = ChainInfo {
+            genesis: hash,
+            best: (0, hash),
+            finalized: (0, hash),
+        };
         *self.info.write() = Some(info);
         tracing::debug!(target: "db", ?hash, "Stored genesis block");
         Ok(info)
@@ -215,7 +229,12 @@ impl ChainDb {
         self.put(&mut batch, COL_HEADERS, hash.as_ref(), &header.encode())?;
         self.put(&mut batch, COL_BODIES, hash.as_ref(), &commit.body.encode())?;
         if let Some(justifications) = &commit.justifications {
-            self.put(&mut batch, COL_JUSTIFICATIONS, hash.as_ref(), &justifications.encode())?;
+            self.put(
+                &mut batch,
+                COL_JUSTIFICATIONS,
+                hash.as_ref(),
+                &justifications.encode(),
+            )?;
         }
         let mut new_info = info;
         if commit.set_best || commit.finalize {
@@ -231,7 +250,12 @@ impl ChainDb {
                 });
             }
             new_info.finalized = (number, hash);
-            self.put(&mut batch, COL_META, META_FINALIZED, &(number, hash).encode())?;
+            self.put(
+                &mut batch,
+                COL_META,
+                META_FINALIZED,
+                &(number, hash).encode(),
+            )?;
         }
         self.db.write_opt(batch, &self.write_options)?;
         *info_guard = Some(new_info);
@@ -246,10 +270,15 @@ impl ChainDb {
     ) -> Result<ChainInfo, StorageError> {
         let mut info_guard = self.info.write();
         let info = (*info_guard).ok_or(StorageError::NoGenesis)?;
-        let header = self.header(hash)?.ok_or(StorageError::UnknownBlock(*hash))?;
+        let header = self
+            .header(hash)?
+            .ok_or(StorageError::UnknownBlock(*hash))?;
         let number = *header.number();
         if self.canonical_hash(number)? != Some(*hash) {
-            return Err(StorageError::BadFinalization { hash: *hash, reason: "not canonical" });
+            return Err(StorageError::BadFinalization {
+                hash: *hash,
+                reason: "not canonical",
+            });
         }
         if number < info.finalized.0 {
             return Err(StorageError::BadFinalization {
@@ -259,11 +288,24 @@ impl ChainDb {
         }
         let mut batch = WriteBatch::default();
         if let Some(justifications) = &justifications {
-            self.put(&mut batch, COL_JUSTIFICATIONS, hash.as_ref(), &justifications.encode())?;
+            self.put(
+                &mut batch,
+                COL_JUSTIFICATIONS,
+                hash.as_ref(),
+                &justifications.encode(),
+            )?;
         }
-        self.put(&mut batch, COL_META, META_FINALIZED, &(number, *hash).encode())?;
+        self.put(
+            &mut batch,
+            COL_META,
+            META_FINALIZED,
+            &(number, *hash).encode(),
+        )?;
         self.db.write_opt(batch, &self.write_options)?;
-        let new_info = ChainInfo { finalized: (number, *hash), ..info };
+        let new_info = ChainInfo {
+            finalized: (number, *hash),
+            ..info
+        };
         *info_guard = Some(new_info);
         Ok(new_info)
     }
@@ -314,12 +356,19 @@ impl ChainDb {
                     ));
                 }
                 return Ok(None);
-            },
+            }
             (Some(schema), Some(genesis)) => (schema, genesis),
-            _ => return Err(StorageError::Inconsistent("chain meta is incomplete".into())),
+            _ => {
+                return Err(StorageError::Inconsistent(
+                    "chain meta is incomplete".into(),
+                ));
+            }
         };
         if schema != SCHEMA_VERSION {
-            return Err(StorageError::SchemaVersion { found: schema, expected: SCHEMA_VERSION });
+            return Err(StorageError::SchemaVersion {
+                found: schema,
+                expected: SCHEMA_VERSION,
+            });
         }
         let best: (BlockNumber, Hash) = self
             .get_decoded(COL_META, META_BEST, "best block")?
@@ -330,7 +379,9 @@ impl ChainDb {
                 StorageError::Inconsistent("finalized block pointer is missing".into())
             })?;
         if self.canonical_hash(0)? != Some(genesis) {
-            return Err(StorageError::Inconsistent("block #0 is not the genesis block".into()));
+            return Err(StorageError::Inconsistent(
+                "block #0 is not the genesis block".into(),
+            ));
         }
         for (what, (number, hash)) in [("best", best), ("finalized", finalized)] {
             let header = self.header(&hash)?.ok_or_else(|| {
@@ -347,7 +398,9 @@ impl ChainDb {
                 )));
             }
             if self.body(&hash)?.is_none() {
-                return Err(StorageError::Inconsistent(format!("{what} block has no body")));
+                return Err(StorageError::Inconsistent(format!(
+                    "{what} block has no body"
+                )));
             }
         }
         if finalized.0 > best.0 {
@@ -371,7 +424,11 @@ impl ChainDb {
                 "state root {root:?} of the best block is not stored"
             )));
         }
-        Ok(Some(ChainInfo { genesis, best, finalized }))
+        Ok(Some(ChainInfo {
+            genesis,
+            best,
+            finalized,
+        }))
     }
 
     fn put_trie_nodes(

@@ -17,7 +17,9 @@ pub enum StorageError {
         source: codec::Error,
     },
     /// Stored records contradict each other; the database cannot be trusted.
-    #[error("database is inconsistent: {0}; refusing to use it (purge the chain or restore a backup)")]
+    #[error(
+        "database is inconsistent: {0}; refusing to use it (purge the chain or restore a backup)"
+    )]
     Inconsistent(String),
     /// The database was written by an incompatible version of the node.
     #[error("database schema version {found} is not supported (expected {expected})")]

@@ -11,13 +11,21 @@ use crate::{BlockCommit, ChainDb, DbConfig, StorageError, TrieTransaction};
 /// A state with one key, as its trie nodes and root.
 fn state_with(key: &[u8], value: &[u8]) -> (TrieTransaction, Hash) {
     let empty = sp_state_machine::new_in_mem::<Hashing>();
-    let (root, nodes) =
-        empty.storage_root(std::iter::once((key, Some(value))), sp_runtime::StateVersion::V1);
+    let (root, nodes) = empty.storage_root(
+        std::iter::once((key, Some(value))),
+        sp_runtime::StateVersion::V1,
+    );
     (nodes, root)
 }
 
 fn header(number: u32, parent: Hash, state_root: Hash, salt: u8) -> Header {
-    Header::new(number, Hash::repeat_byte(salt), state_root, parent, Default::default())
+    Header::new(
+        number,
+        Hash::repeat_byte(salt),
+        state_root,
+        parent,
+        Default::default(),
+    )
 }
 
 fn block(db: &ChainDb, header: Header, nodes: TrieTransaction, best: bool) -> Hash {
@@ -61,8 +69,14 @@ fn blocks_and_state_survive_reopening() {
     assert_eq!(state.storage(b"key").expect("reads"), Some(b"one".to_vec()));
     // Archive: the genesis state is still readable.
     let old = db.state_at_block(&g.hash()).expect("state");
-    assert_eq!(old.storage(b"genesis").expect("reads"), Some(b"state".to_vec()));
-    assert!(matches!(db.commit_genesis(g, TrieTransaction::default()), Err(StorageError::GenesisExists)));
+    assert_eq!(
+        old.storage(b"genesis").expect("reads"),
+        Some(b"state".to_vec())
+    );
+    assert!(matches!(
+        db.commit_genesis(g, TrieTransaction::default()),
+        Err(StorageError::GenesisExists)
+    ));
 }
 
 #[test]
@@ -71,18 +85,48 @@ fn longer_fork_becomes_canonical_and_shorter_one_is_unindexed() {
     let db = ChainDb::open(dir.path(), &DbConfig::default()).expect("opens");
     let g = genesis(&db);
     let root = *g.state_root();
-    let a1 = block(&db, header(1, g.hash(), root, 1), PrefixedMemoryDB::default(), true);
-    let a2 = block(&db, header(2, a1, root, 2), PrefixedMemoryDB::default(), true);
-    let b1 = block(&db, header(1, g.hash(), root, 11), PrefixedMemoryDB::default(), false);
+    let a1 = block(
+        &db,
+        header(1, g.hash(), root, 1),
+        PrefixedMemoryDB::default(),
+        true,
+    );
+    let a2 = block(
+        &db,
+        header(2, a1, root, 2),
+        PrefixedMemoryDB::default(),
+        true,
+    );
+    let b1 = block(
+        &db,
+        header(1, g.hash(), root, 11),
+        PrefixedMemoryDB::default(),
+        false,
+    );
     assert_eq!(db.canonical_hash(1).expect("reads"), Some(a1));
-    let b2 = block(&db, header(2, b1, root, 12), PrefixedMemoryDB::default(), false);
-    let b3 = block(&db, header(3, b2, root, 13), PrefixedMemoryDB::default(), true);
+    let b2 = block(
+        &db,
+        header(2, b1, root, 12),
+        PrefixedMemoryDB::default(),
+        false,
+    );
+    let b3 = block(
+        &db,
+        header(3, b2, root, 13),
+        PrefixedMemoryDB::default(),
+        true,
+    );
     assert_eq!(db.info().expect("info").best, (3, b3));
     assert_eq!(db.canonical_hash(1).expect("reads"), Some(b1));
     assert_eq!(db.canonical_hash(2).expect("reads"), Some(b2));
     assert_ne!(db.canonical_hash(2).expect("reads"), Some(a2));
     // Back to a shorter chain: index entries above it go away.
-    let a3 = block(&db, header(1, g.hash(), root, 21), PrefixedMemoryDB::default(), true);
+    let a3 = block(
+        &db,
+        header(1, g.hash(), root, 21),
+        PrefixedMemoryDB::default(),
+        true,
+    );
     assert_eq!(db.canonical_hash(1).expect("reads"), Some(a3));
     assert_eq!(db.canonical_hash(2).expect("reads"), None);
     assert_eq!(db.canonical_hash(3).expect("reads"), None);
@@ -94,13 +138,32 @@ fn finalization_rules() {
     let db = ChainDb::open(dir.path(), &DbConfig::default()).expect("opens");
     let g = genesis(&db);
     let root = *g.state_root();
-    let a1 = block(&db, header(1, g.hash(), root, 1), PrefixedMemoryDB::default(), true);
-    let side = block(&db, header(1, g.hash(), root, 9), PrefixedMemoryDB::default(), false);
-    assert!(matches!(db.finalize(&side, None), Err(StorageError::BadFinalization { .. })));
-    assert!(matches!(db.finalize(&Hash::repeat_byte(5), None), Err(StorageError::UnknownBlock(_))));
+    let a1 = block(
+        &db,
+        header(1, g.hash(), root, 1),
+        PrefixedMemoryDB::default(),
+        true,
+    );
+    let side = block(
+        &db,
+        header(1, g.hash(), root, 9),
+        PrefixedMemoryDB::default(),
+        false,
+    );
+    assert!(matches!(
+        db.finalize(&side, None),
+        Err(StorageError::BadFinalization { .. })
+    ));
+    assert!(matches!(
+        db.finalize(&Hash::repeat_byte(5), None),
+        Err(StorageError::UnknownBlock(_))
+    ));
     db.finalize(&a1, None).expect("finalizes");
     assert_eq!(db.info().expect("info").finalized, (1, a1));
-    assert!(matches!(db.finalize(&g.hash(), None), Err(StorageError::BadFinalization { .. })));
+    assert!(matches!(
+        db.finalize(&g.hash(), None),
+        Err(StorageError::BadFinalization { .. })
+    ));
 }
 
 #[test]
@@ -128,7 +191,9 @@ fn inconsistent_meta_is_refused_at_open() {
         let db = ChainDb::open(dir.path(), &DbConfig::default()).expect("opens");
         genesis(&db);
         let meta = db.db.cf_handle("meta").expect("meta");
-        db.db.put_cf(meta, b"best", (3u32, Hash::repeat_byte(3)).encode()).expect("put");
+        db.db
+            .put_cf(meta, b"best", (3u32, Hash::repeat_byte(3)).encode())
+            .expect("put");
     }
     match ChainDb::open(dir.path(), &DbConfig::default()) {
         Err(StorageError::Inconsistent(message)) => assert!(message.contains("best"), "{message}"),

@@ -684,16 +684,16 @@ impl State {
             else {
                 break;
             };
-            if let Some(record) = self.blocks.remove(&oldest) {
-                if !record.watchers.is_empty() {
-                    tracing::warn!(
-                        target: LOG_TARGET,
-                        block = ?oldest,
-                        number = record.number,
-                        watchers = record.watchers.len(),
-                        "No finality within the window; closing watchers"
-                    );
-                }
+            if let Some(record) = self.blocks.remove(&oldest)
+                && !record.watchers.is_empty()
+            {
+                tracing::warn!(
+                    target: LOG_TARGET,
+                    block = ?oldest,
+                    number = record.number,
+                    watchers = record.watchers.len(),
+                    "No finality within the window; closing watchers"
+                );
             }
         }
     }

@@ -87,8 +87,11 @@ impl TestNode {
             Ok(addr) => addr,
             Err(_) => {
                 let _ = child.kill();
-                panic!("node did not start its RPC server:\n{}", log.lock().expect("log"));
-            },
+                panic!(
+                    "node did not start its RPC server:\n{}",
+                    log.lock().expect("log")
+                );
+            }
         };
         TestNode {
             child,
@@ -140,8 +143,10 @@ pub async fn call<R: serde::de::DeserializeOwned>(
 
 /// The best block number.
 pub async fn best_number(client: &HttpClient) -> u32 {
-    let header: serde_json::Value =
-        client.request("chain_getHeader", rpc_params![]).await.expect("header");
+    let header: serde_json::Value = client
+        .request("chain_getHeader", rpc_params![])
+        .await
+        .expect("header");
     let number = header["number"].as_str().expect("number is hex");
     u32::from_str_radix(number.trim_start_matches("0x"), 16).expect("hex number")
 }
@@ -154,7 +159,10 @@ pub async fn wait_for_block(client: &HttpClient, number: u32, timeout: Duration)
         if best >= number {
             return best;
         }
-        assert!(Instant::now() < deadline, "block #{number} not reached in {timeout:?} (best #{best})");
+        assert!(
+            Instant::now() < deadline,
+            "block #{number} not reached in {timeout:?} (best #{best})"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }

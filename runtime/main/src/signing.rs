@@ -25,7 +25,12 @@ pub fn tx_extension(nonce: Nonce, era: Era, tip: Balance) -> TxExtension {
 }
 
 /// Signs `call` by `signer` with `nonce` as an immortal transaction of the chain with `genesis`.
-pub fn sign(signer: &sr25519::Pair, call: RuntimeCall, nonce: Nonce, genesis: Hash) -> UncheckedExtrinsic {
+pub fn sign(
+    signer: &sr25519::Pair,
+    call: RuntimeCall,
+    nonce: Nonce,
+    genesis: Hash,
+) -> UncheckedExtrinsic {
     let extension = tx_extension(nonce, Era::Immortal, 0);
     let implicit = (
         (),

@@ -567,7 +567,7 @@ fn constants() {
         <<Runtime as pallet_timestamp::Config>::MinimumPeriod as Get<u64>>::get(),
         wcme_runtime_main::MINIMUM_PERIOD_MS
     );
-    assert!(2 * wcme_runtime_main::MINIMUM_PERIOD_MS <= wcme_runtime_main::MILLISECS_PER_BLOCK);
+    const { assert!(2 * wcme_runtime_main::MINIMUM_PERIOD_MS <= wcme_runtime_main::MILLISECS_PER_BLOCK) };
     assert_eq!(<Runtime as frame_system::Config>::SS58Prefix::get(), 42);
     let weights = <Runtime as frame_system::Config>::BlockWeights::get();
     assert_eq!(
