@@ -31,24 +31,40 @@ function step(name) {
   phase = name;
 }
 
-/** Prints `message` to stderr and exits with `code`, without waiting for anything. */
-function exitWith(code, message) {
+/** Exits with `code` once stdout and stderr are flushed (at most 1 s later). */
+function exit(code) {
   closing = true;
   clearTimeout(watchdog);
-  console.error(`FAILED: ${message}`);
-  process.exit(code);
+  let pending = 2;
+  const done = () => {
+    pending -= 1;
+    if (pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+  setTimeout(() => process.exit(code), 1_000);
 }
 
+/** Prints `message` to stderr and exits with `code`, without waiting for anything else. */
+function exitWith(code, message) {
+  if (closing && code !== 0) return; // already on the way out
+  console.error(`FAILED: ${message}`);
+  exit(code);
+}
+
+/** A failed check: ends the run with its message (and exit status 1). */
+class Failure extends Error {}
+
 function fail(message) {
-  exitWith(1, message);
+  throw new Failure(message);
 }
 
 const watchdog = setTimeout(() => {
   exitWith(2, `timed out after ${overallSecs} s while ${phase} (node at ${url})`);
 }, overallSecs * 1000);
 
-process.on('unhandledRejection', (error) => fail(`while ${phase}: ${describe(error)}`));
-process.on('uncaughtException', (error) => fail(`while ${phase}: ${describe(error)}`));
+process.on('unhandledRejection', (error) => exitWith(1, `while ${phase}: ${describe(error)}`));
+process.on('uncaughtException', (error) => exitWith(1, `while ${phase}: ${describe(error)}`));
 
 function describe(error) {
   if (error instanceof Error) return error.message;
@@ -76,24 +92,25 @@ function within(ms, what, promise) {
 let decimals = 12;
 let symbol = 'WCME';
 
-/** An exact decimal rendering of a planck amount, e.g. `1.5 WCME (1500000000000)`. */
+/** An exact rendering of an amount in planck, e.g. `1.5 WCME (1500000000000 planck)`. */
 function fmt(planck) {
   const value = BigInt(planck.toString());
   const negative = value < 0n;
   const abs = negative ? -value : value;
   const unit = 10n ** BigInt(decimals);
   const whole = abs / unit;
-  let frac = (abs % unit).toString().padStart(decimals, '0').replace(/0+$/, '');
+  const frac = (abs % unit).toString().padStart(decimals, '0').replace(/0+$/, '');
   const text = `${negative ? '-' : ''}${whole}${frac ? `.${frac}` : ''} ${symbol}`;
   return `${text} (${value} planck)`;
 }
 
 function eventFields(event) {
-  const names = event.meta.fields.map((f, i) => (f.name.isSome ? f.name.unwrap().toString() : `${i}`));
+  const names = event.meta.fields.map((f, i) => (f.name.isSome ? f.name.unwrap().toString() : i));
   const fields = {};
   event.data.forEach((value, i) => {
-    // Numbers (balances) exactly as decimal strings; accounts, structs and enums as JSON.
-    fields[names[i] ?? `${i}`] = typeof value.toBigInt === 'function' ? value.toString() : value.toJSON();
+    // Numbers (balances) exactly, as decimal strings; accounts, structs and enums as JSON.
+    fields[names[i] ?? `${i}`] =
+      typeof value.toBigInt === 'function' ? value.toString() : value.toJSON();
   });
   return fields;
 }
@@ -116,7 +133,7 @@ async function connect() {
     }),
   );
   provider.on('disconnected', () => {
-    if (!closing) fail(`lost the connection to ${url} while ${phase}`);
+    if (!closing) exitWith(1, `lost the connection to ${url} while ${phase}`);
   });
   step('loading metadata');
   return within(
@@ -185,12 +202,14 @@ async function main() {
   // status arrives: on a chain where blocks are final at once (`--dev`) it reports `Finalized`
   // without `InBlock`. Watching the node's raw status stream shows every status in order.
   step('signing the transfer');
-  await tx.signAsync(alice); // the next nonce comes from system_accountNextIndex
+  // Without an explicit nonce @polkadot/api uses the on-chain nonce, which collides with Alice's
+  // transactions still waiting in the pool; system_accountNextIndex counts those too.
+  const nonce = await api.rpc.system.accountNextIndex(alice.address);
+  await tx.signAsync(alice, { nonce });
   const txHash = tx.hash.toHex();
-  console.log(`Extrinsic hash:  ${txHash}`);
+  console.log(`Extrinsic hash:  ${txHash} (nonce ${nonce})`);
 
   step('submitting the transfer');
-  const statuses = [];
   const { inBlock, finalized } = await new Promise((resolve, reject) => {
     let inBlock = null;
     let settled = false;
@@ -203,8 +222,8 @@ async function main() {
     };
     api.rpc.author
       .submitAndWatchExtrinsic(tx, (status) => {
-        statuses.push(status.type);
-        const at = status.isInBlock || status.isFinalized || status.isRetracted ? ` ${status.value.toHex()}` : '';
+        const hasHash = status.isInBlock || status.isFinalized || status.isRetracted;
+        const at = hasHash ? ` ${status.value.toHex()}` : '';
         console.log(`Status:          ${status.type}${at}`);
         if (status.isReady || status.isFuture || status.isBroadcast) {
           step('waiting for the transfer to be included in a block');
@@ -216,7 +235,8 @@ async function main() {
           step('waiting for the transfer to be included again');
         } else if (status.isFinalized) {
           if (inBlock === null) {
-            finish(() => reject(new Error('the node reported the transaction finalized without reporting it in a block first')));
+            const error = 'the node reported the transaction finalized but never in a block';
+            finish(() => reject(new Error(error)));
           } else {
             finish(() => resolve({ inBlock, finalized: status.asFinalized.toHex() }));
           }
@@ -229,7 +249,9 @@ async function main() {
         unsubscribe = unsub;
         if (settled) Promise.resolve(unsub()).catch(() => {});
       })
-      .catch((error) => finish(() => reject(new Error(`the node refused the transaction: ${describe(error)}`))));
+      .catch((error) => {
+        finish(() => reject(new Error(`the node refused the transaction: ${describe(error)}`)));
+      });
   });
 
   step('reading the finalized block and its events');
@@ -238,14 +260,16 @@ async function main() {
   const blockNumber = finalizedHeader.number.toNumber();
   const txIndex = block.block.extrinsics.findIndex((ext) => ext.hash.toHex() === txHash);
   if (txIndex < 0) {
-    fail(`the finalized block #${blockNumber} ${finalized} does not contain the extrinsic ${txHash}`);
+    fail(`the finalized block #${blockNumber} ${finalized} lacks the extrinsic ${txHash}`);
   }
   console.log(`In block:        ${inBlock}`);
   console.log(`Finalized in block #${blockNumber} ${finalized} (extrinsic index ${txIndex})`);
   if (inBlock !== finalized) {
-    console.log('  (the finalized block differs from the block first reported: the chain re-organized)');
+    console.log('  (not the block first reported: the chain re-organized meanwhile)');
   }
-  const events = allEvents.filter(({ phase }) => phase.isApplyExtrinsic && phase.asApplyExtrinsic.toNumber() === txIndex);
+  const events = allEvents.filter(
+    ({ phase }) => phase.isApplyExtrinsic && phase.asApplyExtrinsic.toNumber() === txIndex,
+  );
   const dispatchError = events
     .filter(({ event }) => api.events.system.ExtrinsicFailed.is(event))
     .map(({ event }) => event.data[0])[0];
@@ -264,7 +288,8 @@ async function main() {
     fail(`the transfer was included but failed: ${reason}`);
   }
 
-  const has = (section, method) => events.find(({ event }) => event.section === section && event.method === method);
+  const has = (section, method) =>
+    events.find(({ event }) => event.section === section && event.method === method);
   const missing = [
     ['system', 'ExtrinsicSuccess'],
     ['balances', 'Transfer'],
@@ -275,8 +300,15 @@ async function main() {
   }
   const transfer = has('balances', 'Transfer').event;
   const [from, to, transferred] = transfer.data;
-  if (from.toString() !== alice.address || to.toString() !== bob.address || transferred.toBigInt() !== amount) {
-    fail(`balances.Transfer says ${from} -> ${to}: ${fmt(transferred)}, expected Alice -> Bob: ${fmt(amount)}`);
+  if (
+    from.toString() !== alice.address ||
+    to.toString() !== bob.address ||
+    transferred.toBigInt() !== amount
+  ) {
+    fail(
+      `balances.Transfer says ${from} -> ${to}: ${fmt(transferred)}, ` +
+        `expected Alice -> Bob: ${fmt(amount)}`,
+    );
   }
   const feePaid = has('transactionPayment', 'TransactionFeePaid').event;
   const actualFee = feePaid.data[1].toBigInt();
@@ -298,12 +330,20 @@ async function main() {
   const aliceDelta = aliceAfter.data.free.toBigInt() - aliceBefore.data.free.toBigInt();
   const bobDelta = bobAfter.data.free.toBigInt() - bobParent.data.free.toBigInt();
   console.log(`Alice now:       free ${fmt(aliceAfter.data.free)} (change ${fmt(aliceDelta)})`);
-  console.log(`Bob now:         free ${fmt(bobAfter.data.free)} (change in block #${blockNumber}: ${fmt(bobDelta)})`);
+  console.log(
+    `Bob now:         free ${fmt(bobAfter.data.free)} ` +
+      `(change in block #${blockNumber}: ${fmt(bobDelta)})`,
+  );
   if (bobDelta !== amount) {
-    fail(`Bob's free balance changed by ${fmt(bobDelta)} in block #${blockNumber}, expected ${fmt(amount)}`);
+    fail(
+      `Bob's free balance changed by ${fmt(bobDelta)} in block #${blockNumber}, ` +
+        `expected ${fmt(amount)}`,
+    );
   }
 
-  console.log(`OK: ${fmt(amount)} transferred from Alice to Bob, finalized in block #${blockNumber}`);
+  console.log(
+    `OK: ${fmt(amount)} transferred from Alice to Bob, finalized in block #${blockNumber}`,
+  );
 }
 
 main()
@@ -311,7 +351,8 @@ main()
     closing = true;
     step('disconnecting');
     await within(5_000, 'disconnecting', api.disconnect()).catch(() => {});
-    clearTimeout(watchdog);
-    process.exit(0);
+    exit(0);
   })
-  .catch((error) => fail(`while ${phase}: ${describe(error)}`));
+  .catch((error) => {
+    exitWith(1, error instanceof Failure ? error.message : `while ${phase}: ${describe(error)}`);
+  });

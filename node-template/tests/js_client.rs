@@ -1,0 +1,218 @@
+//! The @polkadot/api client example (`examples/js-client/transfer.mjs`) against a real node: it
+//! must connect, transfer 1.5 WCME from Alice to Bob, see the transfer in a block and finalized,
+//! and find Bob richer by exactly that amount.
+//!
+//! Needs Node.js and npm (`scripts/setup.sh` installs them); without `npm` the test fails and
+//! says so, since a skipped client test would prove nothing. The example's dependencies are installed with `npm ci` when
+//! `examples/js-client/node_modules` lacks them. The whole test takes a few seconds (plus `npm ci` on a fresh
+//! checkout): every step has a time limit and the node is killed in all cases.
+
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{TestNode, fast_chain_spec};
+
+/// Installing the example's packages (only when they are missing).
+const NPM_CI_TIMEOUT: Duration = Duration::from_secs(300);
+/// The script's own limit for the whole run (`WCME_TIMEOUT_SECS`); it exits 2 when exceeded.
+const SCRIPT_TIMEOUT_SECS: u64 = 30;
+/// The test's limit for the script, in case it does not stop by itself.
+const SCRIPT_KILL_AFTER: Duration = Duration::from_secs(SCRIPT_TIMEOUT_SECS + 10);
+
+fn example_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/js-client")
+}
+
+fn npm() -> &'static str {
+    if cfg!(windows) { "npm.cmd" } else { "npm" }
+}
+
+/// Kills the child when dropped unless it was taken out.
+struct KillOnDrop(Option<Child>);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Some(child) = self.0.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own; the bytes arrive on the returned channel.
+fn collect(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        let _ = tx.send(bytes);
+    });
+    rx
+}
+
+/// Runs `command` with stdin closed and stdout/stderr captured, killing it after `timeout`.
+/// Errs when it cannot start or runs too long (then with what it printed so far).
+fn run_with_timeout(command: &mut Command, timeout: Duration) -> Result<Output, String> {
+    let description = format!("{command:?}");
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {description}: {e}"))?;
+    let stdout = collect(child.stdout.take());
+    let stderr = collect(child.stderr.take());
+    let mut guard = KillOnDrop(Some(child));
+    let deadline = Instant::now() + timeout;
+    let status: Option<ExitStatus> = loop {
+        let Some(child) = guard.0.as_mut() else {
+            unreachable!("the guard holds the child until it is dropped");
+        };
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(50)),
+            Ok(None) => break None,
+            Err(e) => return Err(format!("waiting for {description}: {e}")),
+        }
+    };
+    drop(guard); // kills it if it is still running
+    // A grandchild may keep the pipes open: wait for the readers a little, not forever.
+    let stdout = stdout
+        .recv_timeout(Duration::from_secs(5))
+        .unwrap_or_default();
+    let stderr = stderr
+        .recv_timeout(Duration::from_secs(5))
+        .unwrap_or_default();
+    match status {
+        Some(status) => Ok(Output {
+            status,
+            stdout,
+            stderr,
+        }),
+        None => Err(format!(
+            "{description} did not finish within {timeout:?} and was killed\n\
+             --- stdout ---\n{}\n--- stderr ---\n{}",
+            String::from_utf8_lossy(&stdout),
+            String::from_utf8_lossy(&stderr)
+        )),
+    }
+}
+
+/// Whether `npm` can be run at all.
+fn npm_available() -> bool {
+    run_with_timeout(
+        Command::new(npm()).arg("--version"),
+        Duration::from_secs(20),
+    )
+    .is_ok_and(|output| output.status.success())
+}
+
+/// Installs the example's locked dependencies unless they are there already.
+fn ensure_packages(dir: &Path) {
+    if dir
+        .join("node_modules/@polkadot/api/package.json")
+        .is_file()
+    {
+        return;
+    }
+    eprintln!(
+        "installing the example's packages: npm ci in {}",
+        dir.display()
+    );
+    let output = run_with_timeout(
+        Command::new(npm())
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(dir),
+        NPM_CI_TIMEOUT,
+    )
+    .unwrap_or_else(|e| panic!("npm ci: {e}"));
+    assert!(
+        output.status.success(),
+        "npm ci in {} failed ({}):\n{}\n{}",
+        dir.display(),
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn polkadot_js_transfer_is_finalized() {
+    let example = example_dir();
+    assert!(
+        npm_available(),
+        "`npm` is not installed: run scripts/setup.sh, which installs Node.js and npm"
+    );
+    ensure_packages(&example);
+
+    // Declared before the node so it is removed only after the node is killed.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let spec = fast_chain_spec(dir.path());
+    let base = dir.path().join("base");
+    let node = TestNode::start(&[
+        "--chain",
+        spec.to_str().expect("utf-8 path"),
+        "--alice",
+        "--base-path",
+        base.to_str().expect("utf-8 path"),
+        "--no-prometheus",
+    ]);
+
+    let started = Instant::now();
+    let result = run_with_timeout(
+        Command::new("node")
+            .arg("transfer.mjs")
+            .arg(&node.ws_url)
+            .env("WCME_TIMEOUT_SECS", SCRIPT_TIMEOUT_SECS.to_string())
+            .env_remove("WCME_WS")
+            .current_dir(&example),
+        SCRIPT_KILL_AFTER,
+    );
+    let output = match result {
+        Ok(output) => output,
+        Err(e) => panic!("{e}\n{}", node.log()),
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    eprintln!(
+        "node transfer.mjs {} finished in {:.1?} with {}\n\
+         --- stdout ---\n{stdout}--- stderr ---\n{stderr}",
+        node.ws_url,
+        started.elapsed(),
+        output.status
+    );
+    assert!(
+        output.status.success(),
+        "transfer.mjs failed ({}); the node's log:\n{}",
+        output.status,
+        node.log()
+    );
+    for expected in [
+        "Chain:           Development",
+        "Token:           WCME, 12 decimals, SS58 prefix 42",
+        "Status:          InBlock 0x",
+        "Status:          Finalized 0x",
+        "Finalized in block #",
+        "balances.Transfer",
+        "system.ExtrinsicSuccess",
+        "transactionPayment.TransactionFeePaid",
+        "OK: 1.5 WCME (1500000000000 planck) transferred from Alice to Bob",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "transfer.mjs did not print {expected:?}"
+        );
+    }
+    // `InBlock` must come before `Finalized`.
+    let in_block = stdout.find("Status:          InBlock");
+    let finalized = stdout.find("Status:          Finalized");
+    assert!(in_block < finalized, "InBlock was reported after Finalized");
+}
