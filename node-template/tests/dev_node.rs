@@ -5,7 +5,9 @@ mod common;
 use std::time::Duration;
 
 use codec::{Decode, Encode};
-use common::{TestNode, best_number, call, fast_chain_spec, run_cli, wait_for_block};
+use common::{
+    TestNode, best_number, call, fast_chain_spec, run_cli, start_fast_node, wait_for_block,
+};
 use jsonrpsee::http_client::HttpClient;
 use serde_json::{Value, json};
 use sp_keyring::Sr25519Keyring;
@@ -51,24 +53,10 @@ async fn genesis_hash(client: &HttpClient) -> sp_core::H256 {
     )
 }
 
-fn start_fast_node(dir: &std::path::Path, extra: &[&str]) -> TestNode {
-    let spec = fast_chain_spec(dir);
-    let base = dir.join("base");
-    let mut args = vec![
-        "--chain",
-        spec.to_str().expect("utf8"),
-        "--base-path",
-        base.to_str().expect("utf8"),
-        "--no-prometheus",
-    ];
-    args.extend_from_slice(extra);
-    TestNode::start(&args)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn dev_chain_produces_blocks_and_serves_substrate_rpc() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let node = start_fast_node(dir.path(), &["--alice"]);
+    let node = start_fast_node(dir.path(), &["--alice", "--no-prometheus"]);
     let rpc = node.rpc();
     wait_for_block(&rpc, 2, Duration::from_secs(30)).await;
 
@@ -139,7 +127,7 @@ async fn dev_chain_produces_blocks_and_serves_substrate_rpc() {
 async fn genesis_buckets_hold_exactly_the_designed_supply() {
     let dir = tempfile::tempdir().expect("tempdir");
     // No authoring: genesis state only.
-    let node = start_fast_node(dir.path(), &[]);
+    let node = start_fast_node(dir.path(), &["--no-prometheus"]);
     let rpc = node.rpc();
     let genesis = json!(hex(genesis_hash(&rpc).await.as_bytes()));
     let mut total: Balance = 0;
@@ -187,7 +175,7 @@ fn error_code_and_data(error: jsonrpsee::core::client::Error) -> (i32, String) {
 #[tokio::test(flavor = "multi_thread")]
 async fn transfers_apply_and_bad_input_is_rejected_without_state_change() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let node = start_fast_node(dir.path(), &["--alice"]);
+    let node = start_fast_node(dir.path(), &["--alice", "--no-prometheus"]);
     let rpc = node.rpc();
     wait_for_block(&rpc, 1, Duration::from_secs(30)).await;
     let genesis = genesis_hash(&rpc).await;

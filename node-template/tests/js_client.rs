@@ -3,9 +3,10 @@
 //! and find Bob richer by exactly that amount.
 //!
 //! Needs Node.js and npm (`scripts/setup.sh` installs them); without `npm` the test fails and
-//! says so, since a skipped client test would prove nothing. The example's dependencies are installed with `npm ci` when
-//! `examples/js-client/node_modules` lacks them. The whole test takes a few seconds (plus `npm ci` on a fresh
-//! checkout): every step has a time limit and the node is killed in all cases.
+//! says so, since a skipped client test would prove nothing. The example's dependencies are
+//! installed with `npm ci` when `examples/js-client/node_modules` lacks them. The test takes a
+//! few seconds (plus `npm ci` on a fresh checkout); every step has a time limit and the node is
+//! killed in all cases.
 
 mod common;
 

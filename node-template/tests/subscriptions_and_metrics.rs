@@ -7,7 +7,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::{TestNode, fast_chain_spec, run_cli, wait_for_block};
+use common::{TestNode, fast_chain_spec, run_cli, start_fast_node, wait_for_block};
 use jsonrpsee::{
     core::client::{Subscription, SubscriptionClientT},
     rpc_params,
@@ -16,19 +16,6 @@ use jsonrpsee::{
 use serde_json::Value;
 use sp_keyring::Sr25519Keyring;
 use wcme_runtime_main::{Runtime, WCME, signing::signed_transfer};
-
-fn start(dir: &std::path::Path, extra: &[&str]) -> TestNode {
-    let spec = fast_chain_spec(dir);
-    let base = dir.join("base");
-    let mut args = vec![
-        "--chain",
-        spec.to_str().expect("utf8"),
-        "--base-path",
-        base.to_str().expect("utf8"),
-    ];
-    args.extend_from_slice(extra);
-    TestNode::start(&args)
-}
 
 async fn next(subscription: &mut Subscription<Value>) -> Value {
     tokio::time::timeout(Duration::from_secs(30), subscription.next())
@@ -41,7 +28,7 @@ async fn next(subscription: &mut Subscription<Value>) -> Value {
 #[tokio::test(flavor = "multi_thread")]
 async fn heads_storage_and_extrinsic_status_stream_over_websocket() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let node = start(dir.path(), &["--alice", "--no-prometheus"]);
+    let node = start_fast_node(dir.path(), &["--alice", "--no-prometheus"]);
     let ws = WsClientBuilder::default()
         .build(&node.ws_url)
         .await
@@ -152,7 +139,7 @@ fn http_get(addr: &str, path: &str) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn prometheus_reports_heights_pool_and_import_times() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let node = start(dir.path(), &["--alice", "--prometheus-port", "0"]);
+    let node = start_fast_node(dir.path(), &["--alice", "--prometheus-port", "0"]);
     wait_for_block(&node.rpc(), 2, Duration::from_secs(30)).await;
     let log = node.log();
     let addr = log

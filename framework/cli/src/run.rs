@@ -7,7 +7,7 @@ use std::{
 };
 
 use sp_core::{Pair as _, sr25519};
-use wcme_service::{ChainSpec, NodeBuilder, NodeConfig, RpcSettings};
+use wcme_service::{ChainSpec, NodeBuilder, NodeConfig, RpcConfig};
 
 use crate::{NodeSpec, SharedParams, cli::RunCmd, error::CliError};
 
@@ -98,13 +98,14 @@ pub(crate) fn node_config(
     } else {
         Ipv4Addr::LOCALHOST
     };
-    let rpc = RpcSettings {
+    let rpc = RpcConfig {
         addr: SocketAddr::from((interface, cmd.rpc_port)),
         cors: cors(cmd.rpc_cors.as_deref(), dev),
         max_connections: cmd.rpc_max_connections,
         max_request_size: cmd.rpc_max_request_size.saturating_mul(MIB),
         max_response_size: cmd.rpc_max_response_size.saturating_mul(MIB),
         max_subscriptions_per_connection: cmd.rpc_max_subscriptions_per_connection,
+        ..RpcConfig::default()
     };
     let prometheus_interface = if cmd.prometheus_external {
         Ipv4Addr::UNSPECIFIED

@@ -147,13 +147,7 @@ impl Executor {
         let header: Header =
             self.dispatch_decoded(&state, &mut overlay, "BlockBuilder_finalize_block", &[])?;
         let (trie_nodes, state_root) = self.drain_changes(&state, &mut overlay)?;
-        if state_root != *header.state_root() {
-            return Err(ExecutorError::StateRootMismatch {
-                number,
-                expected: *header.state_root(),
-                computed: state_root,
-            });
-        }
+        check_state_root(&header, state_root)?;
         Ok(BuiltBlock {
             block: Block::new(header, extrinsics),
             trie_nodes,
@@ -201,18 +195,24 @@ impl Executor {
         let mut overlay = OverlayedChanges::default();
         self.dispatch(&state, &mut overlay, "Core_execute_block", &block.encode())?;
         let (trie_nodes, state_root) = self.drain_changes(&state, &mut overlay)?;
-        if state_root != *header.state_root() {
-            return Err(ExecutorError::StateRootMismatch {
-                number,
-                expected: *header.state_root(),
-                computed: state_root,
-            });
-        }
+        check_state_root(&header, state_root)?;
         Ok(ExecutedBlock {
             trie_nodes,
             state_root,
         })
     }
+}
+
+/// The state root execution produced must be the one the header commits to.
+fn check_state_root(header: &Header, computed: Hash) -> Result<(), ExecutorError> {
+    if computed != *header.state_root() {
+        return Err(ExecutorError::StateRootMismatch {
+            number: *header.number(),
+            expected: *header.state_root(),
+            computed,
+        });
+    }
+    Ok(())
 }
 
 fn commit(overlay: &mut OverlayedChanges<wcme_primitives::Hashing>) {

@@ -24,6 +24,9 @@ pub trait Module: Send + 'static {
     fn start(&mut self, ctx: &mut ModuleContext) -> Result<(), ModuleError>;
 
     /// Stops the module. Its tasks are told through [`Shutdown`](crate::Shutdown) before this is
-    /// called, and aborted after it returns if still running.
-    fn stop(&mut self) -> Result<(), ModuleError>;
+    /// called, and aborted after it returns if still running. Modules whose only resources are
+    /// their tasks and services need nothing here.
+    fn stop(&mut self) -> Result<(), ModuleError> {
+        Ok(())
+    }
 }

@@ -160,9 +160,9 @@ impl NodeBuilder {
                 proposal_time: config.proposal_time,
             }))?;
         }
-        if let Some(settings) = config.rpc.clone() {
+        if let Some(rpc) = config.rpc.clone() {
             manager.register(Box::new(RpcServerModule {
-                settings,
+                config: rpc,
                 system: SystemInfo {
                     impl_name: config.impl_name.clone(),
                     impl_version: config.impl_version.clone(),

@@ -6,23 +6,6 @@ use sp_core::sr25519;
 
 use crate::chain_spec::ChainSpec;
 
-/// JSON-RPC server settings.
-#[derive(Clone, Debug)]
-pub struct RpcSettings {
-    /// Listen address (127.0.0.1:9944 unless `--rpc-external`).
-    pub addr: SocketAddr,
-    /// Allowed browser origins; `None` allows any.
-    pub cors: Option<Vec<String>>,
-    /// Most connections served at once.
-    pub max_connections: u32,
-    /// Largest request in bytes.
-    pub max_request_size: u32,
-    /// Largest response in bytes.
-    pub max_response_size: u32,
-    /// Most subscriptions one connection may hold.
-    pub max_subscriptions_per_connection: u32,
-}
-
 /// Everything a node needs to start.
 pub struct NodeConfig {
     /// Node name (`--name`).
@@ -36,7 +19,7 @@ pub struct NodeConfig {
     /// Directory of the chain database (`<base-path>/chains/<id>/db`).
     pub database_path: PathBuf,
     /// JSON-RPC server, if enabled.
-    pub rpc: Option<RpcSettings>,
+    pub rpc: Option<wcme_rpc::RpcConfig>,
     /// Prometheus endpoint, if enabled.
     pub prometheus: Option<SocketAddr>,
     /// The key this node authors with, if it is a validator.

@@ -21,6 +21,7 @@ pub use chain_spec::{
     ChainSpec, ChainSpecError, ChainType, ConsensusSpec, Genesis, RawGenesis, RuntimeGenesis,
 };
 pub use client::{BlockImported, BlockOrigin, Client, GenesisError, ImportError};
-pub use config::{NodeConfig, RpcSettings};
+pub use config::NodeConfig;
 pub use metrics::Metrics;
 pub use pool::{ChainValidator, Pool};
+pub use wcme_rpc::RpcConfig;

@@ -12,7 +12,6 @@ use wcme_txpool::{PoolOptions, TxPool};
 
 use crate::{
     client::Client,
-    config::RpcSettings,
     metrics::Metrics,
     pool::{ChainValidator, Pool},
     rpc_backend::RpcBackend,
@@ -69,9 +68,6 @@ impl Module for MetricsModule {
         }
         Ok(())
     }
-    fn stop(&mut self) -> Result<(), ModuleError> {
-        Ok(())
-    }
 }
 
 /// Opens the chain database.
@@ -92,9 +88,6 @@ impl Module for StorageModule {
             .map_err(|e| failed("storage")(e.into()))?;
         tracing::info!(target: "wcme", "💾 Database: RocksDb at {}", self.path.display());
         ctx.provide(Arc::new(db))
-    }
-    fn stop(&mut self) -> Result<(), ModuleError> {
-        Ok(())
     }
 }
 
@@ -138,9 +131,6 @@ impl Module for ChainModule {
         );
         ctx.provide(Arc::new(client))
     }
-    fn stop(&mut self) -> Result<(), ModuleError> {
-        Ok(())
-    }
 }
 
 /// The transaction pool, kept in step with the chain.
@@ -171,9 +161,6 @@ impl Module for TxPoolModule {
             "txpool-maintenance",
             crate::pool::maintain(client, pool, metrics, shutdown),
         );
-        Ok(())
-    }
-    fn stop(&mut self) -> Result<(), ModuleError> {
         Ok(())
     }
 }
@@ -209,14 +196,11 @@ impl Module for AuthoringModule {
         );
         Ok(())
     }
-    fn stop(&mut self) -> Result<(), ModuleError> {
-        Ok(())
-    }
 }
 
 /// The JSON-RPC server.
 pub(crate) struct RpcServerModule {
-    pub(crate) settings: RpcSettings,
+    pub(crate) config: RpcConfig,
     pub(crate) system: SystemInfo,
     pub(crate) should_have_peers: bool,
     pub(crate) handle: Option<RpcHandle>,
@@ -243,16 +227,7 @@ impl Module for RpcServerModule {
             self.should_have_peers,
             &runtime,
         );
-        let config = RpcConfig {
-            addr: self.settings.addr,
-            cors: self.settings.cors.clone(),
-            max_connections: self.settings.max_connections,
-            max_request_size: self.settings.max_request_size,
-            max_response_size: self.settings.max_response_size,
-            max_subscriptions_per_connection: self.settings.max_subscriptions_per_connection,
-            ..RpcConfig::default()
-        };
-        let starting = wcme_rpc::start_server(config, backend);
+        let starting = wcme_rpc::start_server(self.config.clone(), backend);
         // `start` is synchronous; the server binds before it returns so a taken port is a start
         // error, not a log line.
         let handle = if tokio::runtime::Handle::try_current().is_ok() {

@@ -45,6 +45,20 @@ pub fn fast_chain_spec(dir: &Path) -> PathBuf {
     path
 }
 
+/// Starts a node on the 1-second dev chain with its database in `dir/base`, plus `extra` flags.
+pub fn start_fast_node(dir: &Path, extra: &[&str]) -> TestNode {
+    let spec = fast_chain_spec(dir);
+    let base = dir.join("base");
+    let mut args = vec![
+        "--chain",
+        spec.to_str().expect("utf8"),
+        "--base-path",
+        base.to_str().expect("utf8"),
+    ];
+    args.extend_from_slice(extra);
+    TestNode::start(&args)
+}
+
 /// A running node; killed when dropped.
 pub struct TestNode {
     /// The process.
