@@ -43,6 +43,8 @@ const SCHEMA_VERSION: u32 = 1;
 pub struct DbConfig {
     /// RocksDB block cache in bytes.
     pub cache_bytes: usize,
+    /// Cache of decoded trie nodes and values in bytes.
+    pub trie_cache_bytes: usize,
     /// fsync every block commit. Off by default: a process crash keeps the WAL (the OS has it);
     /// only a power loss could lose the last blocks, never half of one.
     pub sync_writes: bool,
@@ -52,6 +54,7 @@ impl Default for DbConfig {
     fn default() -> Self {
         Self {
             cache_bytes: 64 * 1024 * 1024,
+            trie_cache_bytes: 128 * 1024 * 1024,
             sync_writes: false,
         }
     }
@@ -111,7 +114,7 @@ impl ChainDb {
         let mut write_options = WriteOptions::default();
         write_options.set_sync(config.sync_writes);
         let chain = Self {
-            trie: TrieNodes::new(db.clone()),
+            trie: TrieNodes::new(db.clone(), config.trie_cache_bytes),
             db,
             info: RwLock::new(None),
             write_options,

@@ -4,7 +4,10 @@ use std::sync::Arc;
 
 use hash_db::Prefix;
 use sp_state_machine::{DBValue, TrieBackend, TrieBackendBuilder, TrieBackendStorage};
-use sp_trie::PrefixedMemoryDB;
+use sp_trie::{
+    PrefixedMemoryDB,
+    cache::{CacheSize, SharedTrieCache},
+};
 use wcme_primitives::{Hash, Hashing};
 
 use crate::db::COL_TRIE;
@@ -15,20 +18,26 @@ pub type TrieTransaction = PrefixedMemoryDB<Hashing>;
 /// A read-only view of the state at one state root.
 pub type StateBackend = TrieBackend<TrieNodes, Hashing>;
 
-/// Reads trie nodes from the database's `trie` column.
+/// Reads trie nodes from the database's `trie` column, through a node and value cache shared by
+/// every state view (decoded nodes are keyed by hash, so one cache serves all roots).
 #[derive(Clone)]
 pub struct TrieNodes {
     db: Arc<rocksdb::DB>,
+    cache: SharedTrieCache<Hashing>,
 }
 
 impl TrieNodes {
-    pub(crate) fn new(db: Arc<rocksdb::DB>) -> Self {
-        Self { db }
+    pub(crate) fn new(db: Arc<rocksdb::DB>, cache_bytes: usize) -> Self {
+        Self {
+            db,
+            cache: SharedTrieCache::new(CacheSize::new(cache_bytes), None),
+        }
     }
 
-    /// The state at `root`.
+    /// The state at `root`. What it reads goes into the shared cache when it is dropped.
     pub fn state_at(&self, root: Hash) -> StateBackend {
-        TrieBackendBuilder::new(self.clone(), root).build()
+        TrieBackendBuilder::new_with_cache(self.clone(), root, self.cache.local_cache_trusted())
+            .build()
     }
 }
 
