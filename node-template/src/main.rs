@@ -55,6 +55,7 @@ fn main() -> ExitCode {
     wcme_cli::run(NodeSpec {
         impl_name: "WCME Node",
         impl_version: env!("CARGO_PKG_VERSION"),
+        executable_name: "wcme-node",
         data_dir_name: "wcme-node",
         runtime: RuntimeDescriptor {
             dispatch: runtime::dispatch,
@@ -62,5 +63,7 @@ fn main() -> ExitCode {
         },
         builtin_chain,
         transfer_signer: Some(runtime::signing::signed_transfer),
+        // A business subchain returns its own modules here.
+        extra_modules: Vec::new,
     })
 }

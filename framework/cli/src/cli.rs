@@ -89,6 +89,12 @@ pub struct RunCmd {
     /// Most subscriptions per RPC connection.
     #[arg(long, value_name = "COUNT", default_value_t = 1024)]
     pub rpc_max_subscriptions_per_connection: u32,
+    /// Most RPC calls per minute on one connection (default: no limit).
+    #[arg(long, value_name = "CALLS")]
+    pub rpc_rate_limit: Option<std::num::NonZeroU32>,
+    /// Notifications buffered per RPC connection before a slow client makes them wait.
+    #[arg(long, value_name = "COUNT", default_value_t = 64)]
+    pub rpc_message_buffer_capacity_per_connection: u32,
     /// Prometheus exporter port.
     #[arg(long, value_name = "PORT", default_value_t = 9615)]
     pub prometheus_port: u16,

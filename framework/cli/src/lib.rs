@@ -16,7 +16,7 @@ mod run;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use wcme_executor::RuntimeDescriptor;
 use wcme_service::ChainSpec;
 
@@ -29,8 +29,10 @@ pub use error::CliError;
 pub struct NodeSpec {
     /// `system_name`, e.g. `WCME Node`.
     pub impl_name: &'static str,
-    /// `system_version`.
+    /// `system_version`, and what `--version` prints.
     pub impl_version: &'static str,
+    /// The binary's name in `--help` and `--version`.
+    pub executable_name: &'static str,
     /// Directory name under the platform data directory for the default base path.
     pub data_dir_name: &'static str,
     /// The compiled-in runtime.
@@ -39,11 +41,22 @@ pub struct NodeSpec {
     pub builtin_chain: fn(&RuntimeDescriptor, &str) -> Option<Result<ChainSpec, CliError>>,
     /// Signs balance transfers for `benchmark transfers`.
     pub transfer_signer: Option<TransferSigner>,
+    /// The business's own modules, loaded after the node's (they may depend on `chain`,
+    /// `txpool` and `rpc`).
+    pub extra_modules: fn() -> Vec<Box<dyn wcme_module::Module>>,
 }
 
 /// Parses the command line and runs the node or a subcommand.
 pub fn run(spec: NodeSpec) -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command()
+        .name(spec.executable_name)
+        .bin_name(spec.executable_name)
+        .version(spec.impl_version)
+        .get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     let log = match &cli.subcommand {
         None => cli.run.shared.log.clone(),
         Some(Command::BuildSpec(cmd)) => cmd.shared.log.clone(),

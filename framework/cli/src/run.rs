@@ -105,7 +105,8 @@ pub(crate) fn node_config(
         max_request_size: cmd.rpc_max_request_size.saturating_mul(MIB),
         max_response_size: cmd.rpc_max_response_size.saturating_mul(MIB),
         max_subscriptions_per_connection: cmd.rpc_max_subscriptions_per_connection,
-        ..RpcConfig::default()
+        message_buffer_capacity: cmd.rpc_message_buffer_capacity_per_connection,
+        rate_limit_per_minute: cmd.rpc_rate_limit,
     };
     let prometheus_interface = if cmd.prometheus_external {
         Ipv4Addr::UNSPECIFIED
@@ -139,7 +140,13 @@ pub(crate) fn run_node(spec: &NodeSpec, cmd: &RunCmd) -> Result<(), CliError> {
         .thread_name("wcme-worker")
         .build()
         .map_err(CliError::io("starting the async runtime"))?;
-    let node = NodeBuilder::new(config, spec.runtime).start(runtime.handle().clone())?;
+    let node = (spec.extra_modules)()
+        .into_iter()
+        .fold(
+            NodeBuilder::new(config, spec.runtime),
+            NodeBuilder::with_module,
+        )
+        .start(runtime.handle().clone())?;
     runtime.block_on(wait_for_signal())?;
     tracing::info!(target: "wcme", "Shutting down");
     runtime.block_on(node.stop())?;

@@ -86,6 +86,7 @@ pub fn open_client(
         Arc::new(SystemClock),
         &spec.genesis_source()?,
         None,
+        wcme_module::EventBus::new(crate::client::BLOCK_EVENT_CAPACITY),
     )?;
     Ok(Arc::new(client))
 }

@@ -12,14 +12,15 @@ use sp_runtime::{
 use tokio::sync::broadcast;
 use wcme_consensus::{Clock, ConsensusEngine, ConsensusError};
 use wcme_executor::{BuiltBlock, Executor, ExecutorError, GenesisSource};
+use wcme_module::EventBus;
 use wcme_primitives::{Block, BlockNumber, Hash, Header};
 use wcme_storage::{BlockCommit, ChainDb, ChainInfo, StorageError};
 
 use crate::metrics::Metrics;
 
-/// Capacity of the block notification channels; a subscriber further behind misses blocks
-/// (and is told so by the channel) instead of slowing import down.
-const NOTIFICATION_CAPACITY: usize = 256;
+/// Capacity of the block event channels; a subscriber further behind misses blocks (and is
+/// told so by the channel) instead of slowing import down.
+pub const BLOCK_EVENT_CAPACITY: usize = 256;
 
 /// Where a block comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +44,15 @@ pub struct BlockImported {
     pub is_new_best: bool,
     /// Hashes (blake2-256 of the encoded bytes) of its extrinsics.
     pub extrinsic_hashes: Vec<Hash>,
+}
+
+/// A block became final (published on the event bus after its [`BlockImported`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockFinalized {
+    /// Its hash.
+    pub hash: Hash,
+    /// Its header.
+    pub header: Header,
 }
 
 /// Why a block was not imported.
@@ -96,20 +106,20 @@ pub struct Client {
     engine: Arc<dyn ConsensusEngine>,
     clock: Arc<dyn Clock>,
     import_lock: Mutex<()>,
-    imported: broadcast::Sender<BlockImported>,
-    finalized: broadcast::Sender<Header>,
+    events: EventBus,
     metrics: Option<Metrics>,
 }
 
 impl Client {
     /// A client over an opened database. Writes genesis from `genesis` if the database is
-    /// empty; refuses a database that holds another chain.
+    /// empty; refuses a database that holds another chain. Block events go to `events`.
     pub fn new(
         executor: Executor,
         engine: Arc<dyn ConsensusEngine>,
         clock: Arc<dyn Clock>,
         genesis: &GenesisSource,
         metrics: Option<Metrics>,
+        events: EventBus,
     ) -> Result<Self, GenesisError> {
         let db = executor.db().clone();
         let state = executor.build_genesis(genesis)?;
@@ -128,16 +138,15 @@ impl Client {
             }
             Some(_) => {}
         }
-        let (imported, _) = broadcast::channel(NOTIFICATION_CAPACITY);
-        let (finalized, _) = broadcast::channel(NOTIFICATION_CAPACITY);
+        events.register::<BlockImported>(BLOCK_EVENT_CAPACITY);
+        events.register::<BlockFinalized>(BLOCK_EVENT_CAPACITY);
         let client = Self {
             db,
             executor,
             engine,
             clock,
             import_lock: Mutex::new(()),
-            imported,
-            finalized,
+            events,
             metrics,
         };
         client.report_heights();
@@ -174,14 +183,14 @@ impl Client {
         &self.clock
     }
 
-    /// Follows every imported block.
+    /// Follows every imported block (the [`BlockImported`] events of the bus).
     pub fn subscribe_imported(&self) -> broadcast::Receiver<BlockImported> {
-        self.imported.subscribe()
+        self.events.subscribe()
     }
 
-    /// Follows every finalized block.
-    pub fn subscribe_finalized(&self) -> broadcast::Receiver<Header> {
-        self.finalized.subscribe()
+    /// Follows every finalized block (the [`BlockFinalized`] events of the bus).
+    pub fn subscribe_finalized(&self) -> broadcast::Receiver<BlockFinalized> {
+        self.events.subscribe()
     }
 
     /// The header of the best block.
@@ -291,10 +300,9 @@ impl Client {
             is_new_best: set_best,
             extrinsic_hashes,
         };
-        // No subscriber is not an error.
-        let _ = self.imported.send(imported.clone());
+        self.events.publish(imported.clone());
         if finalize {
-            let _ = self.finalized.send(header);
+            self.events.publish(BlockFinalized { hash, header });
         }
         self.report_heights();
         Ok(imported)

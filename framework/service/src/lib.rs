@@ -20,8 +20,12 @@ pub use builder::{Node, NodeBuilder, ServiceError, engine_for, open_client};
 pub use chain_spec::{
     ChainSpec, ChainSpecError, ChainType, ConsensusSpec, Genesis, RawGenesis, RuntimeGenesis,
 };
-pub use client::{BlockImported, BlockOrigin, Client, GenesisError, ImportError};
+pub use client::{
+    BLOCK_EVENT_CAPACITY, BlockFinalized, BlockImported, BlockOrigin, Client, GenesisError,
+    ImportError,
+};
 pub use config::NodeConfig;
 pub use metrics::Metrics;
+pub use modules::RpcEndpoint;
 pub use pool::{ChainValidator, Pool};
 pub use wcme_rpc::RpcConfig;

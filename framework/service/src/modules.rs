@@ -119,6 +119,7 @@ impl Module for ChainModule {
             self.clock.clone(),
             &self.genesis,
             metrics,
+            ctx.events().clone(),
         )
         .map_err(|e| failed("chain")(e.into()))?;
         let info = client.info();

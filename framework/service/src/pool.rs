@@ -81,7 +81,7 @@ pub(crate) async fn maintain(
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             },
             header = finalized.recv() => match header {
-                Ok(header) => pool.on_block_finalized(sp_runtime::traits::Header::hash(&header)),
+                Ok(block) => pool.on_block_finalized(block.hash),
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {},
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             },

@@ -29,6 +29,7 @@ pub(crate) struct RpcBackend {
     system: SystemInfo,
     should_have_peers: bool,
     imported: broadcast::Sender<ImportedBlock>,
+    finalized: broadcast::Sender<Header>,
 }
 
 impl RpcBackend {
@@ -41,30 +42,28 @@ impl RpcBackend {
         runtime: &tokio::runtime::Handle,
     ) -> Arc<Self> {
         let (imported, _) = broadcast::channel(RPC_NOTIFICATION_CAPACITY);
-        let mut source = client.subscribe_imported();
-        let forward = imported.clone();
-        runtime.spawn(async move {
-            loop {
-                match source.recv().await {
-                    Ok(block) => {
-                        // Nobody listening is fine.
-                        let _ = forward.send(ImportedBlock {
-                            hash: block.hash,
-                            header: block.header,
-                            is_new_best: block.is_new_best,
-                        });
-                    }
-                    Err(broadcast::error::RecvError::Lagged(_)) => {}
-                    Err(broadcast::error::RecvError::Closed) => break,
-                }
-            }
-        });
+        let (finalized, _) = broadcast::channel(RPC_NOTIFICATION_CAPACITY);
+        runtime.spawn(forward(
+            client.subscribe_imported(),
+            imported.clone(),
+            |block| ImportedBlock {
+                hash: block.hash,
+                header: block.header,
+                is_new_best: block.is_new_best,
+            },
+        ));
+        runtime.spawn(forward(
+            client.subscribe_finalized(),
+            finalized.clone(),
+            |block| block.header,
+        ));
         Arc::new(Self {
             client,
             pool,
             system,
             should_have_peers,
             imported,
+            finalized,
         })
     }
 
@@ -95,6 +94,22 @@ impl RpcBackend {
             ));
         }
         Ok(())
+    }
+}
+
+/// Re-publishes the node's block events in the RPC server's own types until the bus closes.
+async fn forward<E: Clone, R: Clone>(
+    mut source: broadcast::Receiver<E>,
+    sink: broadcast::Sender<R>,
+    map: impl Fn(E) -> R,
+) {
+    loop {
+        match source.recv().await {
+            // Nobody listening is fine.
+            Ok(event) => drop(sink.send(map(event))),
+            Err(broadcast::error::RecvError::Lagged(_)) => {}
+            Err(broadcast::error::RecvError::Closed) => break,
+        }
     }
 }
 
@@ -260,6 +275,6 @@ impl NodeBackend for RpcBackend {
     }
 
     fn subscribe_finalized(&self) -> broadcast::Receiver<Header> {
-        self.client.subscribe_finalized()
+        self.finalized.subscribe()
     }
 }
