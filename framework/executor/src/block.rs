@@ -195,7 +195,7 @@ impl Executor {
         let mut overlay = OverlayedChanges::default();
         self.dispatch(&state, &mut overlay, "Core_execute_block", &block.encode())?;
         let (trie_nodes, state_root) = self.drain_changes(&state, &mut overlay)?;
-        check_state_root(&header, state_root)?;
+        check_state_root(header, state_root)?;
         Ok(ExecutedBlock {
             trie_nodes,
             state_root,
