@@ -63,6 +63,7 @@ fn main() -> ExitCode {
         },
         builtin_chain,
         transfer_signer: Some(runtime::signing::signed_transfer),
+        rpc_extensions: &[],
         // A business subchain returns its own modules here.
         extra_modules: Vec::new,
     })

@@ -41,6 +41,8 @@ pub struct NodeSpec {
     pub builtin_chain: fn(&RuntimeDescriptor, &str) -> Option<Result<ChainSpec, CliError>>,
     /// Signs balance transfers for `benchmark transfers`.
     pub transfer_signer: Option<TransferSigner>,
+    /// Extra JSON-RPC methods (e.g. the runtime's `wcme_*` namespace).
+    pub rpc_extensions: &'static [wcme_service::RpcExtension],
     /// The business's own modules, loaded after the node's (they may depend on `chain`,
     /// `txpool` and `rpc`).
     pub extra_modules: fn() -> Vec<Box<dyn wcme_module::Module>>,

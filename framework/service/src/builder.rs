@@ -14,8 +14,8 @@ use crate::{
     client::{Client, GenesisError},
     config::NodeConfig,
     modules::{
-        AuthoringModule, ChainModule, MetricsModule, RpcEndpoint, RpcServerModule, StorageModule,
-        TxPoolModule,
+        AuthoringModule, ChainModule, MetricsModule, RpcEndpoint, RpcExtension, RpcServerModule,
+        StorageModule, TxPoolModule,
     },
     pool::Pool,
 };
@@ -97,6 +97,7 @@ pub struct NodeBuilder {
     runtime: RuntimeDescriptor,
     clock: Arc<dyn Clock>,
     extra_modules: Vec<Box<dyn Module>>,
+    rpc_extensions: Vec<RpcExtension>,
 }
 
 impl NodeBuilder {
@@ -107,6 +108,7 @@ impl NodeBuilder {
             runtime,
             clock: Arc::new(SystemClock),
             extra_modules: Vec::new(),
+            rpc_extensions: Vec::new(),
         }
     }
 
@@ -119,6 +121,12 @@ impl NodeBuilder {
     /// Adds a module of the business (it may depend on `chain`, `txpool`, `rpc`, …).
     pub fn with_module(mut self, module: Box<dyn Module>) -> Self {
         self.extra_modules.push(module);
+        self
+    }
+
+    /// Serves extra JSON-RPC methods next to the Substrate namespaces.
+    pub fn with_rpc(mut self, extension: RpcExtension) -> Self {
+        self.rpc_extensions.push(extension);
         self
     }
 
@@ -172,6 +180,7 @@ impl NodeBuilder {
                     properties: spec.properties.clone(),
                 },
                 should_have_peers: spec.chain_type != crate::chain_spec::ChainType::Development,
+                extensions: self.rpc_extensions,
                 handle: None,
             }))?;
         }

@@ -26,6 +26,6 @@ pub use client::{
 };
 pub use config::NodeConfig;
 pub use metrics::Metrics;
-pub use modules::RpcEndpoint;
+pub use modules::{RpcEndpoint, RpcExtension};
 pub use pool::{ChainValidator, Pool};
 pub use wcme_rpc::RpcConfig;

@@ -204,8 +204,13 @@ pub(crate) struct RpcServerModule {
     pub(crate) config: RpcConfig,
     pub(crate) system: SystemInfo,
     pub(crate) should_have_peers: bool,
+    pub(crate) extensions: Vec<RpcExtension>,
     pub(crate) handle: Option<RpcHandle>,
 }
+
+/// Builds extra JSON-RPC methods over the chain — a runtime's `wcme_*` namespace, a business
+/// API — served next to the Substrate namespaces.
+pub type RpcExtension = fn(&Arc<Client>) -> Result<wcme_rpc::RpcModule<()>, wcme_rpc::RpcError>;
 
 impl Module for RpcServerModule {
     fn name(&self) -> &'static str {
@@ -222,13 +227,18 @@ impl Module for RpcServerModule {
         let pool = ctx.services().require::<Pool>()?;
         let runtime = ctx.runtime().clone();
         let backend = RpcBackend::new(
-            client,
+            client.clone(),
             pool,
             self.system.clone(),
             self.should_have_peers,
             &runtime,
         );
-        let starting = wcme_rpc::start_server(self.config.clone(), backend);
+        let mut methods = wcme_rpc::rpc_module(backend).map_err(|e| failed("rpc")(e.into()))?;
+        for extension in &self.extensions {
+            let extra = extension(&client).map_err(|e| failed("rpc")(e.into()))?;
+            methods.merge(extra).map_err(|e| failed("rpc")(e.into()))?;
+        }
+        let starting = wcme_rpc::start_server_with_module(self.config.clone(), methods);
         // `start` is synchronous; the server binds before it returns so a taken port is a start
         // error, not a log line.
         let handle = if tokio::runtime::Handle::try_current().is_ok() {
