@@ -21,9 +21,12 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+use pallet_wcme_smart_assets::{AmmError, AssetId, PoolView};
+
 use super::{
-    AccountId, Balance, Block, Executive, InherentDataExt, Nonce, Runtime, RuntimeCall,
-    RuntimeGenesisConfig, System, TransactionPayment, VERSION, genesis_config_presets,
+    AccountId, Balance, Block, BlockNumber, Executive, InherentDataExt, Nonce, Runtime,
+    RuntimeCall, RuntimeGenesisConfig, SmartAssets, System, TransactionPayment, VERSION,
+    genesis_config_presets,
 };
 
 impl_runtime_apis! {
@@ -145,6 +148,20 @@ impl_runtime_apis! {
 
         fn query_length_to_fee(length: u32) -> Balance {
             TransactionPayment::length_to_fee(length)
+        }
+    }
+
+    impl pallet_wcme_smart_assets::runtime_api::SmartAssetsApi<Block, BlockNumber> for Runtime {
+        fn quote_exact_in(path: Vec<AssetId>, amount_in: Balance) -> Result<Balance, AmmError> {
+            SmartAssets::quote_exact_in(&path, amount_in)
+        }
+
+        fn quote_exact_out(path: Vec<AssetId>, amount_out: Balance) -> Result<Balance, AmmError> {
+            SmartAssets::quote_exact_out(&path, amount_out)
+        }
+
+        fn pool(asset: AssetId) -> Option<PoolView<BlockNumber>> {
+            SmartAssets::pool_view(asset)
         }
     }
 

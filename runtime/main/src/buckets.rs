@@ -73,6 +73,14 @@ pub const ECOSYSTEM_FUND: GenesisBucket = GenesisBucket {
     amount: 157_440_000 * WCME,
 };
 
+/// The development account of [`ECOSYSTEM_FUND`] (`//wcme//ecosystem-fund`,
+/// `5EtQhqdN5VAwnQ9tSTeWHxHU224C7Y43ybPKj63kqm3mp7E7`) as raw bytes, for runtime parameters that
+/// need the account without deriving a key (a test checks it against the derivation).
+pub const ECOSYSTEM_FUND_DEV_ACCOUNT: [u8; 32] = [
+    0x7c, 0xda, 0x81, 0xba, 0x68, 0x91, 0x00, 0x24, 0x71, 0xe6, 0x87, 0xa5, 0x06, 0x0a, 0x4f, 0xc0,
+    0xba, 0x43, 0xf6, 0x05, 0x0c, 0xa8, 0xa6, 0x54, 0xc9, 0xda, 0xe6, 0x17, 0x68, 0xf7, 0x13, 0x5b,
+];
+
 /// Operations and business cooperation: 17 %.
 pub const OPERATIONS: GenesisBucket = GenesisBucket {
     name: "operations and business cooperation",

@@ -2,8 +2,8 @@
 //!
 //! The FRAME runtime of the WCME main chain: the WCME token (`Balances`), fees
 //! (`TransactionPayment`), block time (`Timestamp`), temporary governance (`Sudo`, until the
-//! council exists) and the genesis-frozen reserve (`Reserve`). Consensus, subchain and AMM pallets
-//! join in later issues (DESIGN §3).
+//! council exists), the genesis-frozen reserve (`Reserve`) and smart assets with their AMM pools
+//! against WCME (`SmartAssets`). Consensus and subchain pallets join in later issues (DESIGN §3).
 //!
 //! ## Native execution
 //!
@@ -43,6 +43,7 @@ pub use frame_system::Call as SystemCall;
 pub use pallet_balances::Call as BalancesCall;
 pub use pallet_timestamp::Call as TimestampCall;
 pub use pallet_wcme_reserve::Call as ReserveCall;
+pub use pallet_wcme_smart_assets::Call as SmartAssetsCall;
 pub use wcme_primitives::{
     AccountId, Balance, BlockNumber, Hash, Header, Nonce, SS58_PREFIX, Signature, TOKEN_DECIMALS,
     TOKEN_SYMBOL, WCME,
@@ -184,4 +185,9 @@ mod runtime {
     /// The genesis-frozen reserve. After Balances, so its genesis freezes existing balances.
     #[runtime::pallet_index(5)]
     pub type Reserve = pallet_wcme_reserve;
+
+    /// Smart assets, IOUs and their AMM pools against WCME (DESIGN §6). Index 10: 6–9 are kept
+    /// for Poc, Credit, Subchains and CrossChain, in DESIGN §3's order.
+    #[runtime::pallet_index(10)]
+    pub type SmartAssets = pallet_wcme_smart_assets;
 }

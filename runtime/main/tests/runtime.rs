@@ -439,7 +439,7 @@ fn dispatch_core_version() {
     // Every implemented API is advertised, by the ids a client looks them up with.
     use sp_api::RuntimeApiInfo;
     use wcme_runtime_main::{Block, Nonce};
-    type ApiIds = [(&'static str, [u8; 8]); 9];
+    type ApiIds = [(&'static str, [u8; 8]); 10];
     let ids: ApiIds =
         [
             ("Core", <dyn sp_api::Core<Block>>::ID),
@@ -478,6 +478,13 @@ fn dispatch_core_version() {
             (
                 "GenesisBuilder",
                 <dyn sp_genesis_builder::GenesisBuilder<Block>>::ID,
+            ),
+            (
+                "SmartAssetsApi",
+                <dyn pallet_wcme_smart_assets::runtime_api::SmartAssetsApi<
+                        Block,
+                        wcme_runtime_main::BlockNumber,
+                    >>::ID,
             ),
         ];
     for (name, id) in ids {

@@ -3,7 +3,7 @@
 //! Composition lives in `lib.rs`; this module only says how each pallet behaves here.
 
 use frame_support::{
-    derive_impl,
+    PalletId, derive_impl,
     dispatch::DispatchClass,
     parameter_types,
     traits::{ConstU8, ConstU32, ConstU64, ConstU128, VariantCountOf},
@@ -17,7 +17,7 @@ use frame_system::{
     limits::{BlockLength, BlockWeights},
 };
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
-use sp_runtime::{Perbill, traits::One};
+use sp_runtime::{Perbill, Permill, traits::One};
 use sp_version::RuntimeVersion;
 
 use super::{
@@ -189,4 +189,48 @@ impl pallet_wcme_reserve::Config for Runtime {
     type ReleaseOrigin = EnsureRoot<AccountId>;
     /// Conservative hand-made weights (see the pallet's `weights.rs`).
     type WeightInfo = pallet_wcme_reserve::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+    /// Derives the account holding every AMM pool's WCME (`modlwcme/sma` + zero padding).
+    pub const SmartAssetsPalletId: PalletId = PalletId(*b"wcme/sma");
+    /// Uniswap v2's fee: 0.3 % of each hop's input.
+    pub const SwapFee: Permill = Permill::from_parts(3_000);
+    /// Uniswap v2's protocol share with its fee switch on: 0.05 % of each hop's input (1/6 of the
+    /// fee) goes to the technical-ecosystem fund; liquidity providers keep 0.25 %.
+    pub const ProtocolFee: Permill = Permill::from_parts(500);
+    /// A non-empty pool keeps at least the existential deposit of WCME, so the pallet account
+    /// holding the reserves is never reaped.
+    pub const MinWcmeReserve: Balance = EXISTENTIAL_DEPOSIT;
+    /// The technical-ecosystem fund, which receives the AMM's protocol fee.
+    ///
+    /// A `storage` parameter (key `twox_128(":EcosystemFund:")`): unset, it is the fund's
+    /// development account, the genesis bucket account of the `development` and `local_testnet`
+    /// presets ([`crate::buckets::ECOSYSTEM_FUND`]); a chain whose fund is another account sets
+    /// it in its raw genesis or later with root's `system.set_storage`, without a new runtime.
+    /// A constant derived from the bucket's key derivation would cost an sr25519 derivation per
+    /// read, and the genesis presets cannot write arbitrary keys, hence the stored parameter.
+    pub storage EcosystemFund: AccountId =
+        AccountId::new(crate::buckets::ECOSYSTEM_FUND_DEV_ACCOUNT);
+}
+
+impl pallet_wcme_smart_assets::Config for Runtime {
+    /// WCME.
+    type Currency = Balances;
+    /// `wcme/sma`.
+    type PalletId = SmartAssetsPalletId;
+    /// 0.3 %.
+    type SwapFee = SwapFee;
+    /// 0.05 % to the ecosystem fund.
+    type ProtocolFee = ProtocolFee;
+    /// The technical-ecosystem fund (see [`EcosystemFund`]).
+    type EcosystemFund = EcosystemFund;
+    /// The existential deposit.
+    type MinWcmeReserve = MinWcmeReserve;
+    /// Symbols of up to 16 bytes.
+    type MaxSymbolLength = ConstU32<16>;
+    /// No subchain registry yet: no account is a subchain account.
+    type Subchains = ();
+    /// Conservative hand-derived weights (see the pallet's `weights.rs`).
+    type WeightInfo = pallet_wcme_smart_assets::weights::SubstrateWeight<Runtime>;
 }
