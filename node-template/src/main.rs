@@ -63,7 +63,7 @@ fn main() -> ExitCode {
         },
         builtin_chain,
         transfer_signer: Some(runtime::signing::signed_transfer),
-        rpc_extensions: &[],
+        rpc_extensions: &[wcme_smart_assets_rpc::rpc_module],
         // A business subchain returns its own modules here.
         extra_modules: Vec::new,
     })

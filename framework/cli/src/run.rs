@@ -140,12 +140,13 @@ pub(crate) fn run_node(spec: &NodeSpec, cmd: &RunCmd) -> Result<(), CliError> {
         .thread_name("wcme-worker")
         .build()
         .map_err(CliError::io("starting the async runtime"))?;
+    let builder = spec.rpc_extensions.iter().fold(
+        NodeBuilder::new(config, spec.runtime),
+        |builder, extension| builder.with_rpc(*extension),
+    );
     let node = (spec.extra_modules)()
         .into_iter()
-        .fold(
-            NodeBuilder::new(config, spec.runtime),
-            NodeBuilder::with_module,
-        )
+        .fold(builder, NodeBuilder::with_module)
         .start(runtime.handle().clone())?;
     runtime.block_on(wait_for_signal())?;
     tracing::info!(target: "wcme", "Shutting down");
