@@ -185,7 +185,15 @@ async fn modules_start_in_dependency_order_and_purge_chain_removes_the_database(
         .collect();
     assert_eq!(
         order,
-        ["metrics", "storage", "chain", "txpool", "authoring", "rpc"]
+        [
+            "metrics",
+            "storage",
+            "chain",
+            "txpool",
+            "authoring",
+            "network",
+            "rpc"
+        ]
     );
     drop(node);
 

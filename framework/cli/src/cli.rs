@@ -104,6 +104,23 @@ pub struct RunCmd {
     /// Do not serve Prometheus metrics.
     #[arg(long)]
     pub no_prometheus: bool,
+    /// Peer-to-peer port (TCP, all interfaces); 0 picks a free port. Ignored with `--listen-addr`.
+    #[arg(long, value_name = "PORT", default_value_t = 30333)]
+    pub port: u16,
+    /// Listen on this multiaddress instead of `/ip4/0.0.0.0/tcp/<port>` (repeatable).
+    #[arg(long = "listen-addr", value_name = "MULTIADDR")]
+    pub listen_addr: Vec<String>,
+    /// Boot node to connect to, ending in `/p2p/<peer id>` (repeatable; added to the chain
+    /// spec's `bootNodes`).
+    #[arg(long, value_name = "MULTIADDR", num_args = 1..)]
+    pub bootnodes: Vec<String>,
+    /// Address announced to peers (repeatable).
+    #[arg(long = "public-addr", value_name = "MULTIADDR")]
+    pub public_addr: Vec<String>,
+    /// The node's ed25519 secret key as 64 hex digits; by default it is read from (or created
+    /// in) `<base-path>/chains/<id>/network/secret_ed25519`.
+    #[arg(long, value_name = "HEX")]
+    pub node_key: Option<String>,
     /// Author blocks (needs a key: `--alice` … or the chain's dev authority).
     #[arg(long)]
     pub validator: bool,

@@ -2,12 +2,15 @@
 
 use std::{
     net::{Ipv4Addr, SocketAddr},
-    path::PathBuf,
+    path::{Path, PathBuf},
     time::Duration,
 };
 
 use sp_core::{Pair as _, sr25519};
-use wcme_service::{ChainSpec, NodeBuilder, NodeConfig, RpcConfig};
+use wcme_service::{
+    ChainSpec, NetworkSettings, NodeBuilder, NodeConfig, RpcConfig,
+    wcme_network::{self, Multiaddr},
+};
 
 use crate::{NodeSpec, SharedParams, cli::RunCmd, error::CliError};
 
@@ -118,6 +121,7 @@ pub(crate) fn node_config(
     // Leave a third of the slot for sealing, import and propagation.
     let proposal_time =
         Duration::from_millis(chain_spec.consensus.slot_duration_ms.saturating_mul(2) / 3);
+    let network = network_settings(cmd, &chain_spec, &base_path)?;
     let config = NodeConfig {
         name: node_name(cmd.name.as_ref()),
         impl_name: spec.impl_name.to_string(),
@@ -128,8 +132,58 @@ pub(crate) fn node_config(
         prometheus,
         authoring_key,
         proposal_time,
+        network: Some(network),
     };
     Ok((config, tmp))
+}
+
+fn multiaddrs<'a>(
+    what: &str,
+    list: impl IntoIterator<Item = &'a String>,
+) -> Result<Vec<Multiaddr>, CliError> {
+    list.into_iter()
+        .map(|text| {
+            text.parse::<Multiaddr>()
+                .map_err(|e| CliError::BadArgument(format!("invalid {what} {text}: {e}")))
+        })
+        .collect()
+}
+
+/// Listen addresses, boot nodes and the node key from the command line and the chain spec.
+fn network_settings(
+    cmd: &RunCmd,
+    chain_spec: &ChainSpec,
+    base_path: &Path,
+) -> Result<NetworkSettings, CliError> {
+    let listen_addresses = if cmd.listen_addr.is_empty() {
+        multiaddrs("--port", &[format!("/ip4/0.0.0.0/tcp/{}", cmd.port)])?
+    } else {
+        multiaddrs("--listen-addr", &cmd.listen_addr)?
+    };
+    let boot_nodes = multiaddrs(
+        "boot node",
+        chain_spec.boot_nodes.iter().chain(cmd.bootnodes.iter()),
+    )?;
+    let public_addresses = multiaddrs("--public-addr", &cmd.public_addr)?;
+    let node_key = match &cmd.node_key {
+        Some(hex) => wcme_network::node_key_from_hex(hex)
+            .map_err(|e| CliError::BadArgument(format!("invalid --node-key: {e}")))?,
+        None => {
+            let path = base_path
+                .join("chains")
+                .join(&chain_spec.id)
+                .join("network")
+                .join(wcme_network::NODE_KEY_FILE);
+            wcme_network::load_or_generate_node_key(&path)
+                .map_err(|e| CliError::BadArgument(format!("node key {}: {e}", path.display())))?
+        }
+    };
+    Ok(NetworkSettings {
+        listen_addresses,
+        boot_nodes,
+        public_addresses,
+        node_key,
+    })
 }
 
 /// Runs the node until Ctrl-C or SIGTERM.

@@ -14,8 +14,8 @@ use crate::{
     client::{Client, GenesisError},
     config::NodeConfig,
     modules::{
-        AuthoringModule, ChainModule, MetricsModule, RpcEndpoint, RpcExtension, RpcServerModule,
-        StorageModule, TxPoolModule,
+        AuthoringModule, ChainModule, MetricsModule, NetworkModule, RpcEndpoint, RpcExtension,
+        RpcServerModule, StorageModule, TxPoolModule,
     },
     pool::Pool,
 };
@@ -167,6 +167,12 @@ impl NodeBuilder {
         if authoring {
             manager.register(Box::new(AuthoringModule {
                 proposal_time: config.proposal_time,
+            }))?;
+        }
+        if let Some(settings) = config.network.clone() {
+            manager.register(Box::new(NetworkModule {
+                settings,
+                chain_id: spec.id.clone(),
             }))?;
         }
         if let Some(rpc) = config.rpc.clone() {

@@ -44,6 +44,8 @@ pub struct BlockImported {
     pub is_new_best: bool,
     /// Hashes (blake2-256 of the encoded bytes) of its extrinsics.
     pub extrinsic_hashes: Vec<Hash>,
+    /// Where it came from.
+    pub origin: BlockOrigin,
 }
 
 /// A block became final (published on the event bus after its [`BlockImported`]).
@@ -238,7 +240,13 @@ impl Client {
             .executor
             .execute_block(&pre_block, &self.inherent_data(self.clock.now_millis()))?;
         let (_, extrinsics) = pre_block.deconstruct();
-        let imported = self.commit(header, extrinsics, executed.trie_nodes, justifications)?;
+        let imported = self.commit(
+            header,
+            extrinsics,
+            executed.trie_nodes,
+            justifications,
+            origin,
+        )?;
         self.observe_import(started, origin);
         Ok(imported)
     }
@@ -252,7 +260,7 @@ impl Client {
         let started = Instant::now();
         let _guard = self.import_lock.lock();
         let (_, extrinsics) = built.block.deconstruct();
-        let imported = self.commit(sealed, extrinsics, built.trie_nodes, None)?;
+        let imported = self.commit(sealed, extrinsics, built.trie_nodes, None, BlockOrigin::Own)?;
         self.observe_import(started, BlockOrigin::Own);
         Ok(imported)
     }
@@ -271,6 +279,7 @@ impl Client {
         extrinsics: Vec<wcme_primitives::Extrinsic>,
         trie_nodes: wcme_storage::TrieTransaction,
         justifications: Option<Justifications>,
+        origin: BlockOrigin,
     ) -> Result<BlockImported, ImportError> {
         let info = self.info();
         let hash = header.hash();
@@ -299,6 +308,7 @@ impl Client {
             header: header.clone(),
             is_new_best: set_best,
             extrinsic_hashes,
+            origin,
         };
         self.events.publish(imported.clone());
         if finalize {

@@ -26,6 +26,8 @@ pub struct NodeConfig {
     pub authoring_key: Option<sr25519::Pair>,
     /// How long a slot's block may take to build before it is cut short.
     pub proposal_time: Duration,
+    /// Peer-to-peer networking, if enabled.
+    pub network: Option<crate::network::NetworkSettings>,
 }
 
 impl NodeConfig {

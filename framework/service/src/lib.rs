@@ -13,6 +13,7 @@ mod client;
 mod config;
 mod metrics;
 mod modules;
+mod network;
 mod pool;
 mod rpc_backend;
 
@@ -27,5 +28,7 @@ pub use client::{
 pub use config::NodeConfig;
 pub use metrics::Metrics;
 pub use modules::{RpcEndpoint, RpcExtension};
+pub use network::{NetworkSettings, NetworkStatus};
 pub use pool::{ChainValidator, Pool};
+pub use wcme_network;
 pub use wcme_rpc::RpcConfig;

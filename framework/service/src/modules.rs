@@ -13,6 +13,7 @@ use wcme_txpool::{PoolOptions, TxPool};
 use crate::{
     client::Client,
     metrics::Metrics,
+    network::{NetworkSettings, NetworkStatus},
     pool::{ChainValidator, Pool},
     rpc_backend::RpcBackend,
 };
@@ -226,11 +227,13 @@ impl Module for RpcServerModule {
         let client = ctx.services().require::<Client>()?;
         let pool = ctx.services().require::<Pool>()?;
         let runtime = ctx.runtime().clone();
+        let network = ctx.services().get::<NetworkStatus>();
         let backend = RpcBackend::new(
             client.clone(),
             pool,
             self.system.clone(),
             self.should_have_peers,
+            network,
             &runtime,
         );
         let mut methods = wcme_rpc::rpc_module(backend).map_err(|e| failed("rpc")(e.into()))?;
@@ -255,6 +258,56 @@ impl Module for RpcServerModule {
         if let Some(handle) = self.handle.take() {
             handle.stop();
         }
+        Ok(())
+    }
+}
+
+/// Peer-to-peer networking: block gossip, block-range sync, peers for RPC.
+pub(crate) struct NetworkModule {
+    pub(crate) settings: NetworkSettings,
+    pub(crate) chain_id: String,
+}
+
+impl Module for NetworkModule {
+    fn name(&self) -> &'static str {
+        "network"
+    }
+    fn version(&self) -> Version {
+        VERSION
+    }
+    fn dependencies(&self) -> Vec<Dependency> {
+        vec![dep("chain"), dep("txpool")]
+    }
+    fn start(&mut self, ctx: &mut ModuleContext) -> Result<(), ModuleError> {
+        let client = ctx.services().require::<Client>()?;
+        let db = ctx.services().require::<ChainDb>()?;
+        let pool = ctx.services().require::<Pool>()?;
+        let mut config =
+            wcme_network::NetworkConfig::new(self.chain_id.clone(), self.settings.node_key.clone());
+        config.listen_addresses = self.settings.listen_addresses.clone();
+        config.boot_nodes = self.settings.boot_nodes.clone();
+        config.public_addresses = self.settings.public_addresses.clone();
+        config.gossip = wcme_network::GossipConfig::small_network();
+        let runtime = ctx.runtime().clone();
+        let (network, events) = wcme_network::NetworkService::start(
+            config,
+            Arc::new(crate::network::ChainBlocks(db)),
+            runtime,
+        )
+        .map_err(|e| failed("network")(e.into()))?;
+        let (status, outgoing) = NetworkStatus::new();
+        let status = Arc::new(status);
+        ctx.provide(status.clone())?;
+        let shutdown = ctx.shutdown();
+        let running = crate::network::Running {
+            client,
+            pool,
+            network,
+            events,
+            status,
+            outgoing,
+        };
+        ctx.spawn("network", crate::network::run(running, shutdown));
         Ok(())
     }
 }

@@ -28,6 +28,7 @@ pub(crate) struct RpcBackend {
     pool: Arc<Pool>,
     system: SystemInfo,
     should_have_peers: bool,
+    network: Option<Arc<crate::network::NetworkStatus>>,
     imported: broadcast::Sender<ImportedBlock>,
     finalized: broadcast::Sender<Header>,
 }
@@ -39,6 +40,7 @@ impl RpcBackend {
         pool: Arc<Pool>,
         system: SystemInfo,
         should_have_peers: bool,
+        network: Option<Arc<crate::network::NetworkStatus>>,
         runtime: &tokio::runtime::Handle,
     ) -> Arc<Self> {
         let (imported, _) = broadcast::channel(RPC_NOTIFICATION_CAPACITY);
@@ -62,6 +64,7 @@ impl RpcBackend {
             pool,
             system,
             should_have_peers,
+            network,
             imported,
             finalized,
         })
@@ -81,6 +84,13 @@ impl RpcBackend {
                 SubmitError::BadFormat(message)
             }
             PoolError::Validator(error) => SubmitError::Internal(error.to_string()),
+        }
+    }
+
+    /// Hands an accepted transaction to the network for gossip, if networking runs.
+    fn propagate(&self, extrinsic: Vec<u8>) {
+        if let Some(network) = &self.network {
+            network.propagate_transaction(extrinsic);
         }
     }
 
@@ -133,14 +143,30 @@ impl NodeBackend for RpcBackend {
 
     fn health(&self) -> Health {
         Health {
-            peers: 0,
-            is_syncing: false,
+            peers: self.network.as_ref().map_or(0, |n| n.peer_count()),
+            is_syncing: self.network.as_ref().is_some_and(|n| n.is_syncing()),
             should_have_peers: self.should_have_peers,
         }
     }
 
     fn peers(&self) -> Vec<PeerInfo> {
-        Vec::new()
+        let Some(network) = &self.network else {
+            return Vec::new();
+        };
+        let genesis = self.client.info().genesis;
+        network
+            .peers()
+            .into_iter()
+            .map(|(peer, best)| {
+                let (best_number, best_hash) = best.unwrap_or((0, genesis));
+                PeerInfo {
+                    peer_id: peer.to_string(),
+                    roles: "FULL".into(),
+                    best_hash,
+                    best_number,
+                }
+            })
+            .collect()
     }
 
     fn genesis_hash(&self) -> H256 {
@@ -236,9 +262,12 @@ impl NodeBackend for RpcBackend {
     fn submit_extrinsic(&self, extrinsic: Vec<u8>) -> Result<H256, SubmitError> {
         Self::well_formed(&extrinsic)?;
         let best = self.best_hash();
-        self.pool
-            .submit(best, TransactionSource::External, extrinsic)
-            .map_err(Self::submit_error)
+        let hash = self
+            .pool
+            .submit(best, TransactionSource::External, extrinsic.clone())
+            .map_err(Self::submit_error)?;
+        self.propagate(extrinsic);
+        Ok(hash)
     }
 
     fn submit_and_watch_extrinsic(
@@ -247,9 +276,12 @@ impl NodeBackend for RpcBackend {
     ) -> Result<(H256, mpsc::Receiver<TransactionStatus>), SubmitError> {
         Self::well_formed(&extrinsic)?;
         let best = self.best_hash();
-        self.pool
-            .submit_and_watch(best, TransactionSource::External, extrinsic)
-            .map_err(Self::submit_error)
+        let watched = self
+            .pool
+            .submit_and_watch(best, TransactionSource::External, extrinsic.clone())
+            .map_err(Self::submit_error)?;
+        self.propagate(extrinsic);
+        Ok(watched)
     }
 
     fn pending_extrinsics(&self) -> Vec<Vec<u8>> {

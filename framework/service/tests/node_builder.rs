@@ -59,6 +59,7 @@ async fn builder_starts_modules_serves_extensions_and_stops() {
         prometheus: None,
         authoring_key: Some(Sr25519Keyring::Alice.pair()),
         proposal_time: Duration::from_millis(500),
+        network: None,
     };
     let node = NodeBuilder::new(config, runtime())
         .with_rpc(best_number_rpc)

@@ -1,6 +1,8 @@
 //! Helpers for tests that run real `wcme-node` processes on 127.0.0.1.
 #![allow(dead_code)]
 
+pub mod js;
+
 use std::{
     io::{BufRead, BufReader},
     path::{Path, PathBuf},
@@ -72,11 +74,15 @@ pub struct TestNode {
 }
 
 impl TestNode {
-    /// Starts `wcme-node` with `args` (plus `--rpc-port 0`) and waits for its RPC server.
+    /// Starts `wcme-node` with `args` (plus `--rpc-port 0`, and `--port 0` unless `args` choose
+    /// the peer-to-peer address) and waits for its RPC server.
     pub fn start(args: &[&str]) -> TestNode {
+        let p2p_chosen = args.iter().any(|a| *a == "--port" || *a == "--listen-addr");
+        let p2p_port: &[&str] = if p2p_chosen { &[] } else { &["--port", "0"] };
         let mut child = Command::new(node_binary())
             .args(args)
             .args(["--rpc-port", "0"])
+            .args(p2p_port)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -126,6 +132,32 @@ impl TestNode {
     /// The log so far.
     pub fn log(&self) -> String {
         self.log.lock().expect("log lock").clone()
+    }
+
+    /// This node's peer-to-peer address on 127.0.0.1 with its peer id, read from the log
+    /// (waits up to 10 s for the listen line).
+    pub fn p2p_addr(&self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let log = self.log();
+            let id = log
+                .lines()
+                .find_map(|l| l.split("Local node identity is: ").nth(1))
+                .map(|s| s.trim().to_string());
+            let addr = log
+                .lines()
+                .filter_map(|l| l.split("Listening for new connections on ").nth(1))
+                .map(|s| s.trim().to_string())
+                .find(|a| a.starts_with("/ip4/127.0.0.1/"));
+            if let (Some(id), Some(addr)) = (id, addr) {
+                return format!("{addr}/p2p/{id}");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no listen address in the log:\n{log}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// Kills the node with SIGKILL and waits for it.

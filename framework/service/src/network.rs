@@ -1,0 +1,398 @@
+//! The `network` module: connects the chain to `wcme-network` — serves block ranges, gossips
+//! the blocks this node authors, imports announced blocks and catches up from peers.
+
+use std::{collections::HashMap, sync::Arc};
+
+use codec::{DecodeLimit, Encode};
+use parking_lot::RwLock;
+use wcme_module::Shutdown;
+use wcme_network::{
+    BlockProvider, Keypair, Multiaddr, NetworkEvent, NetworkHandle, PeerId, ReputationChange,
+};
+use wcme_primitives::{Hash, SignedBlock};
+use wcme_storage::ChainDb;
+
+use sp_runtime::transaction_validity::TransactionSource;
+use wcme_txpool::PoolError;
+
+use crate::{
+    client::{BlockOrigin, Client, ImportError},
+    pool::Pool,
+};
+
+/// Blocks asked for in one request while catching up.
+const SYNC_BATCH: u32 = 64;
+/// Most requests of one catch-up round (bounds the loop).
+const MAX_SYNC_REQUESTS: usize = 10_000;
+/// Nesting depth allowed when decoding a peer's block.
+const DECODE_DEPTH: u32 = 32;
+
+const COST_UNDECODABLE: ReputationChange = ReputationChange::new(-200, "undecodable block");
+const COST_BAD_BLOCK: ReputationChange = ReputationChange::new(-500, "invalid block");
+const COST_BAD_TRANSACTION: ReputationChange = ReputationChange::new(-100, "invalid transaction");
+
+/// Network settings of a node (`--port`, `--listen-addr`, `--bootnodes`, `--node-key`, …).
+#[derive(Clone)]
+pub struct NetworkSettings {
+    /// Addresses to listen on.
+    pub listen_addresses: Vec<Multiaddr>,
+    /// Boot nodes (each ending in `/p2p/<peer id>`).
+    pub boot_nodes: Vec<Multiaddr>,
+    /// Addresses announced to peers.
+    pub public_addresses: Vec<Multiaddr>,
+    /// The node's identity.
+    pub node_key: Keypair,
+}
+
+/// Transactions waiting to be gossiped; more are dropped (peers still get them in blocks).
+const OUTGOING_TRANSACTIONS: usize = 256;
+
+/// What the network knows about its peers, read by `system_peers` and `system_health`, and
+/// where the RPC server hands over transactions to gossip.
+pub struct NetworkStatus {
+    peers: RwLock<HashMap<PeerId, Option<(u32, Hash)>>>,
+    syncing: std::sync::atomic::AtomicBool,
+    outgoing: tokio::sync::mpsc::Sender<Vec<u8>>,
+}
+
+impl NetworkStatus {
+    pub(crate) fn new() -> (Self, tokio::sync::mpsc::Receiver<Vec<u8>>) {
+        let (outgoing, receiver) = tokio::sync::mpsc::channel(OUTGOING_TRANSACTIONS);
+        let status = Self {
+            peers: RwLock::default(),
+            syncing: Default::default(),
+            outgoing,
+        };
+        (status, receiver)
+    }
+
+    /// Queues an encoded transaction this node accepted for gossip to its peers; drops it when
+    /// the queue is full.
+    pub fn propagate_transaction(&self, transaction: Vec<u8>) {
+        if self.outgoing.try_send(transaction).is_err() {
+            tracing::debug!(target: "network", "transaction gossip queue full, not gossiping");
+        }
+    }
+
+    /// Connected peers with their best block if known.
+    pub fn peers(&self) -> Vec<(PeerId, Option<(u32, Hash)>)> {
+        self.peers.read().iter().map(|(p, b)| (*p, *b)).collect()
+    }
+
+    /// Number of connected peers.
+    pub fn peer_count(&self) -> usize {
+        self.peers.read().len()
+    }
+
+    /// Whether the node is catching up from a peer.
+    pub fn is_syncing(&self) -> bool {
+        self.syncing.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn set_syncing(&self, value: bool) {
+        self.syncing
+            .store(value, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn note_best(&self, peer: &PeerId, number: u32, hash: Hash) {
+        if let Some(entry) = self.peers.write().get_mut(peer)
+            && entry.is_none_or(|(n, _)| number >= n)
+        {
+            *entry = Some((number, hash));
+        }
+    }
+}
+
+/// Serves canonical blocks by number as SCALE-encoded `SignedBlock`s.
+pub(crate) struct ChainBlocks(pub(crate) Arc<ChainDb>);
+
+impl BlockProvider for ChainBlocks {
+    fn blocks(&self, from: u32, max: u32) -> Result<Vec<Vec<u8>>, String> {
+        let mut out = Vec::new();
+        for number in from..from.saturating_add(max) {
+            let Some(hash) = self.0.canonical_hash(number).map_err(|e| e.to_string())? else {
+                break;
+            };
+            let (Some(header), Some(body)) = (
+                self.0.header(&hash).map_err(|e| e.to_string())?,
+                self.0.body(&hash).map_err(|e| e.to_string())?,
+            ) else {
+                break;
+            };
+            let justifications = self.0.justifications(&hash).map_err(|e| e.to_string())?;
+            out.push(
+                SignedBlock {
+                    block: wcme_primitives::Block {
+                        header,
+                        extrinsics: body,
+                    },
+                    justifications,
+                }
+                .encode(),
+            );
+        }
+        Ok(out)
+    }
+}
+
+/// Outcome of importing one peer block.
+enum Imported {
+    Ok,
+    UnknownParent,
+    Bad,
+}
+
+fn decode_block(data: &[u8]) -> Option<SignedBlock> {
+    SignedBlock::decode_all_with_depth_limit(DECODE_DEPTH, &mut &data[..]).ok()
+}
+
+async fn import(client: &Arc<Client>, block: SignedBlock) -> Imported {
+    let client = client.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        client.import_block(block.block, block.justifications, BlockOrigin::Network)
+    })
+    .await;
+    match result {
+        Ok(Ok(_)) | Ok(Err(ImportError::AlreadyKnown(..))) => Imported::Ok,
+        Ok(Err(ImportError::UnknownParent { .. })) => Imported::UnknownParent,
+        Ok(Err(ImportError::Storage(error))) => {
+            tracing::warn!(target: "sync", %error, "storing a peer's block failed");
+            Imported::Ok
+        }
+        Ok(Err(error)) => {
+            tracing::debug!(target: "sync", %error, "invalid block from a peer");
+            Imported::Bad
+        }
+        Err(error) => {
+            tracing::warn!(target: "sync", %error, "import task failed");
+            Imported::Ok
+        }
+    }
+}
+
+fn report(network: &NetworkHandle, peer: PeerId, change: ReputationChange) {
+    if let Err(error) = network.report_peer(peer, change) {
+        tracing::debug!(target: "sync", %error, "cannot report peer");
+    }
+}
+
+/// Requests blocks from `best + 1` until the peer has no more (bounded).
+async fn sync_from(
+    client: &Arc<Client>,
+    network: &NetworkHandle,
+    status: &NetworkStatus,
+    peer: PeerId,
+) {
+    status.set_syncing(true);
+    for _ in 0..MAX_SYNC_REQUESTS {
+        let from = client.info().best.0.saturating_add(1);
+        let blocks = match network.request_blocks(peer, from, SYNC_BATCH).await {
+            Ok(blocks) => blocks,
+            Err(error) => {
+                tracing::debug!(target: "sync", %peer, %error, "block request failed");
+                break;
+            }
+        };
+        if blocks.is_empty() {
+            break;
+        }
+        let mut progressed = false;
+        for data in blocks {
+            let Some(block) = decode_block(&data) else {
+                report(network, peer, COST_UNDECODABLE);
+                status.set_syncing(false);
+                return;
+            };
+            let header = block.block.header.clone();
+            match import(client, block).await {
+                Imported::Ok => {
+                    progressed = true;
+                    status.note_best(&peer, header.number, header.hash());
+                }
+                Imported::UnknownParent | Imported::Bad => {
+                    report(network, peer, COST_BAD_BLOCK);
+                    status.set_syncing(false);
+                    return;
+                }
+            }
+        }
+        if !progressed {
+            break;
+        }
+    }
+    status.set_syncing(false);
+}
+
+async fn on_transaction(
+    client: &Arc<Client>,
+    pool: &Arc<Pool>,
+    network: &NetworkHandle,
+    from: PeerId,
+    data: Vec<u8>,
+) {
+    let best = client.info().best.1;
+    let pool = pool.clone();
+    let result =
+        tokio::task::spawn_blocking(move || pool.submit(best, TransactionSource::External, data))
+            .await;
+    match result {
+        Ok(Ok(_)) => {}
+        Ok(Err(PoolError::Invalid(_) | PoolError::Validator(_) | PoolError::NoTagsProvided)) => {
+            report(network, from, COST_BAD_TRANSACTION)
+        }
+        Ok(Err(error)) => {
+            tracing::trace!(target: "network", %error, "gossiped transaction not pooled");
+        }
+        Err(error) => tracing::warn!(target: "network", %error, "pool task failed"),
+    }
+}
+
+async fn on_event(
+    client: &Arc<Client>,
+    pool: &Arc<Pool>,
+    network: &NetworkHandle,
+    status: &NetworkStatus,
+    event: NetworkEvent,
+) {
+    match event {
+        NetworkEvent::PeerConnected { peer_id, .. } => {
+            status.peers.write().insert(peer_id, None);
+            sync_from(client, network, status, peer_id).await;
+        }
+        NetworkEvent::PeerDisconnected { peer_id } => {
+            status.peers.write().remove(&peer_id);
+        }
+        NetworkEvent::BlockAnnounced { from, data } => {
+            let Some(block) = decode_block(&data) else {
+                report(network, from, COST_UNDECODABLE);
+                return;
+            };
+            let header = block.block.header.clone();
+            status.note_best(&from, header.number, header.hash());
+            match import(client, block).await {
+                Imported::Ok => {}
+                Imported::UnknownParent => sync_from(client, network, status, from).await,
+                Imported::Bad => report(network, from, COST_BAD_BLOCK),
+            }
+        }
+        NetworkEvent::TransactionReceived { from, data } => {
+            on_transaction(client, pool, network, from, data).await
+        }
+        NetworkEvent::VoteReceived { .. } => {}
+    }
+}
+
+/// The network task's parts.
+pub(crate) struct Running {
+    pub(crate) client: Arc<Client>,
+    pub(crate) pool: Arc<Pool>,
+    pub(crate) network: NetworkHandle,
+    pub(crate) events: tokio::sync::mpsc::Receiver<NetworkEvent>,
+    pub(crate) status: Arc<NetworkStatus>,
+    pub(crate) outgoing: tokio::sync::mpsc::Receiver<Vec<u8>>,
+}
+
+/// Runs the network side of the node until shutdown.
+pub(crate) async fn run(running: Running, mut shutdown: Shutdown) {
+    let Running {
+        client,
+        pool,
+        network,
+        mut events,
+        status,
+        mut outgoing,
+    } = running;
+    let mut imported = client.subscribe_imported();
+    loop {
+        tokio::select! {
+            _ = shutdown.wait() => break,
+            event = events.recv() => match event {
+                Some(event) => on_event(&client, &pool, &network, &status, event).await,
+                None => break,
+            },
+            Some(transaction) = outgoing.recv() => {
+                if let Err(error) = network.publish_transaction(transaction).await {
+                    tracing::debug!(target: "network", %error, "cannot gossip transaction");
+                }
+            },
+            block = imported.recv() => match block {
+                Ok(block) if block.is_new_best && block.origin == BlockOrigin::Own => {
+                    let encoded = client
+                        .db()
+                        .body(&block.hash)
+                        .ok()
+                        .flatten()
+                        .map(|body| SignedBlock {
+                            block: wcme_primitives::Block { header: block.header, extrinsics: body },
+                            justifications: None,
+                        }.encode());
+                    if let Some(encoded) = encoded
+                        && let Err(error) = network.publish_block(encoded).await
+                    {
+                        tracing::debug!(target: "network", %error, "cannot gossip block");
+                    }
+                }
+                Ok(_) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            },
+        }
+    }
+    network.shutdown().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn peer_blocks_decode_only_when_well_formed() {
+        assert!(decode_block(b"not a block").is_none());
+        assert!(decode_block(&[]).is_none());
+        let header = <wcme_primitives::Header as sp_runtime::traits::Header>::new(
+            1,
+            Default::default(),
+            Default::default(),
+            Default::default(),
+            Default::default(),
+        );
+        let block = SignedBlock {
+            block: wcme_primitives::Block {
+                header,
+                extrinsics: Vec::new(),
+            },
+            justifications: None,
+        };
+        let mut encoded = block.encode();
+        assert_eq!(decode_block(&encoded), Some(block));
+        encoded.push(0);
+        assert!(
+            decode_block(&encoded).is_none(),
+            "trailing bytes are rejected"
+        );
+    }
+
+    #[test]
+    fn status_tracks_peers_and_their_best_blocks() {
+        let (status, mut outgoing) = NetworkStatus::new();
+        let peer = PeerId::random();
+        status.note_best(&peer, 3, Hash::repeat_byte(3));
+        assert!(status.peers().is_empty(), "unknown peers are not added");
+        status.peers.write().insert(peer, None);
+        status.note_best(&peer, 3, Hash::repeat_byte(3));
+        status.note_best(&peer, 2, Hash::repeat_byte(2));
+        assert_eq!(
+            status.peers(),
+            vec![(peer, Some((3, Hash::repeat_byte(3))))]
+        );
+        assert_eq!(status.peer_count(), 1);
+        for _ in 0..OUTGOING_TRANSACTIONS + 10 {
+            status.propagate_transaction(vec![1]);
+        }
+        let mut queued = 0;
+        while outgoing.try_recv().is_ok() {
+            queued += 1;
+        }
+        assert_eq!(queued, OUTGOING_TRANSACTIONS, "the queue is bounded");
+    }
+}
