@@ -18,141 +18,29 @@
 // Every wait is bounded: the whole run is given WCME_TIMEOUT_SECS seconds (default 120).
 
 
-import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { stringToU8a, u8aConcat } from '@polkadot/util';
+import {
+  Failure,
+  REQUEST_TIMEOUT_MS,
+  connect,
+  currentPhase,
+  describe,
+  eventFields,
+  exit,
+  exitWith,
+  fail,
+  fmt,
+  markClosing,
+  setToken,
+  start,
+  step,
+  url,
+  within,
+} from './common.mjs';
 
-const DEFAULT_WS = 'ws://127.0.0.1:9944';
-const url = process.argv[2] || process.env.WCME_WS || DEFAULT_WS;
-const overallSecs = Number(process.env.WCME_TIMEOUT_SECS || 120);
-/** Connecting (socket open + metadata) must happen well within the overall budget. */
-const CONNECT_TIMEOUT_MS = Math.min(20_000, overallSecs * 1000);
-/** Timeout of each single JSON-RPC request. */
-const REQUEST_TIMEOUT_MS = 20_000;
-
-// ---------------------------------------------------------------------------------------------
-// Failing loudly and never hanging.
-
-let phase = 'starting';
-let api;
-let closing = false;
-
-function step(name) {
-  phase = name;
-}
-
-/** Exits with `code` once stdout and stderr are flushed (at most 1 s later). */
-function exit(code) {
-  closing = true;
-  clearTimeout(watchdog);
-  let pending = 2;
-  const done = () => {
-    pending -= 1;
-    if (pending === 0) process.exit(code);
-  };
-  process.stdout.write('', done);
-  process.stderr.write('', done);
-  setTimeout(() => process.exit(code), 1_000);
-}
-
-/** Prints `message` to stderr and exits with `code`, without waiting for anything else. */
-function exitWith(code, message) {
-  if (closing && code !== 0) return; // already on the way out
-  console.error(`FAILED: ${message}`);
-  exit(code);
-}
-
-/** A failed check: ends the run with its message (and exit status 1). */
-class Failure extends Error {}
-
-function fail(message) {
-  throw new Failure(message);
-}
-
-const watchdog = setTimeout(() => {
-  exitWith(2, `timed out after ${overallSecs} s while ${phase} (node at ${url})`);
-}, overallSecs * 1000);
-
-process.on('unhandledRejection', (error) => exitWith(1, `while ${phase}: ${describe(error)}`));
-process.on('uncaughtException', (error) => exitWith(1, `while ${phase}: ${describe(error)}`));
-
-function describe(error) {
-  if (error instanceof Error) return error.message;
-  // A WebSocket error event carries the underlying error (e.g. ECONNREFUSED) or a message.
-  if (error && typeof error === 'object') {
-    if (error.error instanceof Error) return error.error.message;
-    if (typeof error.message === 'string' && error.message) return error.message;
-    if (error.type) return `WebSocket ${error.type}`;
-  }
-  return String(error);
-}
-
-/** `promise`, or a rejection after `ms` milliseconds naming `what`. */
-function within(ms, what, promise) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Formatting.
-
-let decimals = 12;
-let symbol = 'WCME';
-
-/** An exact rendering of an amount in planck, e.g. `1.5 WCME (1500000000000 planck)`. */
-function fmt(planck) {
-  const value = BigInt(planck.toString());
-  const negative = value < 0n;
-  const abs = negative ? -value : value;
-  const unit = 10n ** BigInt(decimals);
-  const whole = abs / unit;
-  const frac = (abs % unit).toString().padStart(decimals, '0').replace(/0+$/, '');
-  const text = `${negative ? '-' : ''}${whole}${frac ? `.${frac}` : ''} ${symbol}`;
-  return `${text} (${value} planck)`;
-}
-
-function eventFields(event) {
-  const names = event.meta.fields.map((f, i) => (f.name.isSome ? f.name.unwrap().toString() : i));
-  const fields = {};
-  event.data.forEach((value, i) => {
-    // Numbers (balances) exactly, as decimal strings; accounts, structs and enums as JSON.
-    fields[names[i] ?? `${i}`] =
-      typeof value.toBigInt === 'function' ? value.toString() : value.toJSON();
-  });
-  return fields;
-}
-
-// ---------------------------------------------------------------------------------------------
-
-async function connect() {
-  step(`connecting to ${url}`);
-  // No automatic reconnection: a node that is not there is an error, not something to wait for.
-  provider = new WsProvider(url, false, {}, REQUEST_TIMEOUT_MS);
-  await within(
-    CONNECT_TIMEOUT_MS,
-    `connecting to ${url}`,
-    new Promise((resolve, reject) => {
-      provider.on('connected', resolve);
-      provider.on('error', (error) =>
-        reject(new Error(`cannot connect to ${url}: ${describe(error)} (is the node running?)`)),
-      );
-      provider.connect().catch(reject);
-    }),
-  );
-  provider.on('disconnected', () => {
-    if (!closing) exitWith(1, `lost the connection to ${url} while ${phase}`);
-  });
-  step('loading metadata');
-  return within(
-    CONNECT_TIMEOUT_MS,
-    'loading the runtime metadata',
-    ApiPromise.create({ provider, throwOnConnect: true }),
-  );
-}
+start(120);
 
 
 // ---------------------------------------------------------------------------------------------
@@ -207,6 +95,7 @@ function expectEq(what, actual, expected) {
 const WCME = 0;
 const UNIT = 10n ** 12n; // WCME and both smart assets have 12 decimals
 /** The WebSocket provider, for the `wcme_*` methods @polkadot/api does not know. */
+let api;
 let provider;
 
 /** `amount` units of a 12-decimal asset, e.g. `1.5 GOLD (1500000000000)`. */
@@ -377,7 +266,7 @@ function printPool(sym, pool) {
 }
 
 async function main() {
-  api = await connect();
+  ({ api, provider } = await connect());
   console.log(`Connected to ${url} (${await api.rpc.system.chain()})`);
   await cryptoWaitReady();
   const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 });
@@ -667,11 +556,11 @@ async function main() {
 
 main()
   .then(async () => {
-    closing = true;
+    markClosing();
     step('disconnecting');
     await within(5_000, 'disconnecting', api.disconnect()).catch(() => {});
     exit(0);
   })
   .catch((error) => {
-    exitWith(1, error instanceof Failure ? error.message : `while ${phase}: ${describe(error)}`);
+    exitWith(1, error instanceof Failure ? error.message : `while ${currentPhase()}: ${describe(error)}`);
   });
