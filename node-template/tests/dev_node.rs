@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use codec::{Decode, Encode};
 use common::{
-    TestNode, best_number, call, fast_chain_spec, run_cli, start_fast_node, wait_for_block,
+    TestNode, best_number, call, error_code_and_data, fast_chain_spec, run_cli, start_fast_node,
+    wait_for_block,
 };
 use jsonrpsee::http_client::HttpClient;
 use serde_json::{Value, json};
@@ -157,19 +158,6 @@ async fn submit(
     extrinsic: &[u8],
 ) -> Result<Value, jsonrpsee::core::client::Error> {
     call(rpc, "author_submitExtrinsic", vec![json!(hex(extrinsic))]).await
-}
-
-fn error_code_and_data(error: jsonrpsee::core::client::Error) -> (i32, String) {
-    match error {
-        jsonrpsee::core::client::Error::Call(object) => (
-            object.code(),
-            object
-                .data()
-                .map(|d| d.get().to_string())
-                .unwrap_or_default(),
-        ),
-        other => panic!("expected a JSON-RPC error, got {other:?}"),
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

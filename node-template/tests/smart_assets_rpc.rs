@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use codec::Encode;
-use common::{call, start_fast_node};
+use common::{call, error_code_and_data, start_fast_node};
 use serde_json::{Value, json};
 use sp_keyring::Sr25519Keyring;
 use wcme_runtime_main::{RuntimeCall, SmartAssetsCall, WCME, signing::sign};
@@ -24,19 +24,6 @@ fn in_given_out(amount_out: u128, reserve_in: u128, reserve_out: u128) -> u128 {
     reserve_in * amount_out * 1000 / ((reserve_out - amount_out) * 997) + 1
 }
 
-fn code_and_data(error: jsonrpsee::core::client::Error) -> (i32, String) {
-    match error {
-        jsonrpsee::core::client::Error::Call(object) => (
-            object.code(),
-            object
-                .data()
-                .map(|d| d.get().to_string())
-                .unwrap_or_default(),
-        ),
-        other => panic!("expected a JSON-RPC error, got {other:?}"),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn pool_and_quotes_follow_the_formulas() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -46,7 +33,7 @@ async fn pool_and_quotes_follow_the_formulas() {
     // No pool yet.
     let none: Value = call(&rpc, "wcme_pool", vec![json!(1)]).await.expect("pool");
     assert_eq!(none, Value::Null);
-    let (code, data) = code_and_data(
+    let (code, data) = error_code_and_data(
         call::<String>(
             &rpc,
             "wcme_quoteExactIn",
@@ -125,7 +112,7 @@ async fn pool_and_quotes_follow_the_formulas() {
     );
 
     // Quotes at a block before the pool existed fail; malformed parameters are invalid params.
-    let (code, _) = code_and_data(
+    let (code, _) = error_code_and_data(
         call::<String>(
             &rpc,
             "wcme_quoteExactIn",
@@ -135,31 +122,31 @@ async fn pool_and_quotes_follow_the_formulas() {
         .expect_err("no pool at genesis"),
     );
     assert_eq!(code, 5001);
-    let (code, _) = code_and_data(
+    let (code, _) = error_code_and_data(
         call::<String>(&rpc, "wcme_quoteExactIn", vec![json!("0,1"), json!("1")])
             .await
             .expect_err("bad"),
     );
     assert_eq!(code, -32602);
-    let (code, _) = code_and_data(
+    let (code, _) = error_code_and_data(
         call::<String>(&rpc, "wcme_quoteExactIn", vec![json!([0, 1]), json!("-5")])
             .await
             .expect_err("bad"),
     );
     assert_eq!(code, -32602);
-    let (code, _) = code_and_data(
+    let (code, _) = error_code_and_data(
         call::<String>(&rpc, "wcme_quoteExactIn", vec![json!([0, 0]), json!("5")])
             .await
             .expect_err("bad"),
     );
     assert_eq!(code, 5001);
-    let (code, _) = code_and_data(
+    let (code, _) = error_code_and_data(
         call::<Value>(&rpc, "wcme_pool", vec![json!(1), json!("0x1234")])
             .await
             .expect_err("bad at"),
     );
     assert_eq!(code, -32602);
-    let (code, _) = code_and_data(
+    let (code, _) = error_code_and_data(
         call::<Value>(
             &rpc,
             "wcme_pool",

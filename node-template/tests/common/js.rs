@@ -131,3 +131,60 @@ pub fn ensure_packages(dir: &Path) {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// Runs `node <script> <ws url>` from `examples/js-client` against a fresh node on the 1-second
+/// dev chain with Alice authoring, giving the script `timeout_secs` (`WCME_TIMEOUT_SECS`, it exits
+/// 2 when exceeded) and killing it 10 s after that. Asserts it succeeded — showing its output and
+/// the node's log otherwise — and returns its standard output.
+pub fn run_example_against_fresh_node(script: &str, timeout_secs: u64) -> String {
+    let example = example_dir();
+    assert!(
+        npm_available(),
+        "`npm` is not installed: run scripts/setup.sh, which installs Node.js and npm"
+    );
+    ensure_packages(&example);
+
+    // Declared before the node so it is removed only after the node is killed.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let spec = super::fast_chain_spec(dir.path());
+    let base = dir.path().join("base");
+    let node = super::TestNode::start(&[
+        "--chain",
+        spec.to_str().expect("utf-8 path"),
+        "--alice",
+        "--base-path",
+        base.to_str().expect("utf-8 path"),
+        "--no-prometheus",
+    ]);
+
+    let started = Instant::now();
+    let result = run_with_timeout(
+        Command::new("node")
+            .arg(script)
+            .arg(&node.ws_url)
+            .env("WCME_TIMEOUT_SECS", timeout_secs.to_string())
+            .env_remove("WCME_WS")
+            .current_dir(&example),
+        Duration::from_secs(timeout_secs + 10),
+    );
+    let output = match result {
+        Ok(output) => output,
+        Err(e) => panic!("{e}\n{}", node.log()),
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    eprintln!(
+        "node {script} {} finished in {:.1?} with {}\n\
+         --- stdout ---\n{stdout}--- stderr ---\n{stderr}",
+        node.ws_url,
+        started.elapsed(),
+        output.status
+    );
+    assert!(
+        output.status.success(),
+        "{script} failed ({}); the node's log:\n{}",
+        output.status,
+        node.log()
+    );
+    stdout
+}

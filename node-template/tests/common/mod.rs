@@ -212,3 +212,17 @@ pub async fn wait_for_block(client: &HttpClient, number: u32, timeout: Duration)
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+/// The code and the `data` (as JSON text) of a JSON-RPC error; panics on any other failure.
+pub fn error_code_and_data(error: jsonrpsee::core::client::Error) -> (i32, String) {
+    match error {
+        jsonrpsee::core::client::Error::Call(object) => (
+            object.code(),
+            object
+                .data()
+                .map(|d| d.get().to_string())
+                .unwrap_or_default(),
+        ),
+        other => panic!("expected a JSON-RPC error, got {other:?}"),
+    }
+}
