@@ -231,14 +231,7 @@ impl ChainDb {
         self.put_trie_nodes(&mut batch, commit.trie_nodes)?;
         self.put(&mut batch, COL_HEADERS, hash.as_ref(), &header.encode())?;
         self.put(&mut batch, COL_BODIES, hash.as_ref(), &commit.body.encode())?;
-        if let Some(justifications) = &commit.justifications {
-            self.put(
-                &mut batch,
-                COL_JUSTIFICATIONS,
-                hash.as_ref(),
-                &justifications.encode(),
-            )?;
-        }
+        self.put_justifications(&mut batch, &hash, commit.justifications.as_ref())?;
         let mut new_info = info;
         if commit.set_best || commit.finalize {
             self.set_canonical(&mut batch, &header, info.best.0)?;
@@ -246,12 +239,7 @@ impl ChainDb {
             self.put(&mut batch, COL_META, META_BEST, &(number, hash).encode())?;
         }
         if commit.finalize {
-            if number < info.finalized.0 {
-                return Err(StorageError::BadFinalization {
-                    hash,
-                    reason: "behind the finalized block",
-                });
-            }
+            ensure_not_behind_finalized(&hash, number, &info)?;
             new_info.finalized = (number, hash);
             self.put(
                 &mut batch,
@@ -283,21 +271,9 @@ impl ChainDb {
                 reason: "not canonical",
             });
         }
-        if number < info.finalized.0 {
-            return Err(StorageError::BadFinalization {
-                hash: *hash,
-                reason: "behind the finalized block",
-            });
-        }
+        ensure_not_behind_finalized(hash, number, &info)?;
         let mut batch = WriteBatch::default();
-        if let Some(justifications) = &justifications {
-            self.put(
-                &mut batch,
-                COL_JUSTIFICATIONS,
-                hash.as_ref(),
-                &justifications.encode(),
-            )?;
-        }
+        self.put_justifications(&mut batch, hash, justifications.as_ref())?;
         self.put(
             &mut batch,
             COL_META,
@@ -434,6 +410,23 @@ impl ChainDb {
         }))
     }
 
+    fn put_justifications(
+        &self,
+        batch: &mut WriteBatch,
+        hash: &Hash,
+        justifications: Option<&Justifications>,
+    ) -> Result<(), StorageError> {
+        match justifications {
+            Some(justifications) => self.put(
+                batch,
+                COL_JUSTIFICATIONS,
+                hash.as_ref(),
+                &justifications.encode(),
+            ),
+            None => Ok(()),
+        }
+    }
+
     fn put_trie_nodes(
         &self,
         batch: &mut WriteBatch,
@@ -487,4 +480,19 @@ impl ChainDb {
                 .map_err(|source| StorageError::Decode { what, source }),
         }
     }
+}
+
+/// Finality never moves backwards.
+fn ensure_not_behind_finalized(
+    hash: &Hash,
+    number: BlockNumber,
+    info: &ChainInfo,
+) -> Result<(), StorageError> {
+    if number < info.finalized.0 {
+        return Err(StorageError::BadFinalization {
+            hash: *hash,
+            reason: "behind the finalized block",
+        });
+    }
+    Ok(())
 }
