@@ -180,7 +180,7 @@ fn transfers_benchmark(
     let alice = sr25519::Pair::from_string("//Alice", None)
         .map_err(|e| CliError::BadArgument(format!("dev key: {e:?}")))?;
     let producer = open_client(&chain_spec, &dir.join("producer"), spec.runtime)?;
-    let engine = engine_for(&chain_spec, Some(alice))?;
+    let engine = engine_for(&chain_spec, &[alice])?;
     let genesis = producer.info().genesis;
 
     // Sign everything up front: signing is the wallet's work, not the chain's.

@@ -84,17 +84,17 @@ pub(crate) fn node_config(
         (base_path(spec, &cmd.shared)?, None)
     };
     let key_uri = cmd.dev_key().or(dev.then_some("//Alice"));
-    let authoring_key = match key_uri {
-        Some(uri) => Some(
+    let authoring_keys = match key_uri {
+        Some(uri) => vec![
             sr25519::Pair::from_string(uri, None)
                 .map_err(|e| CliError::BadArgument(format!("invalid dev key {uri}: {e:?}")))?,
-        ),
+        ],
         None if cmd.validator => {
             return Err(CliError::BadArgument(
                 "--validator needs an authoring key: pass --alice (or another dev key)".into(),
             ));
         }
-        None => None,
+        None => Vec::new(),
     };
     let interface = if cmd.rpc_external {
         Ipv4Addr::UNSPECIFIED
@@ -130,7 +130,7 @@ pub(crate) fn node_config(
         chain_spec,
         rpc: Some(rpc),
         prometheus,
-        authoring_key,
+        authoring_keys,
         proposal_time,
         network: Some(network),
     };

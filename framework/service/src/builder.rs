@@ -45,17 +45,17 @@ pub enum ServiceError {
     },
 }
 
-/// The consensus engine a chain spec names, authoring with `signer` if given.
+/// The consensus engine a chain spec names, authoring with whichever of `keys` the chain
+/// schedules. A node given keys of which none may author is misconfigured and refused.
 pub fn engine_for(
     spec: &ChainSpec,
-    signer: Option<sr25519::Pair>,
+    keys: &[sr25519::Pair],
 ) -> Result<Arc<dyn ConsensusEngine>, ServiceError> {
     let authority = spec.consensus_authority()?;
-    if let Some(signer) = &signer
-        && signer.public() != authority
-    {
+    let signer = keys.iter().find(|key| key.public() == authority).cloned();
+    if let (None, Some(key)) = (&signer, keys.first()) {
         return Err(ServiceError::NotAuthority {
-            key: format!("{:?}", signer.public()),
+            key: format!("{:?}", key.public()),
             authority: format!("{authority:?}"),
         });
     }
@@ -82,7 +82,7 @@ pub fn open_client(
     let db = Arc::new(ChainDb::open(database_path, &DbConfig::default())?);
     let client = Client::new(
         Executor::new(runtime, db),
-        engine_for(spec, None)?,
+        engine_for(spec, &[])?,
         Arc::new(SystemClock),
         &spec.genesis_source()?,
         None,
@@ -139,8 +139,8 @@ impl NodeBuilder {
         tracing::info!(target: "wcme", "✌️  version {}", config.impl_version);
         tracing::info!(target: "wcme", "📋 Chain specification: {}", spec.name);
         tracing::info!(target: "wcme", "🏷  Node name: {}", config.name);
-        let engine = engine_for(spec, config.authoring_key.clone())?;
-        let authoring = config.authoring_key.is_some();
+        let engine = engine_for(spec, &config.authoring_keys)?;
+        let authoring = !config.authoring_keys.is_empty();
 
         let mut manager = ModuleManager::new(runtime);
         manager.register(Box::new(MetricsModule {

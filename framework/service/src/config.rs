@@ -22,8 +22,9 @@ pub struct NodeConfig {
     pub rpc: Option<wcme_rpc::RpcConfig>,
     /// Prometheus endpoint, if enabled.
     pub prometheus: Option<SocketAddr>,
-    /// The key this node authors with, if it is a validator.
-    pub authoring_key: Option<sr25519::Pair>,
+    /// The keys this node may author with (its engine picks the ones the chain schedules);
+    /// empty on a node that only follows the chain.
+    pub authoring_keys: Vec<sr25519::Pair>,
     /// How long a slot's block may take to build before it is cut short.
     pub proposal_time: Duration,
     /// Peer-to-peer networking, if enabled.

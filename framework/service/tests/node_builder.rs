@@ -57,7 +57,7 @@ async fn builder_starts_modules_serves_extensions_and_stops() {
             ..RpcConfig::default()
         }),
         prometheus: None,
-        authoring_key: Some(Sr25519Keyring::Alice.pair()),
+        authoring_keys: vec![Sr25519Keyring::Alice.pair()],
         proposal_time: Duration::from_millis(500),
         network: None,
     };
