@@ -1,29 +1,30 @@
-//! `wcme-node benchmark transfers` in a short mode: the benchmark itself must keep working (its
-//! figures are recorded in docs/performance.md from release runs, never asserted here).
+//! `wcme-node benchmark transfers|swaps|pallet` in a short mode: the benchmarks themselves must keep
+//! working (their figures are recorded in docs/performance.md from release runs, never asserted
+//! here).
 
 mod common;
 
-#[test]
-fn transfer_benchmark_runs_in_short_mode() {
+/// Runs `benchmark <args>` in a fresh base path; returns its standard output.
+fn run_benchmark(args: &[&str]) -> String {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (ok, stdout, stderr) = common::run_cli(&[
-        "benchmark",
-        "transfers",
-        "--transfers",
-        "300",
-        "--accounts",
-        "30",
-        "--block-size",
-        "100",
-        "--base-path",
-        dir.path().to_str().expect("utf8"),
-    ]);
-    assert!(ok, "benchmark failed: {stderr}");
+    let mut full = vec!["benchmark"];
+    full.extend_from_slice(args);
+    full.extend_from_slice(&["--base-path", dir.path().to_str().expect("utf8")]);
+    let (ok, stdout, stderr) = common::run_cli(&full);
+    assert!(ok, "benchmark {args:?} failed: {stderr}");
+    stdout
+}
+
+/// The lines every throughput report has.
+fn assert_report(stdout: &str, unit: &str, count: u32, blocks: u32) {
     assert!(
-        stdout.contains("transfers:                 300"),
+        stdout.contains(&format!("{:<27}{count}", format!("{unit}:"))),
         "{stdout}"
     );
-    assert!(stdout.contains("blocks:                    3"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("blocks:                    {blocks}")),
+        "{stdout}"
+    );
     for line in [
         "production:",
         "import (re-execute+commit):",
@@ -32,7 +33,150 @@ fn transfer_benchmark_runs_in_short_mode() {
     ] {
         assert!(stdout.contains(line), "{line} missing in:\n{stdout}");
     }
+    assert!(stdout.contains(&format!("{unit}/s (one core)")), "{stdout}");
+}
+
+#[test]
+fn transfer_benchmark_runs_in_short_mode() {
+    let stdout = run_benchmark(&[
+        "transfers",
+        "--transfers",
+        "300",
+        "--accounts",
+        "30",
+        "--block-size",
+        "100",
+    ]);
+    assert_report(&stdout, "transfers", 300, 3);
     let (ok, _, stderr) = common::run_cli(&["benchmark", "transfers", "--accounts", "0"]);
     assert!(!ok);
     assert!(stderr.contains("must be positive"), "{stderr}");
+}
+
+#[test]
+fn swap_benchmark_runs_in_short_mode_with_one_and_two_hops() {
+    // The setup blocks (issuing the pools; for two hops also buying and handing out the asset
+    // sold) are not counted; every measured swap must dispatch successfully, or the run fails.
+    for hops in ["1", "2"] {
+        let stdout = run_benchmark(&[
+            "swaps",
+            "--swaps",
+            "200",
+            "--accounts",
+            "20",
+            "--hops",
+            hops,
+            "--block-size",
+            "100",
+        ]);
+        assert_report(&stdout, "swaps", 200, 2);
+    }
+    for (args, expected) in [
+        (&["--hops", "3"][..], "--hops"),
+        (&["--swaps", "0"][..], "must be positive"),
+    ] {
+        let mut full = vec!["benchmark", "swaps"];
+        full.extend_from_slice(args);
+        let (ok, _, stderr) = common::run_cli(&full);
+        assert!(!ok, "{args:?} accepted");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panic"), "{args:?}: {stderr}");
+    }
+}
+
+/// Without the `runtime-benchmarks` feature the command exists but says how to get it.
+#[cfg(not(feature = "runtime-benchmarks"))]
+#[test]
+fn pallet_benchmark_needs_the_feature() {
+    let (ok, _, stderr) = common::run_cli(&["benchmark", "pallet", "--pallet", "*"]);
+    assert!(!ok);
+    assert!(stderr.contains("--features runtime-benchmarks"), "{stderr}");
+}
+
+/// With it (`cargo test -p wcme-node --features runtime-benchmarks --test benchmark`), the
+/// pallet benchmarks run on the runtime and produce a `weights.rs` of the expected shape.
+#[cfg(feature = "runtime-benchmarks")]
+#[test]
+fn pallet_benchmark_writes_weights() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = dir.path().join("weights.rs");
+    let (ok, stdout, stderr) = common::run_cli(&[
+        "benchmark",
+        "pallet",
+        "--pallet",
+        "pallet_wcme_smart_assets",
+        "--extrinsic",
+        "swap_exact_in,issue",
+        "--steps",
+        "2",
+        "--repeat",
+        "2",
+        "--output",
+        output.to_str().expect("utf8"),
+    ]);
+    assert!(ok, "benchmark pallet failed: {stderr}");
+    assert!(
+        stdout.contains("pallet_wcme_smart_assets::swap_exact_in"),
+        "{stdout}"
+    );
+    let weights = std::fs::read_to_string(&output).expect("weights written");
+    for expected in [
+        "pub trait WeightInfo {",
+        "fn swap_exact_in(n: u32) -> Weight;",
+        "fn issue() -> Weight;",
+        "impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {",
+        "impl WeightInfo for () {",
+        "//! - Command: `",
+        "`SmartAssets::Pools`",
+    ] {
+        assert!(
+            weights.contains(expected),
+            "{expected} missing in:\n{weights}"
+        );
+    }
+
+    let (ok, _, stderr) = common::run_cli(&["benchmark", "pallet", "--pallet", "nope"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("pallet_wcme_smart_assets::issue"),
+        "{stderr}"
+    );
+}
+
+/// The node's event check finds a failed extrinsic among a block's events (the benchmarks rely on
+/// it not to measure failing swaps).
+#[test]
+fn event_check_reports_failed_extrinsics() {
+    use codec::Encode;
+    use frame_system::{DispatchEventInfo, EventRecord, Phase};
+    use wcme_runtime_main::{Hash, RuntimeEvent, signing::check_block_events};
+
+    let record = |index: u32, event: frame_system::Event<wcme_runtime_main::Runtime>| EventRecord::<
+        RuntimeEvent,
+        Hash,
+    > {
+        phase: Phase::ApplyExtrinsic(index),
+        event: RuntimeEvent::System(event),
+        topics: Vec::new(),
+    };
+    let success = record(
+        0,
+        frame_system::Event::ExtrinsicSuccess {
+            dispatch_info: DispatchEventInfo::default(),
+        },
+    );
+    let failure = record(
+        3,
+        frame_system::Event::ExtrinsicFailed {
+            dispatch_error: sp_runtime::DispatchError::BadOrigin,
+            dispatch_info: DispatchEventInfo::default(),
+        },
+    );
+    assert_eq!(check_block_events(&vec![success.clone()].encode()), Ok(()));
+    let error = check_block_events(&vec![success, failure].encode()).expect_err("failure found");
+    assert!(
+        error.contains("extrinsic 3") && error.contains("BadOrigin"),
+        "{error}"
+    );
+    assert!(check_block_events(&[7, 7, 7]).is_err());
 }

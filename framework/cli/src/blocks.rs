@@ -179,7 +179,7 @@ pub(crate) fn import_blocks(spec: &NodeSpec, cmd: &ImportBlocksCmd) -> Result<()
     };
     let blocks = decode_block_file(&bytes)?;
     let path = NodeConfig::database_path_for(&base_path(spec, &cmd.shared)?, &chain_spec.id);
-    let client = open_client(&chain_spec, &path, spec.runtime)?;
+    let client = open_client(&chain_spec, &path, spec.runtime, &[])?;
     let bar = progress(blocks.len() as u64, "Importing");
     let (mut imported, mut skipped) = (0u64, 0u64);
     for signed in blocks {

@@ -37,6 +37,41 @@ pub enum Command {
     /// Measure the node.
     #[command(subcommand)]
     Benchmark(BenchmarkCmd),
+    /// Start a local N-node network on 127.0.0.1 (one process and log per node).
+    Localnet(LocalnetCmd),
+}
+
+/// Options of `localnet`.
+#[derive(Debug, Clone, Args)]
+pub struct LocalnetCmd {
+    /// How many nodes to start.
+    #[arg(long, default_value_t = 4)]
+    pub nodes: u16,
+    /// How many of them author, with `--alice`, `--bob`, … in order [default: the smaller of
+    /// `--nodes` and 4, the agents of the `local` chain].
+    #[arg(long)]
+    pub validators: Option<u16>,
+    /// The chain every node runs.
+    #[arg(long, default_value = "local")]
+    pub chain: String,
+    /// Directory holding `node-<i>/` base paths and `node-<i>.log` files.
+    #[arg(long, short = 'd', default_value = "localnet")]
+    pub base_path: PathBuf,
+    /// Delete the base path first (a fresh chain).
+    #[arg(long)]
+    pub purge: bool,
+    /// P2P port of node 0; node `i` uses this plus `i`.
+    #[arg(long, default_value_t = 30333)]
+    pub port: u16,
+    /// RPC port of node 0; node `i` uses this plus `i`.
+    #[arg(long, default_value_t = 9944)]
+    pub rpc_port: u16,
+    /// Prometheus port of node 0; node `i` uses this plus `i`.
+    #[arg(long, default_value_t = 9615)]
+    pub prometheus_port: u16,
+    /// More flags for every node, after `--` (e.g. `-- -l poc=debug`).
+    #[arg(last = true)]
+    pub node_args: Vec<String>,
 }
 
 /// Which chain and where its data lives.
@@ -121,9 +156,13 @@ pub struct RunCmd {
     /// in) `<base-path>/chains/<id>/network/secret_ed25519`.
     #[arg(long, value_name = "HEX")]
     pub node_key: Option<String>,
-    /// Author blocks (needs a key: `--alice` … or the chain's dev authority).
+    /// Author and vote with the keys in the chain's keystore (`key insert`), or with the dev
+    /// key of `--alice` …, which implies it.
     #[arg(long)]
     pub validator: bool,
+    /// Where the keystore password comes from.
+    #[command(flatten)]
+    pub keystore: KeystoreParams,
     /// Author with the dev key `//Alice` (implies `--validator`).
     #[arg(long, conflicts_with_all = ["bob", "charlie", "dave", "eve", "ferdie"])]
     pub alice: bool,
@@ -142,6 +181,19 @@ pub struct RunCmd {
     /// Author with the dev key `//Ferdie` (implies `--validator`).
     #[arg(long)]
     pub ferdie: bool,
+}
+
+/// The keystore password: `--password`, `--password-filename`, or the environment variable
+/// `WCME_KEYSTORE_PASSWORD`, in that order.
+#[derive(Debug, Clone, Args)]
+pub struct KeystoreParams {
+    /// The keystore password (visible to other local users in the process list: prefer
+    /// `--password-filename` or `WCME_KEYSTORE_PASSWORD`).
+    #[arg(long, conflicts_with = "password_filename")]
+    pub password: Option<String>,
+    /// A file holding the keystore password (a trailing newline is ignored).
+    #[arg(long, value_name = "PATH")]
+    pub password_filename: Option<PathBuf>,
 }
 
 impl RunCmd {
@@ -225,6 +277,23 @@ pub enum KeyCmd {
         #[arg(long, value_enum, default_value = "text")]
         output_type: OutputType,
     },
+    /// Store a key, encrypted, in the chain's keystore (`<base-path>/chains/<id>/keystore`).
+    Insert {
+        /// Chain and data directory.
+        #[command(flatten)]
+        shared: SharedParams,
+        /// The key's purpose: 4 ASCII characters (`poc_`: a Proof-of-Credit packing key, or the
+        /// `dev` engine's authority key).
+        #[arg(long, default_value = "poc_")]
+        key_type: String,
+        /// The sr25519 secret URI (phrase, `//derivation`, 0x seed); read from stdin when
+        /// omitted, so that it stays out of the shell history.
+        #[arg(long)]
+        suri: Option<String>,
+        /// Where the keystore password comes from.
+        #[command(flatten)]
+        keystore: KeystoreParams,
+    },
     /// Show the public key and address of a secret URI, phrase, seed or public key.
     Inspect {
         /// Secret URI (`//Alice`, a phrase with `//derivation`, 0x seed) or, with `--public`,
@@ -281,4 +350,49 @@ pub enum BenchmarkCmd {
         #[arg(long)]
         base_path: Option<PathBuf>,
     },
+    /// Build blocks of signed AMM swaps, then import them into a fresh database.
+    Swaps {
+        /// Total swaps.
+        #[arg(long, default_value_t = 20_000)]
+        swaps: u32,
+        /// Distinct trading accounts.
+        #[arg(long, default_value_t = 1_000)]
+        accounts: u32,
+        /// Pools each swap goes through: 1 (`WCME → A`) or 2 (`A → WCME → B`).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=2))]
+        hops: u32,
+        /// Swaps per block.
+        #[arg(long, default_value_t = 5_000)]
+        block_size: u32,
+        /// Directory for the benchmark databases (default: a temporary one).
+        #[arg(long)]
+        base_path: Option<PathBuf>,
+    },
+    /// Run FRAME pallet benchmarks on the runtime and write their weights (needs a node built
+    /// with the `runtime-benchmarks` feature).
+    Pallet(PalletBenchmarkCmd),
+}
+
+/// `benchmark pallet`.
+#[derive(Debug, Clone, Args)]
+pub struct PalletBenchmarkCmd {
+    /// Pallet as the runtime lists it (e.g. `pallet_wcme_smart_assets`; `-` and `_` are
+    /// interchangeable), or `*` for all.
+    #[arg(long, short = 'p')]
+    pub pallet: String,
+    /// Benchmark (usually the call) to run, a comma-separated list of them, or `*` for all.
+    #[arg(long, short = 'e', default_value = "*")]
+    pub extrinsic: String,
+    /// Values tried for each component between its lowest and highest (at least 2).
+    #[arg(long, default_value_t = 50)]
+    pub steps: u32,
+    /// Runs per set of component values.
+    #[arg(long, short = 'r', default_value_t = 20)]
+    pub repeat: u32,
+    /// Write the weights here: a `.rs` file (one pallet) or a directory (`<pallet>.rs` each).
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// List the runtime's benchmarks and run nothing.
+    #[arg(long)]
+    pub list: bool,
 }

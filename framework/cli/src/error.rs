@@ -18,6 +18,9 @@ pub enum CliError {
     /// The database failed.
     #[error(transparent)]
     Storage(#[from] wcme_storage::StorageError),
+    /// The keystore failed (wrong password, corrupt key file, …).
+    #[error(transparent)]
+    Keystore(#[from] wcme_keystore::KeystoreError),
     /// Reading or writing a file failed.
     #[error("{what}: {source}")]
     Io {
@@ -43,6 +46,13 @@ pub enum CliError {
     /// The log filter does not parse.
     #[error("invalid log filter `{0}`")]
     BadLogFilter(String),
+    /// The node binary does not support this benchmark.
+    #[error("{0}")]
+    BenchmarkUnavailable(String),
+    /// A benchmark ran but failed (a workload extrinsic failed, a pallet benchmark returned an
+    /// error, its results cannot be analysed).
+    #[error("benchmark failed: {0}")]
+    Benchmark(String),
 }
 
 impl CliError {

@@ -1,4 +1,4 @@
-//! `key generate` and `key inspect`, with subkey's output.
+//! `key generate` and `key inspect`, with subkey's output, and `key insert` into the keystore.
 
 use std::io::Write;
 
@@ -9,13 +9,62 @@ use sp_core::{
 };
 
 use crate::{
+    NodeSpec,
     cli::{KeyCmd, OutputType, Scheme},
     error::CliError,
 };
 
 /// Runs a `key` subcommand, writing to `out`.
-pub fn run(cmd: &KeyCmd, out: &mut dyn Write) -> Result<(), CliError> {
+pub fn run(spec: &NodeSpec, cmd: &KeyCmd, out: &mut dyn Write) -> Result<(), CliError> {
     match cmd {
+        KeyCmd::Insert { .. } => insert(spec, cmd, out),
+        _ => run_offline(cmd, out),
+    }
+}
+
+/// `key insert`: needs the chain (for the keystore's place) and a password.
+fn insert(spec: &NodeSpec, cmd: &KeyCmd, out: &mut dyn Write) -> Result<(), CliError> {
+    match cmd {
+        KeyCmd::Insert {
+            shared,
+            key_type,
+            suri,
+            keystore,
+        } => {
+            let key_type: wcme_keystore::KeyType = key_type.parse()?;
+            let suri = match suri {
+                Some(suri) => zeroize::Zeroizing::new(suri.clone()),
+                None => {
+                    let mut line = zeroize::Zeroizing::new(String::new());
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .map_err(CliError::io("reading the secret URI from stdin"))?;
+                    zeroize::Zeroizing::new(line.trim().to_string())
+                }
+            };
+            let chain_spec = crate::run::load_chain_spec(spec, shared)?;
+            let base_path = crate::run::base_path(spec, shared)?;
+            let store = crate::run::open_keystore(&base_path, &chain_spec.id, keystore)?;
+            let (public, path) = store.insert(key_type, &suri)?;
+            writeln!(
+                out,
+                "Inserted {key_type} key {} (0x{}) into {}",
+                public.to_ss58check_with_version(ss58_format()),
+                hex::encode(public.0),
+                path.display()
+            )
+            .map_err(CliError::io("writing the report"))
+        }
+        _ => run_offline(cmd, out),
+    }
+}
+
+/// The `key` subcommands that need no chain: `generate`, `inspect`.
+fn run_offline(cmd: &KeyCmd, out: &mut dyn Write) -> Result<(), CliError> {
+    match cmd {
+        KeyCmd::Insert { .. } => Err(CliError::BadArgument(
+            "key insert needs a chain and a base path".into(),
+        )),
         KeyCmd::Generate {
             scheme,
             words,
@@ -174,7 +223,7 @@ mod tests {
 
     fn inspect(uri: &str, public: bool) -> Result<String, CliError> {
         let mut out = Vec::new();
-        run(
+        run_offline(
             &KeyCmd::Inspect {
                 uri: uri.into(),
                 scheme: Scheme::Sr25519,
@@ -202,7 +251,7 @@ mod tests {
     #[test]
     fn generated_phrase_inspects_to_the_same_key() {
         let mut out = Vec::new();
-        run(
+        run_offline(
             &KeyCmd::Generate {
                 scheme: Scheme::Sr25519,
                 words: 12,
@@ -233,7 +282,7 @@ mod tests {
             Err(CliError::BadArgument(_))
         ));
         let mut out = Vec::new();
-        let result = run(
+        let result = run_offline(
             &KeyCmd::Generate {
                 scheme: Scheme::Sr25519,
                 words: 13,

@@ -11,6 +11,7 @@ mod blocks;
 mod cli;
 mod error;
 mod key;
+mod localnet;
 mod logging;
 mod run;
 
@@ -20,8 +21,14 @@ use clap::{CommandFactory, FromArgMatches};
 use wcme_executor::RuntimeDescriptor;
 use wcme_service::ChainSpec;
 
-pub use benchmark::TransferSigner;
-pub use cli::{BenchmarkCmd, Cli, Command, KeyCmd, RunCmd, SharedParams};
+pub use benchmark::{
+    BENCH_FUNDER_BALANCE, BENCH_SENDER_BALANCE, BenchmarkHooks, EventCheck,
+    PalletBenchmarkDispatch, SwapSetupSigner, SwapSigner, TransferSigner,
+};
+pub use cli::{
+    BenchmarkCmd, Cli, Command, KeyCmd, KeystoreParams, LocalnetCmd, PalletBenchmarkCmd, RunCmd,
+    SharedParams,
+};
 pub use error::CliError;
 
 /// What a node binary tells the CLI about itself.
@@ -39,8 +46,9 @@ pub struct NodeSpec {
     pub runtime: RuntimeDescriptor,
     /// The built-in chain specs by id (`dev`, `local`, …).
     pub builtin_chain: fn(&RuntimeDescriptor, &str) -> Option<Result<ChainSpec, CliError>>,
-    /// Signs balance transfers for `benchmark transfers`.
-    pub transfer_signer: Option<TransferSigner>,
+    /// What the runtime supplies to the `benchmark` subcommands (signed workloads, pallet
+    /// benchmarks); `BenchmarkHooks::default()` disables them.
+    pub benchmarks: BenchmarkHooks,
     /// Extra JSON-RPC methods (e.g. the runtime's `wcme_*` namespace).
     pub rpc_extensions: &'static [wcme_service::RpcExtension],
     /// The business's own modules, loaded after the node's (they may depend on `chain`,
@@ -65,7 +73,9 @@ pub fn run(spec: NodeSpec) -> ExitCode {
         Some(Command::PurgeChain(cmd)) => cmd.shared.log.clone(),
         Some(Command::ExportBlocks(cmd)) => cmd.shared.log.clone(),
         Some(Command::ImportBlocks(cmd)) => cmd.shared.log.clone(),
-        Some(Command::Key(_)) | Some(Command::Benchmark(_)) => Vec::new(),
+        Some(Command::Key(_)) | Some(Command::Benchmark(_)) | Some(Command::Localnet(_)) => {
+            Vec::new()
+        }
     };
     if let Err(error) = logging::init(&log) {
         eprintln!("Error: {error}");
@@ -84,11 +94,12 @@ pub fn run(spec: NodeSpec) -> ExitCode {
     let result = match cli.subcommand {
         None => run::run_node(&spec, &cli.run),
         Some(Command::BuildSpec(cmd)) => blocks::build_spec(&spec, &cmd),
-        Some(Command::Key(cmd)) => key::run(&cmd, &mut std::io::stdout()),
+        Some(Command::Key(cmd)) => key::run(&spec, &cmd, &mut std::io::stdout()),
         Some(Command::PurgeChain(cmd)) => blocks::purge_chain(&spec, &cmd),
         Some(Command::ExportBlocks(cmd)) => blocks::export_blocks(&spec, &cmd),
         Some(Command::ImportBlocks(cmd)) => blocks::import_blocks(&spec, &cmd),
         Some(Command::Benchmark(cmd)) => benchmark::run(&spec, &cmd),
+        Some(Command::Localnet(cmd)) => localnet::run(&cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,16 +3,21 @@
 use std::{
     net::{Ipv4Addr, SocketAddr},
     path::{Path, PathBuf},
-    time::Duration,
 };
 
 use sp_core::{Pair as _, sr25519};
+use wcme_consensus_primitives::poc::{DEV_PACKING_KEY_PATH, POC_KEY_TYPE};
+use wcme_keystore::{KeyType, Keystore, Password};
 use wcme_service::{
-    ChainSpec, NetworkSettings, NodeBuilder, NodeConfig, RpcConfig,
+    ChainSpec, ConsensusSpec, NetworkSettings, NodeBuilder, NodeConfig, RpcConfig,
     wcme_network::{self, Multiaddr},
 };
 
-use crate::{NodeSpec, SharedParams, cli::RunCmd, error::CliError};
+use crate::{
+    NodeSpec, SharedParams,
+    cli::{KeystoreParams, RunCmd},
+    error::CliError,
+};
 
 const MIB: u32 = 1024 * 1024;
 
@@ -33,6 +38,42 @@ pub(crate) fn load_chain_spec(
         return Ok(ChainSpec::from_file(&path)?);
     }
     Err(wcme_service::ChainSpecError::UnknownChain(id.to_string()).into())
+}
+
+/// Key type of the keys a validator authors and votes with.
+pub(crate) const AUTHORING_KEY_TYPE: KeyType = KeyType(POC_KEY_TYPE);
+
+/// The environment variable a keystore password may come from.
+pub(crate) const PASSWORD_ENV: &str = "WCME_KEYSTORE_PASSWORD";
+
+/// The keystore password from `--password`, `--password-filename` or `WCME_KEYSTORE_PASSWORD`.
+pub(crate) fn keystore_password(params: &KeystoreParams) -> Result<Password, CliError> {
+    let text = if let Some(password) = &params.password {
+        password.clone()
+    } else if let Some(path) = &params.password_filename {
+        let text = std::fs::read_to_string(path)
+            .map_err(CliError::io(format!("reading {}", path.display())))?;
+        let line = text.strip_suffix('\n').unwrap_or(&text);
+        line.strip_suffix('\r').unwrap_or(line).to_string()
+    } else if let Ok(password) = std::env::var(PASSWORD_ENV) {
+        password
+    } else {
+        return Err(CliError::BadArgument(format!(
+            "the keystore is encrypted and needs a password: pass --password-filename <PATH> or set {PASSWORD_ENV}"
+        )));
+    };
+    Ok(Password::new(text)?)
+}
+
+/// Opens the keystore of chain `chain_id` under `base_path`.
+pub(crate) fn open_keystore(
+    base_path: &Path,
+    chain_id: &str,
+    params: &KeystoreParams,
+) -> Result<Keystore, CliError> {
+    let password = keystore_password(params)?;
+    let dir = base_path.join("chains").join(chain_id).join("keystore");
+    Ok(Keystore::open(&dir, password)?)
 }
 
 /// The base path: `--base-path`, or the platform data directory.
@@ -83,16 +124,32 @@ pub(crate) fn node_config(
     } else {
         (base_path(spec, &cmd.shared)?, None)
     };
-    let key_uri = cmd.dev_key().or(dev.then_some("//Alice"));
+    let key_uri =
+        cmd.dev_key()
+            .or(dev.then_some("//Alice"))
+            .map(|uri| match chain_spec.consensus {
+                // A POC agent seals with its packing key, never its account key (DESIGN §4).
+                ConsensusSpec::Poc {} => format!("{uri}{DEV_PACKING_KEY_PATH}"),
+                ConsensusSpec::Dev { .. } => uri.to_string(),
+            });
     let authoring_keys = match key_uri {
         Some(uri) => vec![
-            sr25519::Pair::from_string(uri, None)
+            sr25519::Pair::from_string(&uri, None)
                 .map_err(|e| CliError::BadArgument(format!("invalid dev key {uri}: {e:?}")))?,
         ],
         None if cmd.validator => {
-            return Err(CliError::BadArgument(
-                "--validator needs an authoring key: pass --alice (or another dev key)".into(),
-            ));
+            let keystore = open_keystore(&base_path, &chain_spec.id, &cmd.keystore)?;
+            let keys = keystore.load_pairs(AUTHORING_KEY_TYPE)?;
+            if keys.is_empty() {
+                return Err(CliError::BadArgument(format!(
+                    "--validator: no `{AUTHORING_KEY_TYPE}` key in {}; add one with `key insert --chain {} --base-path {}`",
+                    keystore.dir().display(),
+                    cmd.shared.chain.as_deref().unwrap_or("<chain>"),
+                    base_path.display(),
+                )));
+            }
+            tracing::info!(target: "keystore", count = keys.len(), "Loaded authoring keys");
+            keys
         }
         None => Vec::new(),
     };
@@ -118,9 +175,6 @@ pub(crate) fn node_config(
     };
     let prometheus =
         (!cmd.no_prometheus).then(|| SocketAddr::from((prometheus_interface, cmd.prometheus_port)));
-    // Leave a third of the slot for sealing, import and propagation.
-    let proposal_time =
-        Duration::from_millis(chain_spec.consensus.slot_duration_ms.saturating_mul(2) / 3);
     let network = network_settings(cmd, &chain_spec, &base_path)?;
     let config = NodeConfig {
         name: node_name(cmd.name.as_ref()),
@@ -131,7 +185,6 @@ pub(crate) fn node_config(
         rpc: Some(rpc),
         prometheus,
         authoring_keys,
-        proposal_time,
         network: Some(network),
     };
     Ok((config, tmp))

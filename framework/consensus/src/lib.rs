@@ -9,6 +9,8 @@
 //! Time comes through the [`Clock`] trait so tests can drive slots deterministically.
 
 mod dev;
+pub mod finality;
+mod poc;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -16,6 +18,8 @@ use sp_runtime::ConsensusEngineId;
 use wcme_primitives::{DigestItem, Hash, Header};
 
 pub use dev::{DEV_ENGINE_ID, DevEngine};
+pub use poc::{PocEngine, SlotSchedule};
+pub use wcme_consensus_primitives::poc::DigestError;
 
 /// Wall-clock time in milliseconds since the Unix epoch.
 pub trait Clock: Send + Sync + 'static {
@@ -91,6 +95,40 @@ pub enum ConsensusError {
     /// This node has no key to seal with.
     #[error("no signing key for {0}")]
     NoSigningKey(&'static str),
+    /// The engine's digest items are missing, duplicated or malformed.
+    #[error("header {0:?} has bad consensus digests: {1:?}")]
+    BadDigest(Hash, DigestError),
+    /// The runtime schedules nobody for the header's slot.
+    #[error("nobody may author slot {slot} of header {hash:?}")]
+    NoSlotOwner {
+        /// The header.
+        hash: Hash,
+        /// Its slot.
+        slot: u64,
+    },
+    /// The header claims a round or producer position the runtime does not schedule.
+    #[error(
+        "header {hash:?} claims round {} position {} for slot {slot}, the schedule says round {} position {}",
+        claimed.0, claimed.1, scheduled.0, scheduled.1
+    )]
+    WrongAuthor {
+        /// The header.
+        hash: Hash,
+        /// Its slot.
+        slot: u64,
+        /// Round and producer index in the header's digest.
+        claimed: (u32, u32),
+        /// Round and producer index the runtime schedules.
+        scheduled: (u32, u32),
+    },
+    /// The runtime's schedule could not be read at the parent block.
+    #[error("cannot read the slot schedule at {parent:?}: {reason}")]
+    Schedule {
+        /// The parent block whose state was asked.
+        parent: Hash,
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 /// A consensus engine: slot ownership, sealing, verification and finality.

@@ -87,9 +87,11 @@ impl RpcHandle {
         self.handle.is_stopped()
     }
 
-    /// Waits until the server has stopped (after [`RpcHandle::stop`]).
-    pub async fn stopped(self) {
-        self.handle.stopped().await
+    /// Resolves once the server has stopped (after [`RpcHandle::stop`]); independent of this
+    /// handle, so it can be awaited by another task.
+    pub fn stopped(&self) -> impl Future<Output = ()> + Send + 'static {
+        let handle = self.handle.clone();
+        async move { handle.stopped().await }
     }
 }
 

@@ -2,8 +2,8 @@
 
 use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
 
-use sp_core::{Pair as _, sr25519};
-use wcme_consensus::{Clock, ConsensusEngine, DevEngine, SystemClock};
+use sp_core::sr25519;
+use wcme_consensus::{Clock, SystemClock};
 use wcme_executor::{Executor, RuntimeDescriptor};
 use wcme_module::{Module, ModuleError, ModuleManager};
 use wcme_rpc::SystemInfo;
@@ -13,9 +13,10 @@ use crate::{
     chain_spec::{ChainSpec, ChainSpecError},
     client::{Client, GenesisError},
     config::NodeConfig,
+    consensus::{EngineError, engine_for},
     modules::{
-        AuthoringModule, ChainModule, MetricsModule, NetworkModule, RpcEndpoint, RpcExtension,
-        RpcServerModule, StorageModule, TxPoolModule,
+        AuthoringModule, ChainModule, FinalityModule, MetricsModule, NetworkModule, RpcEndpoint,
+        RpcExtension, RpcServerModule, StorageModule, TxPoolModule,
     },
     pool::Pool,
 };
@@ -35,43 +36,19 @@ pub enum ServiceError {
     /// The database failed.
     #[error(transparent)]
     Storage(#[from] wcme_storage::StorageError),
-    /// The authoring key does not match the chain's authority.
-    #[error("the authoring key {key} is not the chain's authority {authority}")]
-    NotAuthority {
-        /// The key given.
-        key: String,
-        /// The chain's authority.
-        authority: String,
-    },
-}
-
-/// The consensus engine a chain spec names, authoring with whichever of `keys` the chain
-/// schedules. A node given keys of which none may author is misconfigured and refused.
-pub fn engine_for(
-    spec: &ChainSpec,
-    keys: &[sr25519::Pair],
-) -> Result<Arc<dyn ConsensusEngine>, ServiceError> {
-    let authority = spec.consensus_authority()?;
-    let signer = keys.iter().find(|key| key.public() == authority).cloned();
-    if let (None, Some(key)) = (&signer, keys.first()) {
-        return Err(ServiceError::NotAuthority {
-            key: format!("{:?}", key.public()),
-            authority: format!("{authority:?}"),
-        });
-    }
-    Ok(Arc::new(DevEngine::new(
-        authority,
-        signer,
-        Duration::from_millis(spec.consensus.slot_duration_ms),
-    )))
+    /// The consensus engine cannot run.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
 }
 
 /// Opens the chain of `spec` in `database_path` without starting a node (for `import-blocks`,
-/// `export-blocks` and benchmarks).
+/// `export-blocks` and benchmarks); its engine seals with whichever of `keys` the chain
+/// schedules.
 pub fn open_client(
     spec: &ChainSpec,
     database_path: &Path,
     runtime: RuntimeDescriptor,
+    keys: &[sr25519::Pair],
 ) -> Result<Arc<Client>, ServiceError> {
     std::fs::create_dir_all(database_path).map_err(|e| {
         ServiceError::Module(ModuleError::Module {
@@ -82,7 +59,7 @@ pub fn open_client(
     let db = Arc::new(ChainDb::open(database_path, &DbConfig::default())?);
     let client = Client::new(
         Executor::new(runtime, db),
-        engine_for(spec, &[])?,
+        |executor, genesis| engine_for(&spec.consensus, keys, executor, genesis),
         Arc::new(SystemClock),
         &spec.genesis_source()?,
         None,
@@ -139,7 +116,6 @@ impl NodeBuilder {
         tracing::info!(target: "wcme", "✌️  version {}", config.impl_version);
         tracing::info!(target: "wcme", "📋 Chain specification: {}", spec.name);
         tracing::info!(target: "wcme", "🏷  Node name: {}", config.name);
-        let engine = engine_for(spec, &config.authoring_keys)?;
         let authoring = !config.authoring_keys.is_empty();
 
         let mut manager = ModuleManager::new(runtime);
@@ -158,21 +134,28 @@ impl NodeBuilder {
         manager.register(Box::new(ChainModule {
             runtime: self.runtime,
             genesis: spec.genesis_source()?,
-            engine,
+            consensus: spec.consensus.clone(),
+            keys: config.authoring_keys.clone(),
             clock: self.clock,
         }))?;
         manager.register(Box::new(TxPoolModule {
             options: Default::default(),
         }))?;
         if authoring {
-            manager.register(Box::new(AuthoringModule {
-                proposal_time: config.proposal_time,
+            manager.register(Box::new(AuthoringModule))?;
+        }
+        // Engines with instant finality need no gadget; Proof-of-Credit votes.
+        let finality = matches!(spec.consensus, crate::chain_spec::ConsensusSpec::Poc {});
+        if finality {
+            manager.register(Box::new(FinalityModule {
+                keys: config.authoring_keys.clone(),
             }))?;
         }
         if let Some(settings) = config.network.clone() {
             manager.register(Box::new(NetworkModule {
                 settings,
                 chain_id: spec.id.clone(),
+                finality,
             }))?;
         }
         if let Some(rpc) = config.rpc.clone() {
@@ -186,7 +169,13 @@ impl NodeBuilder {
                     properties: spec.properties.clone(),
                 },
                 should_have_peers: spec.chain_type != crate::chain_spec::ChainType::Development,
-                extensions: self.rpc_extensions,
+                extensions: if finality {
+                    std::iter::once(crate::finality::justification_rpc as RpcExtension)
+                        .chain(self.rpc_extensions)
+                        .collect()
+                } else {
+                    self.rpc_extensions
+                },
                 handle: None,
             }))?;
         }

@@ -73,16 +73,25 @@ impl ChainType {
     }
 }
 
-/// Which consensus engine runs the chain.
+/// Which consensus engine runs the chain, and the engine's own settings.
+///
+/// In JSON the engine name is the `engine` field: `{"engine": "dev", "authority": "0x…",
+/// "slotDurationMs": 6000}` or `{"engine": "poc"}`. An unknown engine is rejected when the spec
+/// is read, naming the engines this node knows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ConsensusSpec {
-    /// Engine name: `dev` (single authority) for now.
-    pub engine: String,
-    /// The authority's sr25519 public key, 0x-hex.
-    pub authority: String,
-    /// Slot length (target block time) in milliseconds.
-    pub slot_duration_ms: u64,
+#[serde(tag = "engine", rename_all = "camelCase")]
+pub enum ConsensusSpec {
+    /// One authority authors every slot and every block is final at once (`--dev` chains).
+    #[serde(rename_all = "camelCase")]
+    Dev {
+        /// The authority's sr25519 public key, 0x-hex.
+        authority: String,
+        /// Slot length (target block time) in milliseconds.
+        slot_duration_ms: u64,
+    },
+    /// Proof-of-Credit: the runtime's `Poc` pallet schedules the producers and fixes the slot
+    /// length in its genesis config (so the two can never disagree).
+    Poc {},
 }
 
 /// Genesis as a runtime config patch or as raw storage.
@@ -150,7 +159,7 @@ impl ChainSpec {
             path: shown,
             source,
         })?;
-        spec.consensus_authority()?;
+        spec.consensus.validate()?;
         if let Genesis::Raw(raw) = &spec.genesis {
             raw_pairs(raw)?;
         }
@@ -175,28 +184,48 @@ impl ChainSpec {
             Genesis::Raw(raw) => GenesisSource::Raw(raw_pairs(raw)?),
         })
     }
+}
 
-    /// The dev engine's authority key.
-    pub fn consensus_authority(&self) -> Result<sp_core::sr25519::Public, ChainSpecError> {
-        if self.consensus.engine != "dev" {
-            return Err(ChainSpecError::Consensus(format!(
-                "unknown engine `{}` (supported: dev)",
-                self.consensus.engine
-            )));
+impl ConsensusSpec {
+    /// The engine's name as the spec writes it.
+    pub fn engine_name(&self) -> &'static str {
+        match self {
+            Self::Dev { .. } => "dev",
+            Self::Poc {} => "poc",
         }
-        if self.consensus.slot_duration_ms < MIN_SLOT_DURATION_MS {
-            return Err(ChainSpecError::Consensus(format!(
-                "slotDurationMs must be at least {MIN_SLOT_DURATION_MS}"
-            )));
-        }
-        let bytes = decode_hex(&self.consensus.authority, "key")
-            .map_err(|_| ChainSpecError::Consensus("authority is not 0x-hex".into()))?;
-        let raw: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| ChainSpecError::Consensus("authority must be 32 bytes".into()))?;
-        Ok(sp_core::sr25519::Public::from_raw(raw))
     }
 
+    /// Checks the engine's settings.
+    pub fn validate(&self) -> Result<(), ChainSpecError> {
+        match self {
+            Self::Dev {
+                authority,
+                slot_duration_ms,
+            } => {
+                dev_authority(authority)?;
+                if *slot_duration_ms < MIN_SLOT_DURATION_MS {
+                    return Err(ChainSpecError::Consensus(format!(
+                        "slotDurationMs must be at least {MIN_SLOT_DURATION_MS}"
+                    )));
+                }
+                Ok(())
+            }
+            Self::Poc {} => Ok(()),
+        }
+    }
+}
+
+/// The dev engine's authority key from its 0x-hex form.
+pub(crate) fn dev_authority(hex: &str) -> Result<sp_core::sr25519::Public, ChainSpecError> {
+    let bytes = decode_hex(hex, "key")
+        .map_err(|_| ChainSpecError::Consensus("authority is not 0x-hex".into()))?;
+    let raw: [u8; 32] = bytes
+        .try_into()
+        .map_err(|_| ChainSpecError::Consensus("authority must be 32 bytes".into()))?;
+    Ok(sp_core::sr25519::Public::from_raw(raw))
+}
+
+impl ChainSpec {
     /// The same spec with its genesis replaced by raw storage.
     pub fn into_raw(mut self, storage: &[(Vec<u8>, Vec<u8>)]) -> Self {
         let top = storage
@@ -243,8 +272,7 @@ mod tests {
             chain_type: ChainType::Development,
             boot_nodes: vec![],
             properties: Default::default(),
-            consensus: ConsensusSpec {
-                engine: "dev".into(),
+            consensus: ConsensusSpec::Dev {
                 authority: format!("0x{}", "11".repeat(32)),
                 slot_duration_ms: 6000,
             },
@@ -292,18 +320,35 @@ mod tests {
     }
 
     #[test]
-    fn unknown_engine_and_bad_authority_are_rejected() {
-        let mut bad = spec();
-        bad.consensus.engine = "magic".into();
-        assert!(matches!(
-            bad.consensus_authority(),
-            Err(ChainSpecError::Consensus(_))
-        ));
-        let mut bad = spec();
-        bad.consensus.authority = "0x1234".into();
-        assert!(matches!(
-            bad.consensus_authority(),
-            Err(ChainSpecError::Consensus(_))
-        ));
+    fn unknown_engine_and_bad_settings_are_rejected() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("spec.json");
+        let mut json: serde_json::Value = serde_json::from_str(&spec().to_json()).expect("json");
+        json["consensus"]["engine"] = "magic".into();
+        std::fs::write(&path, json.to_string()).expect("write");
+        let error = ChainSpec::from_file(&path).expect_err("unknown engine");
+        assert!(
+            error.to_string().contains("unknown variant `magic`"),
+            "{error}"
+        );
+
+        let bad = ConsensusSpec::Dev {
+            authority: "0x1234".into(),
+            slot_duration_ms: 6000,
+        };
+        assert!(matches!(bad.validate(), Err(ChainSpecError::Consensus(_))));
+        let fast = ConsensusSpec::Dev {
+            authority: format!("0x{}", "11".repeat(32)),
+            slot_duration_ms: 10,
+        };
+        assert!(matches!(fast.validate(), Err(ChainSpecError::Consensus(_))));
+
+        let poc: ConsensusSpec =
+            serde_json::from_str(r#"{"engine":"poc"}"#).expect("poc needs no settings");
+        assert_eq!(poc, ConsensusSpec::Poc {});
+        assert_eq!(
+            serde_json::to_string(&poc).expect("json"),
+            r#"{"engine":"poc"}"#
+        );
     }
 }

@@ -63,6 +63,9 @@ pub enum ImportError {
     /// The block is already stored.
     #[error("block #{0} ({1:?}) is already in the chain")]
     AlreadyKnown(BlockNumber, Hash),
+    /// The block came with a justification that does not prove it final.
+    #[error("block {0:?} came with an invalid justification")]
+    BadJustification(Hash),
     /// The parent is not stored.
     #[error("parent {parent:?} of block #{number} is unknown")]
     UnknownParent {
@@ -99,6 +102,9 @@ pub enum GenesisError {
     /// Reading or writing the database failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
+    /// The chain's consensus engine cannot run on it.
+    #[error(transparent)]
+    Engine(#[from] crate::consensus::EngineError),
 }
 
 /// The chain: database, executor and consensus engine behind one import path.
@@ -114,10 +120,15 @@ pub struct Client {
 
 impl Client {
     /// A client over an opened database. Writes genesis from `genesis` if the database is
-    /// empty; refuses a database that holds another chain. Block events go to `events`.
+    /// empty; refuses a database that holds another chain. `engine` builds the consensus engine
+    /// once genesis is stored (an engine may read the runtime there). Block events go to
+    /// `events`.
     pub fn new(
         executor: Executor,
-        engine: Arc<dyn ConsensusEngine>,
+        engine: impl FnOnce(
+            &Executor,
+            &Hash,
+        ) -> Result<Arc<dyn ConsensusEngine>, crate::consensus::EngineError>,
         clock: Arc<dyn Clock>,
         genesis: &GenesisSource,
         metrics: Option<Metrics>,
@@ -140,6 +151,7 @@ impl Client {
             }
             Some(_) => {}
         }
+        let engine = engine(&executor, &expected)?;
         events.register::<BlockImported>(BLOCK_EVENT_CAPACITY);
         events.register::<BlockFinalized>(BLOCK_EVENT_CAPACITY);
         let client = Self {
@@ -343,6 +355,28 @@ impl Client {
         if let Some(metrics) = &self.metrics {
             metrics.observe_import(started.elapsed(), origin);
         }
+    }
+
+    /// Marks canonical block `hash` (and so its ancestors) final, storing `justifications`.
+    /// Finality never goes back: a block at or below the finalized height is refused.
+    pub fn finalize(
+        &self,
+        hash: &Hash,
+        justifications: Option<Justifications>,
+    ) -> Result<(), StorageError> {
+        let _guard = self.import_lock.lock();
+        let header = self
+            .db
+            .header(hash)?
+            .ok_or(StorageError::UnknownBlock(*hash))?;
+        self.db.finalize(hash, justifications)?;
+        tracing::info!(target: "wcme", "🔒 Finalized #{} ({hash:?})", header.number());
+        self.events.publish(BlockFinalized {
+            hash: *hash,
+            header,
+        });
+        self.report_heights();
+        Ok(())
     }
 
     fn report_heights(&self) {

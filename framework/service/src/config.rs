@@ -1,6 +1,6 @@
 //! What a node is started with.
 
-use std::{net::SocketAddr, path::PathBuf, time::Duration};
+use std::{net::SocketAddr, path::PathBuf};
 
 use sp_core::sr25519;
 
@@ -25,8 +25,6 @@ pub struct NodeConfig {
     /// The keys this node may author with (its engine picks the ones the chain schedules);
     /// empty on a node that only follows the chain.
     pub authoring_keys: Vec<sr25519::Pair>,
-    /// How long a slot's block may take to build before it is cut short.
-    pub proposal_time: Duration,
     /// Peer-to-peer networking, if enabled.
     pub network: Option<crate::network::NetworkSettings>,
 }

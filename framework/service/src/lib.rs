@@ -11,13 +11,15 @@ mod builder;
 mod chain_spec;
 mod client;
 mod config;
+mod consensus;
+mod finality;
 mod metrics;
 mod modules;
 mod network;
 mod pool;
 mod rpc_backend;
 
-pub use builder::{Node, NodeBuilder, ServiceError, engine_for, open_client};
+pub use builder::{Node, NodeBuilder, ServiceError, open_client};
 pub use chain_spec::{
     ChainSpec, ChainSpecError, ChainType, ConsensusSpec, Genesis, RawGenesis, RuntimeGenesis,
 };
@@ -26,6 +28,8 @@ pub use client::{
     ImportError,
 };
 pub use config::NodeConfig;
+pub use consensus::{EngineError, RuntimeSchedule, engine_for};
+pub use finality::{FinalityGadget, VoteVerdict};
 pub use metrics::Metrics;
 pub use modules::{RpcEndpoint, RpcExtension};
 pub use network::{NetworkSettings, NetworkStatus};

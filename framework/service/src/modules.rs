@@ -1,9 +1,9 @@
 //! The node's parts as WCME modules: each starts from the services of the ones before it.
 
-use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+use std::{net::SocketAddr, path::PathBuf, sync::Arc};
 
 use substrate_prometheus_endpoint::Registry;
-use wcme_consensus::{Clock, ConsensusEngine};
+use wcme_consensus::Clock;
 use wcme_executor::{Executor, GenesisSource, RuntimeDescriptor};
 use wcme_module::{Dependency, Module, ModuleContext, ModuleError, Version};
 use wcme_rpc::{RpcConfig, RpcHandle, SystemInfo};
@@ -96,7 +96,8 @@ impl Module for StorageModule {
 pub(crate) struct ChainModule {
     pub(crate) runtime: RuntimeDescriptor,
     pub(crate) genesis: GenesisSource,
-    pub(crate) engine: Arc<dyn ConsensusEngine>,
+    pub(crate) consensus: crate::chain_spec::ConsensusSpec,
+    pub(crate) keys: Vec<sp_core::sr25519::Pair>,
     pub(crate) clock: Arc<dyn Clock>,
 }
 
@@ -116,7 +117,9 @@ impl Module for ChainModule {
         let executor = Executor::new(self.runtime, db);
         let client = Client::new(
             executor,
-            self.engine.clone(),
+            |executor, genesis| {
+                crate::consensus::engine_for(&self.consensus, &self.keys, executor, genesis)
+            },
             self.clock.clone(),
             &self.genesis,
             metrics,
@@ -168,9 +171,7 @@ impl Module for TxPoolModule {
 }
 
 /// Authors blocks in the slots this node owns.
-pub(crate) struct AuthoringModule {
-    pub(crate) proposal_time: Duration,
-}
+pub(crate) struct AuthoringModule;
 
 impl Module for AuthoringModule {
     fn name(&self) -> &'static str {
@@ -191,10 +192,12 @@ impl Module for AuthoringModule {
             client.engine().name(),
             client.engine().slot_duration().as_millis()
         );
+        // Leave a third of the slot for sealing, import and propagation.
+        let proposal_time = client.engine().slot_duration().saturating_mul(2) / 3;
         let shutdown = ctx.shutdown();
         ctx.spawn(
             "authoring",
-            crate::authoring::run(client, pool, self.proposal_time, shutdown),
+            crate::authoring::run(client, pool, proposal_time, shutdown),
         );
         Ok(())
     }
@@ -251,6 +254,9 @@ impl Module for RpcServerModule {
         }
         .map_err(|e| failed("rpc")(e.into()))?;
         ctx.provide(Arc::new(RpcEndpoint(handle.local_addr())))?;
+        // Shutdown joins the module's tasks: waiting here for the server's own task means a
+        // stopped node answers no request, not even on a kept-alive connection.
+        ctx.spawn("rpc-server", handle.stopped());
         self.handle = Some(handle);
         Ok(())
     }
@@ -262,10 +268,40 @@ impl Module for RpcServerModule {
     }
 }
 
+/// The finality gadget: votes with this node's keys, finalizes blocks with justifications.
+pub(crate) struct FinalityModule {
+    pub(crate) keys: Vec<sp_core::sr25519::Pair>,
+}
+
+impl Module for FinalityModule {
+    fn name(&self) -> &'static str {
+        "finality"
+    }
+    fn version(&self) -> Version {
+        VERSION
+    }
+    fn dependencies(&self) -> Vec<Dependency> {
+        vec![dep("chain")]
+    }
+    fn start(&mut self, ctx: &mut ModuleContext) -> Result<(), ModuleError> {
+        let client = ctx.services().require::<Client>()?;
+        let gadget = Arc::new(crate::finality::FinalityGadget::new(
+            client,
+            self.keys.clone(),
+        ));
+        ctx.provide(gadget.clone())?;
+        let shutdown = ctx.shutdown();
+        ctx.spawn("finality", crate::finality::run(gadget, shutdown));
+        Ok(())
+    }
+}
+
 /// Peer-to-peer networking: block gossip, block-range sync, peers for RPC.
 pub(crate) struct NetworkModule {
     pub(crate) settings: NetworkSettings,
     pub(crate) chain_id: String,
+    /// Whether a finality gadget runs (its votes travel over the network).
+    pub(crate) finality: bool,
 }
 
 impl Module for NetworkModule {
@@ -276,10 +312,15 @@ impl Module for NetworkModule {
         VERSION
     }
     fn dependencies(&self) -> Vec<Dependency> {
-        vec![dep("chain"), dep("txpool")]
+        let mut dependencies = vec![dep("chain"), dep("txpool")];
+        if self.finality {
+            dependencies.push(dep("finality"));
+        }
+        dependencies
     }
     fn start(&mut self, ctx: &mut ModuleContext) -> Result<(), ModuleError> {
         let client = ctx.services().require::<Client>()?;
+        let finality = ctx.services().get::<crate::finality::FinalityGadget>();
         let db = ctx.services().require::<ChainDb>()?;
         let pool = ctx.services().require::<Pool>()?;
         let mut config =
@@ -306,6 +347,7 @@ impl Module for NetworkModule {
             events,
             status,
             outgoing,
+            finality,
         };
         ctx.spawn("network", crate::network::run(running, shutdown));
         Ok(())

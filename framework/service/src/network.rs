@@ -17,6 +17,7 @@ use wcme_txpool::PoolError;
 
 use crate::{
     client::{BlockOrigin, Client, ImportError},
+    finality::FinalityGadget,
     pool::Pool,
 };
 
@@ -29,6 +30,7 @@ const DECODE_DEPTH: u32 = 32;
 
 const COST_UNDECODABLE: ReputationChange = ReputationChange::new(-200, "undecodable block");
 const COST_BAD_BLOCK: ReputationChange = ReputationChange::new(-500, "invalid block");
+const COST_BAD_VOTE: ReputationChange = ReputationChange::new(-200, "invalid finality vote");
 const COST_BAD_TRANSACTION: ReputationChange = ReputationChange::new(-100, "invalid transaction");
 
 /// Network settings of a node (`--port`, `--listen-addr`, `--bootnodes`, `--node-key`, …).
@@ -146,10 +148,26 @@ fn decode_block(data: &[u8]) -> Option<SignedBlock> {
     SignedBlock::decode_all_with_depth_limit(DECODE_DEPTH, &mut &data[..]).ok()
 }
 
-async fn import(client: &Arc<Client>, block: SignedBlock) -> Imported {
+/// Imports a peer's block. Its justification is not stored as sent: the finality gadget checks
+/// it against the block's voters and stores it only if it proves the block final.
+async fn import(
+    client: &Arc<Client>,
+    finality: Option<&Arc<FinalityGadget>>,
+    block: SignedBlock,
+) -> Imported {
     let client = client.clone();
+    let finality = finality.cloned();
     let result = tokio::task::spawn_blocking(move || {
-        client.import_block(block.block, block.justifications, BlockOrigin::Network)
+        let imported = client.import_block(block.block, None, BlockOrigin::Network);
+        if let (Ok(imported), Some(gadget), Some(justifications)) =
+            (&imported, finality, block.justifications)
+            && gadget
+                .import_justification(&imported.header, &justifications)
+                .is_err()
+        {
+            return Err(ImportError::BadJustification(imported.hash));
+        }
+        imported
     })
     .await;
     match result {
@@ -176,16 +194,20 @@ fn report(network: &NetworkHandle, peer: PeerId, change: ReputationChange) {
     }
 }
 
-/// Requests blocks from `best + 1` until the peer has no more (bounded).
+/// Requests the peer's canonical blocks from `best + 1` until it has no more (bounded). When the
+/// first block does not connect — the peer is on another fork — it asks once more from just above
+/// the finalized block, where every fork must start, so the node can follow the longer chain.
 async fn sync_from(
     client: &Arc<Client>,
+    finality: Option<&Arc<FinalityGadget>>,
     network: &NetworkHandle,
     status: &NetworkStatus,
     peer: PeerId,
 ) {
     status.set_syncing(true);
-    for _ in 0..MAX_SYNC_REQUESTS {
-        let from = client.info().best.0.saturating_add(1);
+    let mut from = client.info().best.0.saturating_add(1);
+    let mut rewound = false;
+    'requests: for _ in 0..MAX_SYNC_REQUESTS {
         let blocks = match network.request_blocks(peer, from, SYNC_BATCH).await {
             Ok(blocks) => blocks,
             Err(error) => {
@@ -196,28 +218,29 @@ async fn sync_from(
         if blocks.is_empty() {
             break;
         }
-        let mut progressed = false;
         for data in blocks {
             let Some(block) = decode_block(&data) else {
                 report(network, peer, COST_UNDECODABLE);
-                status.set_syncing(false);
-                return;
+                break 'requests;
             };
             let header = block.block.header.clone();
-            match import(client, block).await {
+            match import(client, finality, block).await {
                 Imported::Ok => {
-                    progressed = true;
                     status.note_best(&peer, header.number, header.hash());
+                    from = header.number.saturating_add(1);
+                }
+                Imported::UnknownParent if !rewound => {
+                    let above_final = client.info().finalized.0.saturating_add(1);
+                    tracing::debug!(target: "sync", %peer, from = above_final, "Peer is on another fork; syncing from above the finalized block");
+                    rewound = true;
+                    from = above_final;
+                    continue 'requests;
                 }
                 Imported::UnknownParent | Imported::Bad => {
                     report(network, peer, COST_BAD_BLOCK);
-                    status.set_syncing(false);
-                    return;
+                    break 'requests;
                 }
             }
-        }
-        if !progressed {
-            break;
         }
     }
     status.set_syncing(false);
@@ -252,12 +275,13 @@ async fn on_event(
     pool: &Arc<Pool>,
     network: &NetworkHandle,
     status: &NetworkStatus,
+    finality: Option<&Arc<FinalityGadget>>,
     event: NetworkEvent,
 ) {
     match event {
         NetworkEvent::PeerConnected { peer_id, .. } => {
             status.peers.write().insert(peer_id, None);
-            sync_from(client, network, status, peer_id).await;
+            sync_from(client, finality, network, status, peer_id).await;
         }
         NetworkEvent::PeerDisconnected { peer_id } => {
             status.peers.write().remove(&peer_id);
@@ -269,16 +293,24 @@ async fn on_event(
             };
             let header = block.block.header.clone();
             status.note_best(&from, header.number, header.hash());
-            match import(client, block).await {
+            match import(client, finality, block).await {
                 Imported::Ok => {}
-                Imported::UnknownParent => sync_from(client, network, status, from).await,
+                Imported::UnknownParent => sync_from(client, finality, network, status, from).await,
                 Imported::Bad => report(network, from, COST_BAD_BLOCK),
             }
         }
         NetworkEvent::TransactionReceived { from, data } => {
             on_transaction(client, pool, network, from, data).await
         }
-        NetworkEvent::VoteReceived { .. } => {}
+        NetworkEvent::VoteReceived { from, data } => {
+            let Some(gadget) = finality.cloned() else {
+                return;
+            };
+            let verdict = tokio::task::spawn_blocking(move || gadget.on_gossip(&data)).await;
+            if matches!(verdict, Ok(crate::finality::VoteVerdict::Bad)) {
+                report(network, from, COST_BAD_VOTE);
+            }
+        }
     }
 }
 
@@ -290,6 +322,7 @@ pub(crate) struct Running {
     pub(crate) events: tokio::sync::mpsc::Receiver<NetworkEvent>,
     pub(crate) status: Arc<NetworkStatus>,
     pub(crate) outgoing: tokio::sync::mpsc::Receiver<Vec<u8>>,
+    pub(crate) finality: Option<Arc<FinalityGadget>>,
 }
 
 /// Runs the network side of the node until shutdown.
@@ -301,14 +334,28 @@ pub(crate) async fn run(running: Running, mut shutdown: Shutdown) {
         mut events,
         status,
         mut outgoing,
+        finality,
     } = running;
     let mut imported = client.subscribe_imported();
+    let mut votes_out = finality.as_ref().and_then(|gadget| gadget.take_outgoing());
     loop {
         tokio::select! {
             _ = shutdown.wait() => break,
             event = events.recv() => match event {
-                Some(event) => on_event(&client, &pool, &network, &status, event).await,
+                Some(event) => {
+                    on_event(&client, &pool, &network, &status, finality.as_ref(), event).await
+                }
                 None => break,
+            },
+            Some(vote) = async {
+                match votes_out.as_mut() {
+                    Some(votes) => votes.recv().await,
+                    None => std::future::pending().await,
+                }
+            } => {
+                if let Err(error) = network.publish_vote(vote).await {
+                    tracing::debug!(target: "network", %error, "cannot gossip vote");
+                }
             },
             Some(transaction) = outgoing.recv() => {
                 if let Err(error) = network.publish_transaction(transaction).await {

@@ -24,8 +24,7 @@ fn spec() -> ChainSpec {
         chain_type: ChainType::Development,
         boot_nodes: vec![],
         properties: Default::default(),
-        consensus: ConsensusSpec {
-            engine: "dev".into(),
+        consensus: ConsensusSpec::Dev {
             authority: format!("0x{}", hex::encode(Sr25519Keyring::Alice.public().0)),
             slot_duration_ms: 1000,
         },
@@ -58,7 +57,6 @@ async fn builder_starts_modules_serves_extensions_and_stops() {
         }),
         prometheus: None,
         authoring_keys: vec![Sr25519Keyring::Alice.pair()],
-        proposal_time: Duration::from_millis(500),
         network: None,
     };
     let node = NodeBuilder::new(config, runtime())

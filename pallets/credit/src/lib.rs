@@ -39,8 +39,8 @@
 //!
 //! ## Weights
 //!
-//! [`weights::SubstrateWeight`] is a hand-derived upper bound (see `weights.rs`);
-//! `benchmarking.rs` (feature `runtime-benchmarks`) measures the same operations.
+//! `benchmarking.rs` benchmarks each [`WeightInfo`] function; [`weights::SubstrateWeight`] is
+//! their output on the main runtime (`wcme-node benchmark pallet`, see the header of `weights.rs`).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 

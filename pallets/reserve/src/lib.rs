@@ -19,9 +19,9 @@
 //!
 //! ## Weights
 //!
-//! `frame-benchmarking` is not a dependency of this workspace, so `benchmarking.rs` is omitted and
-//! [`weights::SubstrateWeight`] is a hand-made upper bound derived from the storage the call
-//! touches (see `weights.rs`). Replace it with benchmarked figures once benchmarking is wired in.
+//! `benchmarking.rs` (feature `runtime-benchmarks`) benchmarks `release`;
+//! [`weights::SubstrateWeight`] is its output on the main runtime (`wcme-node benchmark pallet`,
+//! see the header of `weights.rs`).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -32,6 +32,8 @@ pub use pallet::*;
 pub mod weights;
 pub use weights::WeightInfo;
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]

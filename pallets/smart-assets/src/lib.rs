@@ -39,8 +39,8 @@
 //!
 //! ## Weights
 //!
-//! `benchmarking.rs` benchmarks every call, but the node cannot run benchmarks yet; `weights.rs`
-//! holds hand-derived upper bounds (see its header).
+//! `benchmarking.rs` benchmarks every call; `weights.rs` is their output on the main runtime
+//! (`wcme-node benchmark pallet`, the command and machine are in its header).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -868,9 +868,12 @@ pub mod pallet {
             frame_system::Pallet::<T>::block_number()
         }
 
-        /// `path.len()` for the swap weights (clamped there to the valid lengths).
+        /// `path.len()` for the swap weights, clamped to the valid lengths `2..=MAX_PATH_LENGTH`
+        /// (the benchmarked range; longer or shorter paths are refused before any work).
         pub(crate) fn path_weight_len(path: &[AssetId]) -> u32 {
-            u32::try_from(path.len()).unwrap_or(MAX_PATH_LENGTH)
+            u32::try_from(path.len())
+                .unwrap_or(MAX_PATH_LENGTH)
+                .clamp(2, MAX_PATH_LENGTH)
         }
 
         /// [`Error::Expired`] if the block `deadline` has passed.

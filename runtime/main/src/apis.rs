@@ -22,9 +22,10 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use pallet_wcme_smart_assets::{AmmError, AssetId, PoolView};
+use wcme_consensus_primitives::poc::{AgentInfo, CreditInfo, RoundInfo, Slot, SlotOwner};
 
 use super::{
-    AccountId, Balance, Block, BlockNumber, Executive, InherentDataExt, Nonce, Runtime,
+    AccountId, Balance, Block, BlockNumber, Executive, InherentDataExt, Nonce, Poc, Runtime,
     RuntimeCall, RuntimeGenesisConfig, SmartAssets, System, TransactionPayment, VERSION,
     genesis_config_presets,
 };
@@ -162,6 +163,32 @@ impl_runtime_apis! {
 
         fn pool(asset: AssetId) -> Option<PoolView<BlockNumber>> {
             SmartAssets::pool_view(asset)
+        }
+    }
+
+    impl wcme_consensus_primitives::poc::PocApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+        fn slot_duration_ms() -> u64 {
+            Poc::slot_duration_ms()
+        }
+
+        fn slot_owner(slot: Slot) -> Option<SlotOwner<AccountId>> {
+            Poc::slot_owner(slot)
+        }
+
+        fn current_round() -> RoundInfo<AccountId, Balance> {
+            Poc::current_round()
+        }
+
+        fn agents() -> Vec<AgentInfo<AccountId, Balance, BlockNumber>> {
+            Poc::agents()
+        }
+
+        fn credit(who: AccountId) -> CreditInfo {
+            Poc::credit_info(&who)
+        }
+
+        fn pending_rewards(who: AccountId) -> Balance {
+            Poc::pending_rewards(&who)
         }
     }
 

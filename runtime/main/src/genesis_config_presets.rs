@@ -4,24 +4,35 @@
 //!   ([`sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET`]): the six genesis buckets on their
 //!   development accounts (see [`crate::buckets`]), the whole frozen-reserve bucket frozen by
 //!   `Reserve`, the well-known development accounts (Alice … Ferdie and their `//stash`
-//!   variants) with [`DEV_ACCOUNT_BALANCE`] each, and Alice as sudo. The two presets hold the
-//!   same accounts; they will differ once the POC validator set is part of genesis.
+//!   variants) with [`DEV_ACCOUNT_BALANCE`] each, and Alice as sudo.
+//! - Proof-of-Credit (`Poc`): 6-s slots in both. `development` has **no agents**: the `--dev`
+//!   chain is authored by the single-authority dev engine, which writes no POC pre-digest, so the
+//!   `Poc` pallet stays idle there (no rounds, no cards, no coinbase; fees are burned).
+//!   `local_testnet` has four agents, [`LOCAL_TESTNET_AGENTS`] (Alice, Bob, Charlie, Dave), each
+//!   with a deposit of [`LOCAL_AGENT_DEPOSIT`] held from its development balance, 10 %
+//!   commission, itself as reward account and the packing key [`dev_packing_key`] of
+//!   `//<Name>//poc`; they form rounds 0 and 1.
 //!
 //! Total issuance of these presets is therefore 960,000,000 WCME (the buckets) plus 12 × 1,000,000
-//! WCME (the development accounts).
+//! WCME (the development accounts): agents' deposits are held, not minted.
 //!
 //! Unlike the polkadot-sdk templates, a preset here is the **complete** `RuntimeGenesisConfig`
 //! serialized to JSON, not a partial patch: it is still a valid patch for Substrate tooling, and
 //! the node can pass it to `GenesisBuilder_build_state` as is, without merging it onto defaults.
 
-use alloc::{vec, vec::Vec};
-use sp_core::crypto::SecretStringError;
+use alloc::{format, string::String, vec, vec::Vec};
+use sp_core::{
+    Pair,
+    crypto::{AccountId32, SecretStringError},
+    sr25519,
+};
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::Sr25519Keyring;
+use sp_runtime::Perbill;
 
 use crate::{
-    AccountId, Balance, BalancesConfig, ReserveConfig, RuntimeGenesisConfig, SudoConfig, WCME,
-    buckets,
+    AccountId, Balance, BalancesConfig, MILLISECS_PER_BLOCK, PocConfig, ReserveConfig,
+    RuntimeGenesisConfig, SudoConfig, WCME, buckets,
 };
 
 /// Genesis balance of each well-known development account: 1,000,000 WCME.
@@ -49,11 +60,75 @@ pub fn dev_accounts() -> Vec<AccountId> {
     .collect()
 }
 
+/// The development names of the `local_testnet` preset's POC agents.
+pub const LOCAL_TESTNET_AGENTS: [&str; 4] = ["Alice", "Bob", "Charlie", "Dave"];
+
+/// Deposit of each `local_testnet` agent: 50,000 WCME.
+pub const LOCAL_AGENT_DEPOSIT: Balance = 50_000 * WCME;
+
+/// Commission of each `local_testnet` agent: 10 %.
+pub const LOCAL_AGENT_COMMISSION: Perbill = Perbill::from_percent(10);
+
+/// The secret URI of development account `name`'s packing key: `//<name>//poc` (e.g.
+/// `//Alice//poc`), derived from the well-known development phrase. A node authoring for a
+/// development agent puts this key in its keystore (key type `poc_`).
+pub fn dev_packing_key_uri(name: &str) -> String {
+    format!(
+        "//{name}{}",
+        wcme_consensus_primitives::poc::DEV_PACKING_KEY_PATH
+    )
+}
+
+/// The packing key pair of development account `name` ([`dev_packing_key_uri`]).
+pub fn dev_packing_pair(name: &str) -> Result<sr25519::Pair, SecretStringError> {
+    sr25519::Pair::from_string(&dev_packing_key_uri(name), None)
+}
+
+/// The packing key of development account `name` ([`dev_packing_key_uri`]).
+pub fn dev_packing_key(name: &str) -> Result<sr25519::Public, SecretStringError> {
+    dev_packing_pair(name).map(|pair| pair.public())
+}
+
+/// The account of development account `name` (`//<name>`).
+fn dev_account(name: &str) -> Result<AccountId, SecretStringError> {
+    sr25519::Pair::from_string(&format!("//{name}"), None)
+        .map(|pair| AccountId32::from(pair.public()))
+}
+
+/// The `local_testnet` agents: `(account, packing key, reward account, commission, deposit)` of
+/// each of [`LOCAL_TESTNET_AGENTS`].
+pub fn local_testnet_agents()
+-> Result<Vec<pallet_wcme_poc::GenesisAgent<AccountId>>, SecretStringError> {
+    LOCAL_TESTNET_AGENTS
+        .iter()
+        .map(|name| {
+            let account = dev_account(name)?;
+            Ok((
+                account.clone(),
+                dev_packing_key(name)?,
+                account,
+                LOCAL_AGENT_COMMISSION,
+                LOCAL_AGENT_DEPOSIT,
+            ))
+        })
+        .collect()
+}
+
 /// A test-network genesis: the six buckets on their development accounts with the frozen reserve
-/// frozen, `endowed` accounts with [`DEV_ACCOUNT_BALANCE`] each, and `root` as sudo.
+/// frozen, `endowed` accounts with [`DEV_ACCOUNT_BALANCE`] each, and `root` as sudo; no POC agent.
 pub fn testnet_genesis(
     endowed: Vec<AccountId>,
     root: AccountId,
+) -> Result<RuntimeGenesisConfig, SecretStringError> {
+    testnet_genesis_with_agents(endowed, root, Vec::new())
+}
+
+/// [`testnet_genesis`] with POC `agents` (who must be among `endowed` to afford their deposits)
+/// and 6-s slots.
+pub fn testnet_genesis_with_agents(
+    endowed: Vec<AccountId>,
+    root: AccountId,
+    agents: Vec<pallet_wcme_poc::GenesisAgent<AccountId>>,
 ) -> Result<RuntimeGenesisConfig, SecretStringError> {
     let mut balances = buckets::dev_bucket_balances()?;
     balances.extend(endowed.into_iter().map(|who| (who, DEV_ACCOUNT_BALANCE)));
@@ -69,18 +144,27 @@ pub fn testnet_genesis(
         reserve: ReserveConfig {
             frozen: vec![(frozen_reserve, buckets::FROZEN_RESERVE.amount)],
         },
+        poc: PocConfig {
+            slot_duration_ms: MILLISECS_PER_BLOCK,
+            agents,
+        },
         ..Default::default()
     })
 }
 
-/// The `development` genesis config.
+/// The `development` genesis config: no POC agent (the dev engine authors).
 pub fn development_config_genesis() -> Result<RuntimeGenesisConfig, SecretStringError> {
     testnet_genesis(dev_accounts(), Sr25519Keyring::Alice.to_account_id())
 }
 
-/// The `local_testnet` genesis config (same accounts as `development` for now).
+/// The `local_testnet` genesis config: the `development` accounts plus the four POC agents of
+/// [`local_testnet_agents`].
 pub fn local_config_genesis() -> Result<RuntimeGenesisConfig, SecretStringError> {
-    testnet_genesis(dev_accounts(), Sr25519Keyring::Alice.to_account_id())
+    testnet_genesis_with_agents(
+        dev_accounts(),
+        Sr25519Keyring::Alice.to_account_id(),
+        local_testnet_agents()?,
+    )
 }
 
 /// The genesis config of preset `id`, or `None` if there is no such preset (or, impossibly, a

@@ -2,8 +2,9 @@
 //!
 //! The FRAME runtime of the WCME main chain: the WCME token (`Balances`), fees
 //! (`TransactionPayment`), block time (`Timestamp`), temporary governance (`Sudo`, until the
-//! council exists), the genesis-frozen reserve (`Reserve`) and smart assets with their AMM pools
-//! against WCME (`SmartAssets`). Consensus and subchain pallets join in later issues (DESIGN §3).
+//! council exists), the genesis-frozen reserve (`Reserve`), Proof-of-Credit consensus (`Poc`,
+//! with `Credit` keeping producers' credit) and smart assets with their AMM pools against WCME
+//! (`SmartAssets`). Subchain pallets join in later issues (DESIGN §3).
 //!
 //! ## Native execution
 //!
@@ -29,6 +30,7 @@
 extern crate alloc;
 
 pub mod apis;
+pub mod benchmarks;
 pub mod buckets;
 pub mod configs;
 pub mod genesis_config_presets;
@@ -42,6 +44,7 @@ pub use apis::{RUNTIME_API_VERSIONS, RuntimeApi, api};
 pub use frame_system::Call as SystemCall;
 pub use pallet_balances::Call as BalancesCall;
 pub use pallet_timestamp::Call as TimestampCall;
+pub use pallet_wcme_poc::Call as PocCall;
 pub use pallet_wcme_reserve::Call as ReserveCall;
 pub use pallet_wcme_smart_assets::Call as SmartAssetsCall;
 pub use wcme_primitives::{
@@ -186,8 +189,17 @@ mod runtime {
     #[runtime::pallet_index(5)]
     pub type Reserve = pallet_wcme_reserve;
 
-    /// Smart assets, IOUs and their AMM pools against WCME (DESIGN §6). Index 10: 6–9 are kept
-    /// for Poc, Credit, Subchains and CrossChain, in DESIGN §3's order.
+    /// Proof-of-Credit (DESIGN §4): agents, delegations, rounds and slots, yellow and red
+    /// cards, the coinbase. After Balances, so its genesis holds existing balances.
+    #[runtime::pallet_index(6)]
+    pub type Poc = pallet_wcme_poc;
+
+    /// Credit of POC accounts: blocks produced and cards over the last rounds, red cards.
+    #[runtime::pallet_index(7)]
+    pub type Credit = pallet_wcme_credit;
+
+    /// Smart assets, IOUs and their AMM pools against WCME (DESIGN §6). Index 10: 8–9 are kept
+    /// for Subchains and CrossChain, in DESIGN §3's order.
     #[runtime::pallet_index(10)]
     pub type SmartAssets = pallet_wcme_smart_assets;
 }

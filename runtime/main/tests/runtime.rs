@@ -439,7 +439,7 @@ fn dispatch_core_version() {
     // Every implemented API is advertised, by the ids a client looks them up with.
     use sp_api::RuntimeApiInfo;
     use wcme_runtime_main::{Block, Nonce};
-    type ApiIds = [(&'static str, [u8; 8]); 10];
+    type ApiIds = [(&'static str, [u8; 8]); 11];
     let ids: ApiIds =
         [
             ("Core", <dyn sp_api::Core<Block>>::ID),
@@ -483,6 +483,15 @@ fn dispatch_core_version() {
                 "SmartAssetsApi",
                 <dyn pallet_wcme_smart_assets::runtime_api::SmartAssetsApi<
                         Block,
+                        wcme_runtime_main::BlockNumber,
+                    >>::ID,
+            ),
+            (
+                "PocApi",
+                <dyn wcme_consensus_primitives::poc::PocApi<
+                        Block,
+                        AccountId,
+                        Balance,
                         wcme_runtime_main::BlockNumber,
                     >>::ID,
             ),

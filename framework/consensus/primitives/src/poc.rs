@@ -30,6 +30,11 @@ pub const POC_ENGINE_ID: ConsensusEngineId = *b"wpoc";
 /// Key type of packing keys in the keystore (`key insert --key-type poc_`).
 pub const POC_KEY_TYPE: [u8; 4] = *b"poc_";
 
+/// The derivation path a development account's packing key adds to the account's own secret
+/// URI: `//Alice` packs with `//Alice//poc`. Runtime presets register these keys and `--alice`
+/// … `--ferdie` author with them, so both sides use this one constant.
+pub const DEV_PACKING_KEY_PATH: &str = "//poc";
+
 /// Domain separator of finality votes, so a vote signature is never a valid block seal.
 pub const VOTE_CONTEXT: &[u8] = b"wcme/poc/vote/v1";
 

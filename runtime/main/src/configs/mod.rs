@@ -21,9 +21,10 @@ use sp_runtime::{Perbill, Permill, traits::One};
 use sp_version::RuntimeVersion;
 
 use super::{
-    AccountId, Balance, Balances, Block, BlockNumber, EXISTENTIAL_DEPOSIT, Hash, MINIMUM_PERIOD_MS,
-    Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
-    RuntimeOrigin, RuntimeTask, SS58_PREFIX, System, VERSION,
+    AccountId, Balance, Balances, Block, BlockNumber, Credit, DAYS, EXISTENTIAL_DEPOSIT, HOURS,
+    Hash, MINIMUM_PERIOD_MS, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent,
+    RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, SS58_PREFIX, System,
+    VERSION, WCME,
 };
 
 /// Share of a block's weight and length that normal (non-operational) extrinsics may use; the
@@ -152,13 +153,15 @@ parameter_types! {
 
 /// Fees are linear in weight and length ([`FEE_PER_REF_TIME_PS`], [`FEE_PER_BYTE`]).
 ///
-/// Fees are **burned** for now (`FungibleAdapter<Balances, ()>` drops the withdrawn credit, which
-/// lowers total issuance) until the POC coinbase of a later issue pays them to block producers.
+/// Fees (and tips) go to the POC coinbase: [`pallet_wcme_poc::DealWithFees`] burns them as they
+/// are charged and, in a POC block, `Poc`'s `on_finalize` mints them again to the block's author
+/// and its delegators. In a block without a POC pre-digest (the `--dev` chain's engine) they stay
+/// burned.
 impl pallet_transaction_payment::Config for Runtime {
     /// The runtime event.
     type RuntimeEvent = RuntimeEvent;
-    /// Withdraw fees from Balances and burn them (see above).
-    type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+    /// Withdraw fees from Balances and hand them to the POC coinbase (see above).
+    type OnChargeTransaction = FungibleAdapter<Balances, pallet_wcme_poc::DealWithFees<Runtime>>;
     /// Operational extrinsics get 5× priority per fee unit, as on Substrate.
     type OperationalFeeMultiplier = ConstU8<5>;
     /// Identity fee (one unit per picosecond) scaled by [`FEE_PER_REF_TIME_PS`].
@@ -187,7 +190,7 @@ impl pallet_wcme_reserve::Config for Runtime {
     type RuntimeFreezeReason = RuntimeFreezeReason;
     /// Only root (sudo, later the council) releases the reserve.
     type ReleaseOrigin = EnsureRoot<AccountId>;
-    /// Conservative hand-made weights (see the pallet's `weights.rs`).
+    /// Benchmarked weights (`wcme-node benchmark pallet`, see the pallet's `weights.rs`).
     type WeightInfo = pallet_wcme_reserve::weights::SubstrateWeight<Runtime>;
 }
 
@@ -231,6 +234,78 @@ impl pallet_wcme_smart_assets::Config for Runtime {
     type MaxSymbolLength = ConstU32<16>;
     /// No subchain registry yet: no account is a subchain account.
     type Subchains = ();
-    /// Conservative hand-derived weights (see the pallet's `weights.rs`).
+    /// Benchmarked weights (`wcme-node benchmark pallet`, see the pallet's `weights.rs`).
     type WeightInfo = pallet_wcme_smart_assets::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+    /// Smallest agent deposit: 20 000 WCME (NULS).
+    pub const PocMinDeposit: Balance = 20_000 * WCME;
+    /// Largest agent deposit: 200 000 WCME (NULS).
+    pub const PocMaxDeposit: Balance = 200_000 * WCME;
+    /// Smallest delegation: 2 000 WCME (NULS).
+    pub const PocMinDelegation: Balance = 2_000 * WCME;
+    /// Most delegated to one agent: 500 000 WCME.
+    pub const PocMaxDelegated: Balance = 500_000 * WCME;
+    /// Lowest commission: 10 %.
+    pub const PocMinCommission: Perbill = Perbill::from_percent(10);
+    /// Credit needed to register: 0, so a brand-new account (credit 0) can.
+    pub const PocEntryThreshold: pallet_wcme_credit::Credit = pallet_wcme_credit::Credit::ZERO;
+    /// A stopped agent's deposit stays held 3 days (NULS).
+    pub const PocStopLock: BlockNumber = 3 * DAYS;
+    /// A yellow card freezes the deposit for 72 h (whitepaper).
+    pub const PocYellowCardFreeze: BlockNumber = 72 * HOURS;
+    /// A red-carded agent's deposit stays locked 30 days (whitepaper: one month).
+    pub const PocRedCardLock: BlockNumber = 30 * DAYS;
+    /// 5 000 000 WCME a year to producers (DESIGN §3).
+    pub const PocAnnualInflation: Balance = 5_000_000 * WCME;
+}
+
+/// Proof-of-Credit with DESIGN §4's and NULS's constants. Block-count constants assume the 6-s
+/// target block time ([`super::MILLISECS_PER_BLOCK`]); a chain spec that picks shorter slots at
+/// genesis (`poc.slotDurationMs`) shortens them in wall-clock time accordingly.
+impl pallet_wcme_poc::Config for Runtime {
+    /// WCME.
+    type Currency = Balances;
+    /// Contains `Poc(AgentDeposit)` and `Poc(Delegation)`.
+    type RuntimeHoldReason = RuntimeHoldReason;
+    /// The credit pallet.
+    type Credit = Credit;
+    /// A packing key signs as the `AccountId32` of its public key.
+    type PackingKeyAccount = sp_runtime::traits::ConvertInto;
+    /// 20 000 WCME.
+    type MinDeposit = PocMinDeposit;
+    /// 200 000 WCME.
+    type MaxDeposit = PocMaxDeposit;
+    /// 2 000 WCME.
+    type MinDelegation = PocMinDelegation;
+    /// 500 000 WCME.
+    type MaxDelegated = PocMaxDelegated;
+    /// 64 delegators per agent.
+    type MaxDelegatorsPerAgent = ConstU32<64>;
+    /// 100 agents, so at most 100 producers (a 10-minute round at 6 s).
+    type MaxAgents = ConstU32<100>;
+    /// 10 %.
+    type MinCommission = PocMinCommission;
+    /// 0.
+    type EntryThreshold = PocEntryThreshold;
+    /// 3 days.
+    type StopLock = PocStopLock;
+    /// 72 hours.
+    type YellowCardFreeze = PocYellowCardFreeze;
+    /// 30 days.
+    type RedCardLock = PocRedCardLock;
+    /// 5 000 000 WCME.
+    type AnnualInflation = PocAnnualInflation;
+    /// Conservative hand-derived weights (see the pallet's `weights.rs`).
+    type WeightInfo = pallet_wcme_poc::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_wcme_credit::Config for Runtime {
+    /// Credit looks back over 100 rounds (NULS).
+    type CreditWindow = ConstU32<100>;
+    /// Only root (sudo, later the council) clears a red card issued by a software fault.
+    type ClearRedCardOrigin = EnsureRoot<AccountId>;
+    /// Benchmarked weights (`wcme-node benchmark pallet`, see the pallet's `weights.rs`).
+    type WeightInfo = pallet_wcme_credit::weights::SubstrateWeight<Runtime>;
 }

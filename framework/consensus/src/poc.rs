@@ -1,0 +1,407 @@
+//! The Proof-of-Credit engine (DESIGN §4): an agent's node authors exactly the slots the runtime
+//! schedules for its packing key, seals them with that key, and every importer checks round,
+//! slot, author and seal against the same schedule at the parent block.
+//!
+//! The schedule is the runtime's: the engine asks [`SlotSchedule`] (the `PocApi::slot_owner`
+//! runtime API in a node, a fixed table in tests) and never computes one itself, so a rule
+//! change in the pallet cannot leave the engine disagreeing with it.
+
+use std::{sync::Arc, time::Duration};
+
+use sp_core::{Pair as _, sr25519};
+use sp_runtime::{ConsensusEngineId, traits::Header as _};
+use wcme_consensus_primitives::poc::{self, POC_ENGINE_ID, PackingKey, PreDigest, Slot, SlotOwner};
+use wcme_primitives::{AccountId, Hash, Header};
+
+use crate::{ConsensusEngine, ConsensusError, SlotClaim, VerifiedHeader};
+
+/// A slot more than this far ahead of the local clock is rejected (clock drift allowance).
+const MAX_FUTURE_SLOTS: u64 = 1;
+
+/// Who owns a slot, as the runtime schedules it.
+pub trait SlotSchedule: Send + Sync + 'static {
+    /// The owner of `slot` for a child of block `parent`; `None` if nobody may author it there.
+    fn slot_owner(
+        &self,
+        parent: &Hash,
+        slot: Slot,
+    ) -> Result<Option<SlotOwner<AccountId>>, ConsensusError>;
+}
+
+/// Proof-of-Credit: the runtime's round schedule decides who authors each slot.
+pub struct PocEngine {
+    schedule: Arc<dyn SlotSchedule>,
+    keys: Vec<sr25519::Pair>,
+    slot_duration: Duration,
+}
+
+impl PocEngine {
+    /// An engine following `schedule`, authoring with whichever of `keys` it schedules.
+    pub fn new(
+        schedule: Arc<dyn SlotSchedule>,
+        keys: Vec<sr25519::Pair>,
+        slot_duration: Duration,
+    ) -> Self {
+        Self {
+            schedule,
+            keys,
+            slot_duration,
+        }
+    }
+
+    /// The slot of a POC header (`None` for genesis, which has no pre-digest).
+    pub fn slot_of(header: &Header) -> Option<Slot> {
+        poc::find_pre_digest(header).ok().map(|digest| digest.slot)
+    }
+
+    fn key_for(&self, public: &PackingKey) -> Option<&sr25519::Pair> {
+        self.keys.iter().find(|pair| pair.public() == *public)
+    }
+}
+
+impl ConsensusEngine for PocEngine {
+    fn name(&self) -> &'static str {
+        "poc"
+    }
+
+    fn engine_id(&self) -> ConsensusEngineId {
+        POC_ENGINE_ID
+    }
+
+    fn slot_duration(&self) -> Duration {
+        self.slot_duration
+    }
+
+    fn claim_slot(&self, parent: &Header, slot: u64) -> Option<SlotClaim> {
+        if self.keys.is_empty() || Self::slot_of(parent).is_some_and(|parent| slot <= parent) {
+            return None;
+        }
+        let owner = match self.schedule.slot_owner(&parent.hash(), slot) {
+            Ok(owner) => owner?,
+            Err(error) => {
+                tracing::warn!(target: "poc", slot, %error, "Cannot read the slot schedule");
+                return None;
+            }
+        };
+        self.key_for(&owner.packing_key)?;
+        tracing::debug!(target: "poc", slot, round = owner.round, index = owner.index, "Claimed slot");
+        Some(SlotClaim {
+            slot,
+            pre_digest: vec![
+                PreDigest {
+                    round: owner.round,
+                    slot,
+                    author_index: owner.index,
+                }
+                .to_digest_item(),
+            ],
+        })
+    }
+
+    fn seal(&self, mut header: Header) -> Result<Header, ConsensusError> {
+        let hash = header.hash();
+        let digest = poc::find_pre_digest(&header)
+            .map_err(|error| ConsensusError::BadDigest(hash, error))?;
+        let owner = self
+            .schedule
+            .slot_owner(header.parent_hash(), digest.slot)?
+            .ok_or(ConsensusError::NoSlotOwner {
+                hash,
+                slot: digest.slot,
+            })?;
+        let pair = self
+            .key_for(&owner.packing_key)
+            .ok_or(ConsensusError::NoSigningKey("poc"))?;
+        let signature = pair.sign(hash.as_ref());
+        header.digest_mut().push(poc::seal_item(&signature));
+        Ok(header)
+    }
+
+    fn verify(
+        &self,
+        header: &Header,
+        parent: &Header,
+        now_millis: u64,
+    ) -> Result<VerifiedHeader, ConsensusError> {
+        let hash = header.hash();
+        let bad_digest = |error| ConsensusError::BadDigest(hash, error);
+        let (pre_header, signature) = poc::split_seal(header).map_err(bad_digest)?;
+        let digest = poc::find_pre_digest(&pre_header).map_err(bad_digest)?;
+        let slot = digest.slot;
+        if let Some(parent_slot) = Self::slot_of(parent)
+            && slot <= parent_slot
+        {
+            return Err(ConsensusError::SlotNotIncreasing {
+                hash,
+                slot,
+                parent_slot,
+            });
+        }
+        let now_slot = self.slot_at(now_millis);
+        if slot > now_slot.saturating_add(MAX_FUTURE_SLOTS) {
+            return Err(ConsensusError::FutureSlot {
+                hash,
+                slot,
+                now_slot,
+            });
+        }
+        let owner = self
+            .schedule
+            .slot_owner(&parent.hash(), slot)?
+            .ok_or(ConsensusError::NoSlotOwner { hash, slot })?;
+        if owner.round != digest.round || owner.index != digest.author_index {
+            return Err(ConsensusError::WrongAuthor {
+                hash,
+                slot,
+                claimed: (digest.round, digest.author_index),
+                scheduled: (owner.round, owner.index),
+            });
+        }
+        if !sr25519::Pair::verify(&signature, pre_header.hash().as_ref(), &owner.packing_key) {
+            return Err(ConsensusError::BadSeal(hash));
+        }
+        Ok(VerifiedHeader {
+            pre_header,
+            seal: poc::seal_item(&signature),
+            slot,
+        })
+    }
+
+    fn instant_finality(&self) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sp_core::H256;
+    use wcme_consensus_primitives::poc::DigestError;
+
+    /// Round-robin over fixed keys, rounds of `keys.len()` slots starting at slot 0.
+    struct RoundRobin(Vec<PackingKey>);
+
+    impl SlotSchedule for RoundRobin {
+        fn slot_owner(
+            &self,
+            _parent: &Hash,
+            slot: Slot,
+        ) -> Result<Option<SlotOwner<AccountId>>, ConsensusError> {
+            let len = self.0.len() as u64;
+            let index = slot % len;
+            Ok(self.0.get(index as usize).map(|key| SlotOwner {
+                round: (slot / len) as u32,
+                index: index as u32,
+                packing_key: *key,
+                agent: AccountId::new(key.0),
+            }))
+        }
+    }
+
+    struct Unavailable;
+
+    impl SlotSchedule for Unavailable {
+        fn slot_owner(
+            &self,
+            parent: &Hash,
+            _slot: Slot,
+        ) -> Result<Option<SlotOwner<AccountId>>, ConsensusError> {
+            Err(ConsensusError::Schedule {
+                parent: *parent,
+                reason: "state pruned".into(),
+            })
+        }
+    }
+
+    fn pair(seed: &str) -> sr25519::Pair {
+        sr25519::Pair::from_string(seed, None).expect("dev seed")
+    }
+
+    fn keys() -> Vec<sr25519::Pair> {
+        ["//A", "//B", "//C", "//D"]
+            .iter()
+            .map(|s| pair(s))
+            .collect()
+    }
+
+    /// Engines for each of the four keys over one shared schedule.
+    fn network() -> Vec<PocEngine> {
+        let schedule = Arc::new(RoundRobin(keys().iter().map(|k| k.public()).collect()));
+        keys()
+            .into_iter()
+            .map(|key| PocEngine::new(schedule.clone(), vec![key], Duration::from_millis(1000)))
+            .collect()
+    }
+
+    fn genesis() -> Header {
+        Header::new(
+            0,
+            H256::zero(),
+            H256::zero(),
+            H256::zero(),
+            Default::default(),
+        )
+    }
+
+    fn unsealed(parent: &Header, claim: SlotClaim) -> Header {
+        let mut header = Header::new(
+            parent.number() + 1,
+            H256::repeat_byte(1),
+            H256::repeat_byte(2),
+            parent.hash(),
+            Default::default(),
+        );
+        for item in claim.pre_digest {
+            header.digest_mut().push(item);
+        }
+        header
+    }
+
+    /// The block the owner of `slot` authors on `parent`.
+    fn authored(engines: &[PocEngine], parent: &Header, slot: u64) -> Header {
+        let owner = &engines[(slot % 4) as usize];
+        let claim = owner.claim_slot(parent, slot).expect("owner claims");
+        owner.seal(unsealed(parent, claim)).expect("seals")
+    }
+
+    #[test]
+    fn only_the_scheduled_key_claims_a_slot() {
+        let engines = network();
+        for slot in 10..18u64 {
+            let claimants: Vec<usize> = engines
+                .iter()
+                .enumerate()
+                .filter(|(_, engine)| engine.claim_slot(&genesis(), slot).is_some())
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(claimants, vec![(slot % 4) as usize]);
+        }
+        let follower = PocEngine::new(
+            Arc::new(RoundRobin(keys().iter().map(|k| k.public()).collect())),
+            Vec::new(),
+            Duration::from_millis(1000),
+        );
+        assert!(follower.claim_slot(&genesis(), 10).is_none());
+    }
+
+    #[test]
+    fn authored_blocks_verify_on_every_node() {
+        let engines = network();
+        let first = authored(&engines, &genesis(), 9);
+        let second = authored(&engines, &first, 10);
+        for engine in &engines {
+            let verified = engine.verify(&second, &first, 10_000).expect("valid");
+            assert_eq!(verified.slot, 10);
+            assert_eq!(verified.pre_header.digest().logs().len(), 1);
+        }
+        // A slot not after the parent's is not claimed.
+        assert!(engines[2].claim_slot(&second, 10).is_none());
+    }
+
+    #[test]
+    fn another_producers_slot_is_rejected() {
+        let engines = network();
+        // Slot 10 is C's (round 2, position 2): B writes C's digest and seals it itself.
+        let forged_claim = SlotClaim {
+            slot: 10,
+            pre_digest: vec![
+                PreDigest {
+                    round: 2,
+                    slot: 10,
+                    author_index: 2,
+                }
+                .to_digest_item(),
+            ],
+        };
+        let mut header = unsealed(&genesis(), forged_claim);
+        let signature = keys()[1].sign(header.hash().as_ref());
+        header.digest_mut().push(poc::seal_item(&signature));
+        assert_eq!(
+            engines[0].verify(&header, &genesis(), 10_000),
+            Err(ConsensusError::BadSeal(header.hash()))
+        );
+
+        // Claiming the right key but the wrong position in the round.
+        let lying_claim = SlotClaim {
+            slot: 10,
+            pre_digest: vec![
+                PreDigest {
+                    round: 2,
+                    slot: 10,
+                    author_index: 1,
+                }
+                .to_digest_item(),
+            ],
+        };
+        let mut header = unsealed(&genesis(), lying_claim);
+        let signature = keys()[2].sign(header.hash().as_ref());
+        header.digest_mut().push(poc::seal_item(&signature));
+        assert!(matches!(
+            engines[0].verify(&header, &genesis(), 10_000),
+            Err(ConsensusError::WrongAuthor {
+                claimed: (2, 1),
+                scheduled: (2, 2),
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn bad_slots_and_digests_are_rejected() {
+        let engines = network();
+        let first = authored(&engines, &genesis(), 9);
+        let same_slot = {
+            let claim = SlotClaim {
+                slot: 9,
+                pre_digest: vec![
+                    PreDigest {
+                        round: 2,
+                        slot: 9,
+                        author_index: 1,
+                    }
+                    .to_digest_item(),
+                ],
+            };
+            let mut header = unsealed(&first, claim);
+            let signature = keys()[1].sign(header.hash().as_ref());
+            header.digest_mut().push(poc::seal_item(&signature));
+            header
+        };
+        assert!(matches!(
+            engines[0].verify(&same_slot, &first, 10_000),
+            Err(ConsensusError::SlotNotIncreasing { .. })
+        ));
+        let future = authored(&engines, &first, 50);
+        assert!(matches!(
+            engines[0].verify(&future, &first, 10_000),
+            Err(ConsensusError::FutureSlot { .. })
+        ));
+        let mut unsealed_header = authored(&engines, &first, 10);
+        unsealed_header.digest_mut().pop();
+        assert_eq!(
+            engines[0].verify(&unsealed_header, &first, 10_000),
+            Err(ConsensusError::BadDigest(
+                unsealed_header.hash(),
+                DigestError::MissingSeal
+            ))
+        );
+        let mut tampered = authored(&engines, &first, 10);
+        tampered.state_root = H256::repeat_byte(7);
+        assert_eq!(
+            engines[0].verify(&tampered, &first, 10_000),
+            Err(ConsensusError::BadSeal(tampered.hash()))
+        );
+    }
+
+    #[test]
+    fn an_unreadable_schedule_is_an_error_not_a_panic() {
+        let engine = PocEngine::new(Arc::new(Unavailable), keys(), Duration::from_millis(1000));
+        assert!(engine.claim_slot(&genesis(), 5).is_none());
+        let engines = network();
+        let header = authored(&engines, &genesis(), 9);
+        assert!(matches!(
+            engine.verify(&header, &genesis(), 10_000),
+            Err(ConsensusError::Schedule { .. })
+        ));
+    }
+}

@@ -1,0 +1,207 @@
+//! Proof-of-Credit on real processes: four validators of the `local` chain on 127.0.0.1 author in
+//! their slots, a late node syncs from genesis, a killed validator is yellow-carded while the
+//! others go on, and after a restart it catches up and authors again.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{TestNode, best_number, call, run_cli, wait_for_block};
+use jsonrpsee::http_client::HttpClient;
+use sp_core::crypto::Ss58Codec;
+
+/// Dave's account (`//Dave`), as the RPC shows accounts (SS58).
+fn dave_account() -> String {
+    sp_keyring::Sr25519Keyring::Dave
+        .to_account_id()
+        .to_ss58check()
+}
+
+/// The `local` chain spec with 1-second slots, written to `dir/local.json`.
+fn fast_local_spec(dir: &std::path::Path) -> String {
+    let (ok, stdout, stderr) = run_cli(&["build-spec", "--chain", "local"]);
+    assert!(ok, "build-spec failed: {stderr}");
+    let mut spec: serde_json::Value = serde_json::from_str(&stdout).expect("spec is JSON");
+    assert_eq!(
+        spec["consensus"]["engine"], "poc",
+        "local runs Proof-of-Credit"
+    );
+    spec["genesis"]["runtimeGenesis"]["patch"]["poc"]["slotDurationMs"] = 1000.into();
+    let path = dir.join("local.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&spec).expect("json")).expect("writes");
+    path.to_str().expect("utf8").to_string()
+}
+
+fn start_validator(spec: &str, dir: &std::path::Path, key: &str, boot: Option<&str>) -> TestNode {
+    let base = dir.join(key.trim_start_matches("--"));
+    let mut args = vec![
+        "--chain",
+        spec,
+        "--base-path",
+        base.to_str().expect("utf8"),
+        key,
+    ];
+    if let Some(boot) = boot {
+        args.extend(["--bootnodes", boot]);
+    }
+    TestNode::start(&args)
+}
+
+fn authored(node: &TestNode) -> usize {
+    node.log().matches("Prepared block for proposing").count()
+}
+
+/// The finalized block's number and hash.
+async fn finalized(rpc: &HttpClient) -> (u32, String) {
+    let hash: String = call(rpc, "chain_getFinalizedHead", vec![])
+        .await
+        .expect("finalized head");
+    let header: serde_json::Value = call(rpc, "chain_getHeader", vec![hash.clone().into()])
+        .await
+        .expect("header");
+    let number = header["number"].as_str().expect("hex number");
+    (
+        u32::from_str_radix(number.trim_start_matches("0x"), 16).expect("hex"),
+        hash,
+    )
+}
+
+async fn block_hash(rpc: &HttpClient, number: u32) -> String {
+    call::<String>(rpc, "chain_getBlockHash", vec![number.into()])
+        .await
+        .expect("hash")
+}
+
+/// Waits (bounded) until `check` holds.
+async fn eventually<F, Fut>(what: &str, timeout: Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + timeout;
+    while !check().await {
+        assert!(Instant::now() < deadline, "{what} within {timeout:?}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn four_validators_author_a_late_node_syncs_and_a_dead_one_is_carded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = fast_local_spec(dir.path());
+    let alice = start_validator(&spec, dir.path(), "--alice", None);
+    let boot = alice.p2p_addr();
+    let bob = start_validator(&spec, dir.path(), "--bob", Some(&boot));
+    let charlie = start_validator(&spec, dir.path(), "--charlie", Some(&boot));
+    let dave = start_validator(&spec, dir.path(), "--dave", Some(&boot));
+    let rpc = alice.rpc();
+
+    // Every validator authors in its own slots.
+    wait_for_block(&rpc, 12, Duration::from_secs(90)).await;
+    let validators = [&alice, &bob, &charlie, &dave];
+    eventually(
+        "every validator authored",
+        Duration::from_secs(60),
+        || async { validators.iter().all(|node| authored(node) > 0) },
+    )
+    .await;
+    // They agree on the chain.
+    let height = best_number(&rpc).await.saturating_sub(3);
+    let reference = block_hash(&rpc, height).await;
+    for node in &validators[1..] {
+        let other = node.rpc();
+        wait_for_block(&other, height, Duration::from_secs(30)).await;
+        assert_eq!(block_hash(&other, height).await, reference);
+    }
+    let round: serde_json::Value = call(&rpc, "wcme_pocRound", vec![]).await.expect("round");
+    assert_eq!(
+        round["producers"].as_array().map(Vec::len),
+        Some(4),
+        "{round}"
+    );
+
+    // The producers' votes finalize blocks close behind the best one, with a justification of
+    // pre-commits from more than 2/3 of the stake.
+    eventually(
+        "finality within 2 blocks of best",
+        Duration::from_secs(60),
+        || async {
+            let best = best_number(&rpc).await;
+            let (final_number, _) = finalized(&rpc).await;
+            final_number > 0 && best.saturating_sub(final_number) <= 2
+        },
+    )
+    .await;
+    let (final_number, final_hash) = finalized(&rpc).await;
+    let justification: serde_json::Value =
+        call(&rpc, "wcme_justification", vec![final_hash.clone().into()])
+            .await
+            .expect("justification");
+    assert_eq!(justification["number"], final_number);
+    assert!(
+        justification["precommits"].as_array().map(Vec::len) >= Some(3),
+        "{justification}"
+    );
+
+    // A fifth node started later syncs from genesis to the same chain.
+    let late_base = dir.path().join("late");
+    let late = TestNode::start(&[
+        "--chain",
+        &spec,
+        "--base-path",
+        late_base.to_str().expect("utf8"),
+        "--bootnodes",
+        &boot,
+    ]);
+    let late_rpc = late.rpc();
+    wait_for_block(&late_rpc, height, Duration::from_secs(60)).await;
+    assert_eq!(block_hash(&late_rpc, height).await, reference);
+    eventually(
+        "the late node finalizes as far",
+        Duration::from_secs(60),
+        || async { finalized(&late_rpc).await.0 >= final_number },
+    )
+    .await;
+    assert_eq!(block_hash(&late_rpc, final_number).await, final_hash);
+
+    // Dave dies: the others keep producing, and Dave's missed slots become yellow cards.
+    let credit_before: serde_json::Value = call(&rpc, "wcme_credit", vec![dave_account().into()])
+        .await
+        .expect("credit");
+    dave.kill9();
+    let killed_at = best_number(&rpc).await;
+    wait_for_block(&rpc, killed_at + 8, Duration::from_secs(60)).await;
+    // Three of four equal stakes are still more than 2/3: finality goes on.
+    let (final_at_kill, _) = finalized(&rpc).await;
+    eventually(
+        "finality continues without Dave",
+        Duration::from_secs(60),
+        || async { finalized(&rpc).await.0 > final_at_kill + 3 },
+    )
+    .await;
+    let credit_after: serde_json::Value = call(&rpc, "wcme_credit", vec![dave_account().into()])
+        .await
+        .expect("credit");
+    assert!(
+        credit_after["units"].as_i64() < credit_before["units"].as_i64(),
+        "credit before {credit_before}, after {credit_after}"
+    );
+    let agents: serde_json::Value = call(&rpc, "wcme_pocAgents", vec![]).await.expect("agents");
+    let dave_agent = agents
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|agent| agent["agent"] == dave_account())
+        .expect("Dave is an agent");
+    assert!(!dave_agent["frozenUntil"].is_null(), "{dave_agent}");
+
+    // Restarted on the same base path, Dave catches up and authors again.
+    let dave = start_validator(&spec, dir.path(), "--dave", Some(&boot));
+    let now = best_number(&rpc).await;
+    wait_for_block(&dave.rpc(), now, Duration::from_secs(60)).await;
+    eventually("Dave authors again", Duration::from_secs(60), || async {
+        authored(&dave) > 0
+    })
+    .await;
+    drop((bob, charlie, late));
+}
