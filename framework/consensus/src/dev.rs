@@ -8,13 +8,10 @@ use sp_core::{Pair as _, sr25519};
 use sp_runtime::{ConsensusEngineId, traits::Header as _};
 use wcme_primitives::{DigestItem, Header};
 
-use crate::{ConsensusEngine, ConsensusError, SlotClaim, VerifiedHeader};
+use crate::{ConsensusEngine, ConsensusError, SlotClaim, VerifiedHeader, check_slot};
 
 /// Engine id of the dev engine in digests.
 pub const DEV_ENGINE_ID: ConsensusEngineId = *b"wdev";
-
-/// A slot more than this far ahead of the local clock is rejected (clock drift allowance).
-const MAX_FUTURE_SLOTS: u64 = 1;
 
 /// One authority (an sr25519 key) owns every slot.
 pub struct DevEngine {
@@ -106,23 +103,7 @@ impl ConsensusEngine for DevEngine {
             return Err(ConsensusError::BadSeal(hash));
         }
         let slot = Self::slot_of(&pre_header).ok_or(ConsensusError::MissingSlot(hash))?;
-        if let Some(parent_slot) = Self::slot_of(parent)
-            && slot <= parent_slot
-        {
-            return Err(ConsensusError::SlotNotIncreasing {
-                hash,
-                slot,
-                parent_slot,
-            });
-        }
-        let now_slot = self.slot_at(now_millis);
-        if slot > now_slot.saturating_add(MAX_FUTURE_SLOTS) {
-            return Err(ConsensusError::FutureSlot {
-                hash,
-                slot,
-                now_slot,
-            });
-        }
+        check_slot(hash, slot, Self::slot_of(parent), self.slot_at(now_millis))?;
         Ok(VerifiedHeader {
             pre_header,
             seal,

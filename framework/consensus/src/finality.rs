@@ -188,9 +188,30 @@ pub enum Added {
 
 #[derive(Default)]
 struct Step {
+    number: BlockNumber,
     votes: BTreeMap<PackingKey, ChainVote>,
     weight: u128,
     passed: bool,
+}
+
+/// Blocks whose votes are tracked at once; while finality stalls, the lowest are forgotten
+/// first, so memory stays bounded however long the stall.
+pub const MAX_TRACKED_BLOCKS: usize = 2048;
+
+/// Pre-commits remembered per (height, voter) for equivocation checks.
+const MAX_TRACKED_PRECOMMITS: usize = 65_536;
+
+/// Forgets the lowest blocks of `steps` until at most `limit` remain.
+fn bound(steps: &mut HashMap<Hash, Step>, limit: usize) {
+    if steps.len() <= limit {
+        return;
+    }
+    let mut numbers: Vec<BlockNumber> = steps.values().map(|step| step.number).collect();
+    numbers.sort_unstable();
+    let excess = steps.len() - limit;
+    if let Some(cutoff) = numbers.get(excess.saturating_sub(1)).copied() {
+        steps.retain(|_, step| step.number > cutoff);
+    }
 }
 
 /// The votes this node has seen for blocks above the finalized one, and its own lock.
@@ -220,12 +241,21 @@ impl VoteBook {
                 }));
             }
             self.precommit_by_height.insert(key, vote.clone());
+            while self.precommit_by_height.len() > MAX_TRACKED_PRECOMMITS {
+                self.precommit_by_height.pop_first();
+            }
         }
         let steps = match vote.vote.kind {
             VoteKind::Prevote => &mut self.prevotes,
             VoteKind::Precommit => &mut self.precommits,
         };
-        let step = steps.entry(target).or_default();
+        if !steps.contains_key(&target) {
+            bound(steps, MAX_TRACKED_BLOCKS.saturating_sub(1));
+        }
+        let step = steps.entry(target).or_insert_with(|| Step {
+            number: vote.vote.number,
+            ..Step::default()
+        });
         if step.votes.contains_key(&vote.voter) {
             return Added::Duplicate;
         }
@@ -429,6 +459,31 @@ mod tests {
         assert!(book.may_precommit(4, |number, hash| {
             number == 3 && *hash == Hash::repeat_byte(3)
         }));
+    }
+
+    #[test]
+    fn a_stalled_book_stays_bounded() {
+        let set = voters(&[10, 10, 10, 10]);
+        let mut book = VoteBook::default();
+        let alice = &pairs()[0];
+        for number in 0..(MAX_TRACKED_BLOCKS as u32 + 100) {
+            let mut hash = [0u8; 32];
+            hash[..4].copy_from_slice(&number.to_le_bytes());
+            // `add` takes votes already checked, so the signature is not looked at here.
+            let vote = SignedVote {
+                vote: Vote {
+                    kind: VoteKind::Prevote,
+                    round: 7,
+                    number,
+                    hash: Hash::from(hash),
+                },
+                voter: alice.public(),
+                signature: sr25519::Signature::from_raw([0; 64]),
+            };
+            book.add(vote, 10, &set);
+        }
+        assert_eq!(book.prevotes.len(), MAX_TRACKED_BLOCKS);
+        assert!(book.prevotes.values().all(|step| step.number >= 100));
     }
 
     #[test]

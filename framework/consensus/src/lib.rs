@@ -131,6 +131,36 @@ pub enum ConsensusError {
     },
 }
 
+/// A slot more than this far ahead of the local clock is rejected (clock drift allowance).
+const MAX_FUTURE_SLOTS: u64 = 1;
+
+/// The slot rules every slot-based engine shares: a header's `slot` must come after its
+/// parent's (genesis has none) and at most [`MAX_FUTURE_SLOTS`] after `now_slot`.
+fn check_slot(
+    hash: Hash,
+    slot: u64,
+    parent_slot: Option<u64>,
+    now_slot: u64,
+) -> Result<(), ConsensusError> {
+    if let Some(parent_slot) = parent_slot
+        && slot <= parent_slot
+    {
+        return Err(ConsensusError::SlotNotIncreasing {
+            hash,
+            slot,
+            parent_slot,
+        });
+    }
+    if slot > now_slot.saturating_add(MAX_FUTURE_SLOTS) {
+        return Err(ConsensusError::FutureSlot {
+            hash,
+            slot,
+            now_slot,
+        });
+    }
+    Ok(())
+}
+
 /// A consensus engine: slot ownership, sealing, verification and finality.
 pub trait ConsensusEngine: Send + Sync + 'static {
     /// Human-readable engine name (`dev`, `poc`, …).

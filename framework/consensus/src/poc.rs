@@ -13,10 +13,7 @@ use sp_runtime::{ConsensusEngineId, traits::Header as _};
 use wcme_consensus_primitives::poc::{self, POC_ENGINE_ID, PackingKey, PreDigest, Slot, SlotOwner};
 use wcme_primitives::{AccountId, Hash, Header};
 
-use crate::{ConsensusEngine, ConsensusError, SlotClaim, VerifiedHeader};
-
-/// A slot more than this far ahead of the local clock is rejected (clock drift allowance).
-const MAX_FUTURE_SLOTS: u64 = 1;
+use crate::{ConsensusEngine, ConsensusError, SlotClaim, VerifiedHeader, check_slot};
 
 /// Who owns a slot, as the runtime schedules it.
 pub trait SlotSchedule: Send + Sync + 'static {
@@ -128,23 +125,7 @@ impl ConsensusEngine for PocEngine {
         let (pre_header, signature) = poc::split_seal(header).map_err(bad_digest)?;
         let digest = poc::find_pre_digest(&pre_header).map_err(bad_digest)?;
         let slot = digest.slot;
-        if let Some(parent_slot) = Self::slot_of(parent)
-            && slot <= parent_slot
-        {
-            return Err(ConsensusError::SlotNotIncreasing {
-                hash,
-                slot,
-                parent_slot,
-            });
-        }
-        let now_slot = self.slot_at(now_millis);
-        if slot > now_slot.saturating_add(MAX_FUTURE_SLOTS) {
-            return Err(ConsensusError::FutureSlot {
-                hash,
-                slot,
-                now_slot,
-            });
-        }
+        check_slot(hash, slot, Self::slot_of(parent), self.slot_at(now_millis))?;
         let owner = self
             .schedule
             .slot_owner(&parent.hash(), slot)?

@@ -61,14 +61,14 @@ fn per(db: RuntimeDbWeight, x: u32, slope: (u64, u64), reads: u64, writes: u64) 
 
 /// Storage: `Credit::RedCards` (r:1 w:1), at most 53 B
 fn clear_red_card(db: RuntimeDbWeight) -> Weight {
-    // Minimum execution time: 7_451_000 picoseconds.
-    cost(db, (7_812_000, 219), 1, 1)
+    // Minimum execution time: 7_591_000 picoseconds.
+    cost(db, (8_122_000, 219), 1, 1)
 }
 
 /// Storage: `Credit::CurrentRound` (r:1 w:1), at most 4 B
 fn note_round_start(db: RuntimeDbWeight) -> Weight {
-    // Minimum execution time: 4_637_000 picoseconds.
-    cost(db, (4_927_000, 134), 1, 1)
+    // Minimum execution time: 4_617_000 picoseconds.
+    cost(db, (4_898_000, 134), 1, 1)
 }
 
 /// Storage: `Credit::Activity` (r:1 w:1), at most 850 B
@@ -76,8 +76,8 @@ fn note_round_start(db: RuntimeDbWeight) -> Weight {
 /// Storage: `Credit::RedCards` (r:1 w:0), at most 53 B
 /// The range of component `w` is `[1, 100]`.
 fn note_block_produced(db: RuntimeDbWeight, w: u32) -> Weight {
-    // Minimum execution time: 8_623_000 picoseconds.
-    cost(db, (9_030_955, 300), 3, 1).saturating_add(per(db, w, (26_298, 8), 0, 0))
+    // Minimum execution time: 8_562_000 picoseconds.
+    cost(db, (9_051_706, 300), 3, 1).saturating_add(per(db, w, (27_719, 8), 0, 0))
 }
 
 /// Storage: `Credit::Activity` (r:1 w:1), at most 850 B
@@ -85,16 +85,16 @@ fn note_block_produced(db: RuntimeDbWeight, w: u32) -> Weight {
 /// Storage: `Credit::RedCards` (r:1 w:1), at most 53 B
 /// The range of component `w` is `[1, 100]`.
 fn note_yellow_card(db: RuntimeDbWeight, w: u32) -> Weight {
-    // Minimum execution time: 11_927_000 picoseconds.
-    cost(db, (12_281_077, 300), 3, 2).saturating_add(per(db, w, (25_866, 8), 0, 0))
+    // Minimum execution time: 11_718_000 picoseconds.
+    cost(db, (12_224_827, 300), 3, 2).saturating_add(per(db, w, (27_075, 8), 0, 0))
 }
 
 /// Storage: `Credit::Activity` (r:0 w:1), at most 850 B
 /// Storage: `Credit::CurrentRound` (r:1 w:0), at most 4 B
 /// Storage: `Credit::RedCards` (r:1 w:1), at most 53 B
 fn note_red_card(db: RuntimeDbWeight) -> Weight {
-    // Minimum execution time: 6_620_000 picoseconds.
-    cost(db, (7_061_000, 147), 2, 2)
+    // Minimum execution time: 6_509_000 picoseconds.
+    cost(db, (6_840_000, 147), 2, 2)
 }
 
 /// Storage: `Credit::Activity` (r:1 w:0), at most 850 B
@@ -102,8 +102,8 @@ fn note_red_card(db: RuntimeDbWeight) -> Weight {
 /// Storage: `Credit::RedCards` (r:1 w:0), at most 53 B
 /// The range of component `w` is `[1, 100]`.
 fn read_credit(db: RuntimeDbWeight, w: u32) -> Weight {
-    // Minimum execution time: 4_446_000 picoseconds.
-    cost(db, (4_693_527, 300), 3, 0).saturating_add(per(db, w, (25_505, 8), 0, 0))
+    // Minimum execution time: 4_426_000 picoseconds.
+    cost(db, (4_606_821, 300), 3, 0).saturating_add(per(db, w, (29_112, 8), 0, 0))
 }
 
 /// Storage: `Credit::Activity` (r:1 w:0), at most 850 B
@@ -111,8 +111,8 @@ fn read_credit(db: RuntimeDbWeight, w: u32) -> Weight {
 /// Storage: `Credit::LastSweptRound` (r:1 w:1), at most 4 B
 /// Storage: `Credit::SweepCursor` (r:1 w:1), at most 32 B
 fn sweep_base(db: RuntimeDbWeight) -> Weight {
-    // Minimum execution time: 5_087_000 picoseconds.
-    cost(db, (5_438_000, 134), 4, 2)
+    // Minimum execution time: 4_947_000 picoseconds.
+    cost(db, (5_388_000, 134), 4, 2)
 }
 
 /// Storage: `Credit::Activity` (r:2 w:1), at most 850 B
@@ -121,8 +121,8 @@ fn sweep_base(db: RuntimeDbWeight) -> Weight {
 /// Storage: `Credit::SweepCursor` (r:1 w:1), at most 32 B
 /// The range of component `w` is `[1, 100]`.
 fn sweep_step(db: RuntimeDbWeight, w: u32) -> Weight {
-    // Minimum execution time: 11_397_000 picoseconds.
-    cost(db, (11_927_893, 300), 5, 2).saturating_add(per(db, w, (24_072, 8), 0, 0))
+    // Minimum execution time: 11_136_000 picoseconds.
+    cost(db, (11_839_887, 300), 5, 2).saturating_add(per(db, w, (25_628, 8), 0, 0))
 }
 
 /// The trait's functions, with database accesses priced by `$db`.

@@ -1129,7 +1129,7 @@ pub mod pallet {
                     deposit: record.deposit,
                     delegated: record.delegated,
                     delegators: record.delegators,
-                    status: record.state.to_status(),
+                    status: record.state,
                     frozen_until: record.frozen_until,
                 })
                 .collect();

@@ -16,64 +16,8 @@ use wcme_consensus_primitives::poc::{
 /// Balances of the POC pallet: WCME in 10⁻¹² units, as `u128` (the runtime's `Balance`).
 pub type Balance = u128;
 
-/// Where an agent is in its life, as stored. [`AgentStatus`] is the same for the runtime API;
-/// this copy adds what storage needs (`MaxEncodedLen`).
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Debug,
-    Encode,
-    Decode,
-    DecodeWithMemTracking,
-    MaxEncodedLen,
-    TypeInfo,
-)]
-pub enum AgentState<BlockNumber> {
-    /// Registered and eligible for the rounds it is scheduled in.
-    #[codec(index = 0)]
-    Active,
-    /// Stopped by its owner; the deposit is released by `withdraw_unlocked` from `unlock_at`
-    /// (or from the end of a yellow-card freeze, whichever is later).
-    #[codec(index = 1)]
-    Stopped {
-        /// First block at which the deposit may be withdrawn (before any freeze).
-        unlock_at: BlockNumber,
-    },
-    /// Stopped by a red card; the deposit is locked until `unlock_at`.
-    #[codec(index = 2)]
-    RedCarded {
-        /// First block at which the deposit may be withdrawn (before any freeze).
-        unlock_at: BlockNumber,
-    },
-}
-
-impl<BlockNumber: Copy> AgentState<BlockNumber> {
-    /// Whether the agent is active (neither stopped nor red-carded).
-    pub fn is_active(&self) -> bool {
-        matches!(self, AgentState::Active)
-    }
-
-    /// The block the deposit unlocks at, if the agent is stopped or red-carded.
-    pub fn unlock_at(&self) -> Option<BlockNumber> {
-        match self {
-            AgentState::Active => None,
-            AgentState::Stopped { unlock_at } | AgentState::RedCarded { unlock_at } => {
-                Some(*unlock_at)
-            }
-        }
-    }
-
-    /// The runtime API's view of this state.
-    pub fn to_status(&self) -> AgentStatus<BlockNumber> {
-        match *self {
-            AgentState::Active => AgentStatus::Active,
-            AgentState::Stopped { unlock_at } => AgentStatus::Stopped { unlock_at },
-            AgentState::RedCarded { unlock_at } => AgentStatus::RedCarded { unlock_at },
-        }
-    }
-}
+/// Where an agent is in its life, as stored: the same type the runtime API shows.
+pub type AgentState<BlockNumber> = AgentStatus<BlockNumber>;
 
 /// A registered agent (DESIGN §4 "Join").
 #[derive(

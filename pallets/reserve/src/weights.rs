@@ -45,8 +45,8 @@ fn cost(
 /// Storage: `Reserve::Frozen` (r:1 w:1), at most 64 B
 /// Storage: `System::Account` (r:1 w:1), at most 128 B
 fn release(db: RuntimeDbWeight) -> Weight {
-    // Minimum execution time: 23_845_000 picoseconds.
-    cost(db, (24_507_000, 729), 4, 3)
+    // Minimum execution time: 23_806_000 picoseconds.
+    cost(db, (24_847_000, 729), 4, 3)
 }
 
 /// The trait's functions, with database accesses priced by `$db`.

@@ -70,44 +70,44 @@ fn per(db: RuntimeDbWeight, x: u32, slope: (u64, u64), reads: u64, writes: u64) 
 /// Storage: `SmartAssets::SymbolIndex` (r:1 w:1), at most 37 B
 /// Storage: `System::Account` (r:1 w:1), at most 128 B
 fn issue(db: RuntimeDbWeight) -> Weight {
-    // Minimum execution time: 52_108_000 picoseconds.
-    cost(db, (54_011_000, 36), 3, 6)
+    // Minimum execution time: 53_299_000 picoseconds.
+    cost(db, (54_221_000, 36), 3, 6)
 }
 
 /// Storage: `SmartAssets::Assets` (r:0 w:1), at most 84 B
 /// Storage: `SmartAssets::NextAssetId` (r:1 w:1), at most 4 B
 /// Storage: `SmartAssets::SymbolIndex` (r:1 w:1), at most 37 B
 fn register_iou(db: RuntimeDbWeight) -> Weight {
-    // Minimum execution time: 8_693_000 picoseconds.
-    cost(db, (9_184_000, 36), 2, 3)
+    // Minimum execution time: 8_683_000 picoseconds.
+    cost(db, (9_414_000, 36), 2, 3)
 }
 
 /// Storage: `SmartAssets::AssetBalances` (r:1 w:1), at most 76 B
 /// Storage: `SmartAssets::Assets` (r:1 w:1), at most 84 B
 fn mint_iou(db: RuntimeDbWeight) -> Weight {
-    // Minimum execution time: 9_865_000 picoseconds.
-    cost(db, (10_436_000, 428), 2, 2)
+    // Minimum execution time: 10_275_000 picoseconds.
+    cost(db, (10_596_000, 428), 2, 2)
 }
 
 /// Storage: `SmartAssets::AssetBalances` (r:1 w:1), at most 76 B
 /// Storage: `SmartAssets::Assets` (r:1 w:1), at most 84 B
 fn burn_iou(db: RuntimeDbWeight) -> Weight {
-    // Minimum execution time: 9_925_000 picoseconds.
-    cost(db, (10_225_000, 428), 2, 2)
+    // Minimum execution time: 9_885_000 picoseconds.
+    cost(db, (10_485_000, 428), 2, 2)
 }
 
 /// Storage: `SmartAssets::AssetBalances` (r:2 w:2), at most 76 B
 /// Storage: `SmartAssets::Assets` (r:1 w:0), at most 84 B
 fn transfer(db: RuntimeDbWeight) -> Weight {
-    // Minimum execution time: 11_517_000 picoseconds.
-    cost(db, (11_838_000, 428), 3, 2)
+    // Minimum execution time: 11_757_000 picoseconds.
+    cost(db, (12_339_000, 428), 3, 2)
 }
 
 /// Storage: `SmartAssets::Assets` (r:1 w:0), at most 84 B
 /// Storage: `SmartAssets::Pools` (r:1 w:1), at most 128 B
 fn create_pool(db: RuntimeDbWeight) -> Weight {
-    // Minimum execution time: 9_193_000 picoseconds.
-    cost(db, (9_785_000, 331), 2, 1)
+    // Minimum execution time: 10_185_000 picoseconds.
+    cost(db, (10_556_000, 331), 2, 1)
 }
 
 /// Storage: `SmartAssets::AssetBalances` (r:1 w:1), at most 76 B
@@ -116,8 +116,8 @@ fn create_pool(db: RuntimeDbWeight) -> Weight {
 /// Storage: `SmartAssets::Shares` (r:1 w:1), at most 76 B
 /// Storage: `System::Account` (r:1 w:1), at most 128 B
 fn add_liquidity(db: RuntimeDbWeight) -> Weight {
-    // Minimum execution time: 57_996_000 picoseconds.
-    cost(db, (60_120_000, 973), 5, 4)
+    // Minimum execution time: 60_330_000 picoseconds.
+    cost(db, (61_291_000, 973), 5, 4)
 }
 
 /// Storage: `SmartAssets::AssetBalances` (r:1 w:1), at most 76 B
@@ -126,8 +126,8 @@ fn add_liquidity(db: RuntimeDbWeight) -> Weight {
 /// Storage: `SmartAssets::Shares` (r:1 w:1), at most 76 B
 /// Storage: `System::Account` (r:1 w:1), at most 128 B
 fn remove_liquidity(db: RuntimeDbWeight) -> Weight {
-    // Minimum execution time: 57_856_000 picoseconds.
-    cost(db, (58_587_000, 843), 5, 4)
+    // Minimum execution time: 58_447_000 picoseconds.
+    cost(db, (60_540_000, 843), 5, 4)
 }
 
 /// Storage: `SmartAssets::AssetBalances` (r:3 w:3), at most 76 B
@@ -137,8 +137,8 @@ fn remove_liquidity(db: RuntimeDbWeight) -> Weight {
 /// Storage: unknown `0xb08345251fc3311d7d98a14f6205ef3b` (r:1 w:0)
 /// The range of component `n` is `[2, 3]`.
 fn swap_exact_in(db: RuntimeDbWeight, n: u32) -> Weight {
-    // Minimum execution time: 76_103_000 picoseconds.
-    cost(db, (118_991_200, 762), 6, 4).saturating_add(per(db, n, (0, 210), 1, 1))
+    // Minimum execution time: 76_975_000 picoseconds.
+    cost(db, (123_476_800, 762), 6, 4).saturating_add(per(db, n, (0, 210), 1, 1))
 }
 
 /// Storage: `SmartAssets::AssetBalances` (r:3 w:3), at most 76 B
@@ -148,8 +148,8 @@ fn swap_exact_in(db: RuntimeDbWeight, n: u32) -> Weight {
 /// Storage: unknown `0xb08345251fc3311d7d98a14f6205ef3b` (r:1 w:0)
 /// The range of component `n` is `[2, 3]`.
 fn swap_exact_out(db: RuntimeDbWeight, n: u32) -> Weight {
-    // Minimum execution time: 75_453_000 picoseconds.
-    cost(db, (118_892_400, 762), 6, 4).saturating_add(per(db, n, (0, 210), 1, 1))
+    // Minimum execution time: 77_446_000 picoseconds.
+    cost(db, (124_501_000, 762), 6, 4).saturating_add(per(db, n, (0, 210), 1, 1))
 }
 
 /// The trait's functions, with database accesses priced by `$db`.

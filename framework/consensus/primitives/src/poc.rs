@@ -367,9 +367,20 @@ pub struct RoundInfo<AccountId, Balance> {
     pub producers: Vec<Producer<AccountId, Balance>>,
 }
 
-/// Where an agent is in its life.
+/// Where an agent is in its life: stored by the `Poc` pallet and shown by the runtime API.
 #[derive(
-    Clone, PartialEq, Eq, Encode, Decode, TypeInfo, serde::Serialize, serde::Deserialize, Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+    serde::Serialize,
+    serde::Deserialize,
+    Debug,
 )]
 #[serde(rename_all = "camelCase")]
 pub enum AgentStatus<BlockNumber> {
@@ -385,6 +396,23 @@ pub enum AgentStatus<BlockNumber> {
         /// Block from which `withdraw_unlocked` pays the deposit back.
         unlock_at: BlockNumber,
     },
+}
+
+impl<BlockNumber: Copy> AgentStatus<BlockNumber> {
+    /// Whether the agent is active (neither stopped nor red-carded).
+    pub fn is_active(&self) -> bool {
+        matches!(self, AgentStatus::Active)
+    }
+
+    /// The block the deposit unlocks at, if the agent is stopped or red-carded.
+    pub fn unlock_at(&self) -> Option<BlockNumber> {
+        match self {
+            AgentStatus::Active => None,
+            AgentStatus::Stopped { unlock_at } | AgentStatus::RedCarded { unlock_at } => {
+                Some(*unlock_at)
+            }
+        }
+    }
 }
 
 /// An agent as `wcme_pocAgents` shows it.
