@@ -1,99 +1,192 @@
 //! The encrypted keystore with the real binary: `key insert`, then `--validator` authors with the
-//! stored key; the file holds no plaintext secret; a wrong or missing password stops the node at
-//! once with a clear message.
+//! stored key; the file holds no plaintext secret; a wrong or missing password, an empty
+//! keystore or a bad key type stop the command at once with a clear message and exit code 1.
 
 mod common;
 
-use std::{process::Command, time::Duration};
+use std::{
+    io::{BufRead, BufReader, Write},
+    path::Path,
+    process::{Command, Output, Stdio},
+    sync::{Arc, Mutex, mpsc},
+    time::{Duration, Instant},
+};
 
-use common::{TestNode, fast_chain_spec, node_binary, run_cli, wait_for_block};
+use common::{TestNode, fast_chain_spec, node_binary, wait_for_block};
+
+const PASSWORD_ENV: &str = "WCME_KEYSTORE_PASSWORD";
+const PASSWORD: &str = "correct horse battery";
+const ALICE_SS58: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+const ALICE_HEX: &str = "d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d";
+
+/// Runs `wcme-node args` to completion with `stdin` piped in and the password variable set to
+/// `password` (or removed).
+fn run(args: &[&str], password: Option<&str>, stdin: &str) -> Output {
+    let mut command = Command::new(node_binary());
+    command
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    match password {
+        Some(password) => command.env(PASSWORD_ENV, password),
+        None => command.env_remove(PASSWORD_ENV),
+    };
+    let mut child = command.spawn().expect("wcme-node runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("writes stdin");
+    child.wait_with_output().expect("finishes")
+}
+
+/// A node command that must fail at start: exit code 1 within seconds, `message` on stderr, no
+/// panic.
+fn assert_refused(args: &[&str], password: Option<&str>, message: &str) {
+    let started = Instant::now();
+    let output = run(args, password, "");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+    assert!(stderr.contains(message), "{args:?}: {stderr}");
+    assert!(!stderr.contains("panic"), "{args:?}: {stderr}");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{args:?} took {:?}",
+        started.elapsed()
+    );
+}
+
+/// Starts `wcme-node args` (plus free ports) with the password in the environment and waits for
+/// its RPC server, as `TestNode::start` does.
+fn start_with_password_env(args: &[&str], password: &str) -> TestNode {
+    let mut child = Command::new(node_binary())
+        .args(args)
+        .args(["--rpc-port", "0", "--port", "0", "--no-prometheus"])
+        .env(PASSWORD_ENV, password)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("wcme-node starts");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let log = Arc::new(Mutex::new(String::new()));
+    let (addr_tx, addr_rx) = mpsc::channel();
+    let sink = log.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(addr) = line.split("Running JSON-RPC server: addr=").nth(1) {
+                let _ = addr_tx.send(addr.trim().to_string());
+            }
+            let mut log = sink.lock().expect("log lock");
+            log.push_str(&line);
+            log.push('\n');
+        }
+    });
+    let Ok(addr) = addr_rx.recv_timeout(Duration::from_secs(60)) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("node did not start:\n{}", log.lock().expect("log"));
+    };
+    TestNode {
+        child,
+        http_url: format!("http://{addr}"),
+        ws_url: format!("ws://{addr}"),
+        log,
+    }
+}
+
+fn key_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .expect("keystore dir")
+        .map(|entry| entry.expect("entry").path())
+        .collect()
+}
 
 #[tokio::test(flavor = "multi_thread")]
-async fn inserted_key_authors_and_a_wrong_password_is_refused() {
+async fn inserted_key_authors_and_bad_passwords_are_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let spec = fast_chain_spec(dir.path());
     let spec = spec.to_str().expect("utf8");
     let base = dir.path().join("base");
     let base = base.to_str().expect("utf8");
+    let chain = ["--chain", spec, "--base-path", base];
+    let validator = [&chain[..], &["--validator"]].concat();
 
-    // Insert with the password from the environment, the secret from stdin.
-    let mut insert = Command::new(node_binary())
-        .args(["key", "insert", "--chain", spec, "--base-path", base])
-        .env("WCME_KEYSTORE_PASSWORD", "correct horse battery")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("runs");
-    {
-        use std::io::Write;
-        let mut stdin = insert.stdin.take().expect("stdin");
-        stdin.write_all(b"//Alice\n").expect("writes the secret");
-    }
-    let output = insert.wait_with_output().expect("finishes");
+    // A bad key type and a missing password are refused before anything is written.
+    let output = run(
+        &[&["key", "insert", "--key-type", "poc"], &chain[..]].concat(),
+        Some(PASSWORD),
+        "//Alice\n",
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("key type `poc`"), "{stderr}");
+    let output = run(
+        &[&["key", "insert"], &chain[..]].concat(),
+        None,
+        "//Alice\n",
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(PASSWORD_ENV), "{stderr}");
+    let keystore = dir.path().join("base/chains/dev/keystore");
+    assert!(!keystore.exists() || key_files(&keystore).is_empty());
+
+    // `--validator` on an empty keystore names the command that fills it.
+    assert_refused(&validator, Some(PASSWORD), "key insert");
+
+    // Insert //Alice, the dev chain's authority: password from the environment, secret from
+    // stdin (so it is in neither the shell history nor the process list).
+    let output = run(
+        &[&["key", "insert"], &chain[..]].concat(),
+        Some(PASSWORD),
+        "//Alice\n",
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
         "key insert failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(
-        stdout.contains("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"),
-        "{stdout}"
-    );
-    let keystore = dir.path().join("base/chains/dev/keystore");
-    let files: Vec<_> = std::fs::read_dir(&keystore)
-        .expect("keystore dir")
-        .map(|entry| entry.expect("entry").path())
-        .collect();
+    assert!(stdout.contains(ALICE_SS58), "{stdout}");
+    assert!(stdout.contains(ALICE_HEX), "{stdout}");
+    let files = key_files(&keystore);
     assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].file_name().expect("name").to_str().expect("utf8");
+    assert_eq!(name, format!("706f635f{ALICE_HEX}"));
+    assert!(stdout.contains(name), "{stdout}");
     let text = std::fs::read_to_string(&files[0]).expect("reads");
-    assert!(
-        !text.contains("Alice"),
-        "secret stored in plaintext: {text}"
-    );
+    for needle in ["//Alice", "Alice", &hex::encode("//Alice")] {
+        assert!(!text.contains(needle), "secret in plaintext: {text}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode(&files[0]), 0o600);
+        assert_eq!(mode(&keystore), 0o700);
+    }
 
-    // A wrong password: the node stops before it starts anything.
-    let (ok, _, stderr) = run_cli(&[
-        "--chain",
-        spec,
-        "--base-path",
-        base,
-        "--validator",
-        "--password",
-        "wrong",
-        "--no-prometheus",
-        "--rpc-port",
-        "0",
-        "--port",
-        "0",
-    ]);
-    assert!(!ok);
-    assert!(stderr.contains("wrong keystore password"), "{stderr}");
-
-    // No password at all: told where to put one.
-    let (ok, _, stderr) = run_cli(&[
-        "--chain",
-        spec,
-        "--base-path",
-        base,
-        "--validator",
-        "--no-prometheus",
-    ]);
-    assert!(!ok);
-    assert!(stderr.contains("WCME_KEYSTORE_PASSWORD"), "{stderr}");
-
-    // The right password from a file: the stored key authors.
+    // A wrong password, from the environment or a file, or none: the node stops at once.
+    assert_refused(&validator, Some("wrong"), "wrong keystore password");
     let password_file = dir.path().join("password");
-    std::fs::write(&password_file, "correct horse battery\n").expect("writes");
-    let node = TestNode::start(&[
-        "--chain",
-        spec,
-        "--base-path",
-        base,
-        "--validator",
-        "--password-filename",
-        password_file.to_str().expect("utf8"),
-    ]);
+    std::fs::write(&password_file, "wrong\n").expect("writes");
+    let with_file = [
+        &validator[..],
+        &["--password-filename", password_file.to_str().expect("utf8")],
+    ]
+    .concat();
+    assert_refused(&with_file, Some(PASSWORD), "wrong keystore password");
+    assert_refused(&validator, None, PASSWORD_ENV);
+
+    // The right password in the environment: the stored key authors.
+    let node = start_with_password_env(&validator, PASSWORD);
     wait_for_block(&node.rpc(), 2, Duration::from_secs(30)).await;
+    assert!(
+        node.log().contains("Loaded authoring keys"),
+        "{}",
+        node.log()
+    );
 }

@@ -286,6 +286,9 @@ pub enum KeyCmd {
         /// `dev` engine's authority key).
         #[arg(long, default_value = "poc_")]
         key_type: String,
+        /// Signature scheme: the keystore holds sr25519 keys only.
+        #[arg(long, value_enum, default_value = "sr25519")]
+        scheme: Scheme,
         /// The sr25519 secret URI (phrase, `//derivation`, 0x seed); read from stdin when
         /// omitted, so that it stays out of the shell history.
         #[arg(long)]

@@ -21,6 +21,27 @@ pub enum CliError {
     /// The keystore failed (wrong password, corrupt key file, …).
     #[error(transparent)]
     Keystore(#[from] wcme_keystore::KeystoreError),
+    /// The encrypted keystore is needed but no password was given.
+    #[error(
+        "the keystore is encrypted and needs a password: pass --password-filename <PATH> (or --password <PASSWORD>), or set WCME_KEYSTORE_PASSWORD"
+    )]
+    MissingPassword,
+    /// `--validator` without a dev key, and the chain's keystore holds no authoring key.
+    #[error(
+        "--validator: no `{key_type}` key in {dir}; add one with `{executable} key insert --chain {chain} --base-path {base_path}`"
+    )]
+    NoAuthoringKeys {
+        /// The key type looked for.
+        key_type: wcme_keystore::KeyType,
+        /// The keystore directory.
+        dir: std::path::PathBuf,
+        /// The node binary.
+        executable: String,
+        /// The chain as given on the command line.
+        chain: String,
+        /// The base path.
+        base_path: std::path::PathBuf,
+    },
     /// Reading or writing a file failed.
     #[error("{what}: {source}")]
     Io {

@@ -1,12 +1,16 @@
 //! `key generate` and `key inspect`, with subkey's output, and `key insert` into the keystore.
 
-use std::io::Write;
+use std::{
+    io::{BufRead, IsTerminal, Write},
+    path::Path,
+};
 
 use sp_core::{
     Pair,
     crypto::{Ss58AddressFormat, Ss58Codec},
     ecdsa, ed25519, sr25519,
 };
+use zeroize::Zeroizing;
 
 use crate::{
     NodeSpec,
@@ -24,39 +28,80 @@ pub fn run(spec: &NodeSpec, cmd: &KeyCmd, out: &mut dyn Write) -> Result<(), Cli
 
 /// `key insert`: needs the chain (for the keystore's place) and a password.
 fn insert(spec: &NodeSpec, cmd: &KeyCmd, out: &mut dyn Write) -> Result<(), CliError> {
-    match cmd {
-        KeyCmd::Insert {
-            shared,
-            key_type,
-            suri,
-            keystore,
-        } => {
-            let key_type: wcme_keystore::KeyType = key_type.parse()?;
-            let suri = match suri {
-                Some(suri) => zeroize::Zeroizing::new(suri.clone()),
-                None => {
-                    let mut line = zeroize::Zeroizing::new(String::new());
-                    std::io::stdin()
-                        .read_line(&mut line)
-                        .map_err(CliError::io("reading the secret URI from stdin"))?;
-                    zeroize::Zeroizing::new(line.trim().to_string())
-                }
-            };
-            let chain_spec = crate::run::load_chain_spec(spec, shared)?;
-            let base_path = crate::run::base_path(spec, shared)?;
-            let store = crate::run::open_keystore(&base_path, &chain_spec.id, keystore)?;
-            let (public, path) = store.insert(key_type, &suri)?;
-            writeln!(
-                out,
-                "Inserted {key_type} key {} (0x{}) into {}",
-                public.to_ss58check_with_version(ss58_format()),
-                hex::encode(public.0),
-                path.display()
-            )
-            .map_err(CliError::io("writing the report"))
-        }
-        _ => run_offline(cmd, out),
+    let KeyCmd::Insert { shared, .. } = cmd else {
+        return run_offline(cmd, out);
+    };
+    let chain_spec = crate::run::load_chain_spec(spec, shared)?;
+    let base_path = crate::run::base_path(spec, shared)?;
+    let dir = crate::run::keystore_dir(&base_path, &chain_spec.id);
+    insert_into(&dir, cmd, &mut std::io::stdin().lock(), out)
+}
+
+/// Inserts the key of `key insert` into the keystore in `dir`; the secret URI comes from
+/// `--suri` or, without it, the first line of `stdin`.
+fn insert_into(
+    dir: &Path,
+    cmd: &KeyCmd,
+    stdin: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let KeyCmd::Insert {
+        key_type,
+        scheme,
+        suri,
+        keystore,
+        ..
+    } = cmd
+    else {
+        return run_offline(cmd, out);
+    };
+    // Everything that can be checked is, before the secret is asked for.
+    let key_type: wcme_keystore::KeyType = key_type.parse()?;
+    if *scheme != Scheme::Sr25519 {
+        return Err(CliError::BadArgument(format!(
+            "--scheme {scheme:?}: the keystore holds sr25519 keys only"
+        )));
     }
+    let password = crate::run::keystore_password(keystore)?;
+    let suri = match suri {
+        Some(suri) => Zeroizing::new(suri.clone()),
+        None => read_secret(stdin)?,
+    };
+    let store = wcme_keystore::Keystore::open(dir, password)?;
+    let public = store.insert(key_type, &suri)?;
+    writeln!(
+        out,
+        "Key type:          {key_type}\n\
+         Public key (hex):  0x{}\n\
+         Public key (SS58): {}\n\
+         Stored in:         {}",
+        hex::encode(public.0),
+        public.to_ss58check_with_version(ss58_format()),
+        store.key_path(key_type, &public).display()
+    )
+    .map_err(CliError::io("writing the report"))
+}
+
+/// The secret URI from the first line of standard input, so that it stays out of the shell
+/// history and the process list.
+fn read_secret(stdin: &mut dyn BufRead) -> Result<Zeroizing<String>, CliError> {
+    if std::io::stdin().is_terminal() {
+        // A prompt on stderr; stdout stays the report.
+        let mut stderr = std::io::stderr();
+        let _ = write!(stderr, "Secret URI (echoed): ");
+        let _ = stderr.flush();
+    }
+    let mut line = Zeroizing::new(String::new());
+    stdin
+        .read_line(&mut line)
+        .map_err(CliError::io("reading the secret URI from stdin"))?;
+    let secret = Zeroizing::new(line.trim().to_string());
+    if secret.is_empty() {
+        return Err(CliError::BadArgument(
+            "no secret URI: pass --suri or write it to standard input".into(),
+        ));
+    }
+    Ok(secret)
 }
 
 /// The `key` subcommands that need no chain: `generate`, `inspect`.
@@ -265,6 +310,113 @@ mod tests {
         assert_eq!(phrase.split(' ').count(), 12);
         let text = inspect(phrase, false).expect("valid");
         assert!(text.contains(json["ss58Address"].as_str().expect("address")));
+    }
+
+    fn insert_cmd(args: &[&str]) -> KeyCmd {
+        use clap::Parser;
+        let cli = crate::Cli::try_parse_from(
+            ["wcme-node", "key", "insert"]
+                .into_iter()
+                .chain(args.iter().copied()),
+        )
+        .expect("parses");
+        match cli.subcommand {
+            Some(crate::Command::Key(cmd)) => cmd,
+            other => panic!("not key insert: {other:?}"),
+        }
+    }
+
+    fn insert(dir: &Path, args: &[&str], stdin: &str) -> Result<String, CliError> {
+        let mut out = Vec::new();
+        insert_into(dir, &insert_cmd(args), &mut stdin.as_bytes(), &mut out)?;
+        Ok(String::from_utf8(out).expect("utf8"))
+    }
+
+    fn stored(dir: &Path, password: &str) -> Vec<sr25519::Public> {
+        wcme_keystore::Keystore::open(
+            dir,
+            wcme_keystore::Password::new(password.to_string()).expect("password"),
+        )
+        .expect("opens")
+        .public_keys(crate::run::AUTHORING_KEY_TYPE)
+        .expect("lists")
+    }
+
+    #[test]
+    fn inserts_from_the_flag_or_stdin() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let keystore = dir.path().join("keystore");
+        let report =
+            insert(&keystore, &["--suri", "//Alice", "--password", "pw"], "").expect("inserts");
+        assert!(report.contains(ALICE_SS58), "{report}");
+        assert!(
+            report.contains("0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"),
+            "{report}"
+        );
+        assert!(report.contains("706f635fd43593c7"), "{report}");
+        assert!(report.contains("poc_"), "{report}");
+        // Without --suri the first line of stdin is the secret.
+        let report = insert(&keystore, &["--password", "pw"], "//Bob\nignored\n").expect("inserts");
+        let bob = sr25519::Pair::from_string("//Bob", None)
+            .expect("key")
+            .public();
+        assert!(report.contains(&hex::encode(bob.0)), "{report}");
+        assert_eq!(stored(&keystore, "pw").len(), 2);
+        // Again with the same secret: fine, nothing new.
+        insert(&keystore, &["--password", "pw"], "//Bob").expect("idempotent");
+        assert_eq!(stored(&keystore, "pw").len(), 2);
+    }
+
+    #[test]
+    fn bad_insert_arguments_are_typed_errors() {
+        use wcme_keystore::KeystoreError;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let keystore = dir.path().join("keystore");
+        let pw = ["--password", "pw"];
+        let with = |extra: &[&'static str]| -> Vec<&'static str> {
+            pw.iter().chain(extra.iter()).copied().collect()
+        };
+        for bad in ["poc", "poc__", "pöc_"] {
+            assert!(matches!(
+                insert(
+                    &keystore,
+                    &with(&["--key-type", bad, "--suri", "//Alice"]),
+                    ""
+                ),
+                Err(CliError::Keystore(KeystoreError::BadKeyType(_)))
+            ));
+        }
+        assert!(matches!(
+            insert(
+                &keystore,
+                &with(&["--scheme", "ed25519", "--suri", "//Alice"]),
+                ""
+            ),
+            Err(CliError::BadArgument(_))
+        ));
+        assert!(
+            !keystore.exists(),
+            "nothing is created for a refused command"
+        );
+        assert!(matches!(
+            insert(&keystore, &with(&["--suri", "not a key //"]), ""),
+            Err(CliError::Keystore(KeystoreError::BadSecret))
+        ));
+        assert!(matches!(
+            insert(&keystore, &with(&[]), "\n"),
+            Err(CliError::BadArgument(_))
+        ));
+        assert!(matches!(
+            insert(&keystore, &["--password", "", "--suri", "//Alice"], ""),
+            Err(CliError::Keystore(KeystoreError::EmptyPassword))
+        ));
+        // Another password than the keystore's cannot replace a stored key.
+        insert(&keystore, &with(&["--suri", "//Alice"]), "").expect("inserts");
+        assert!(matches!(
+            insert(&keystore, &["--password", "other", "--suri", "//Alice"], ""),
+            Err(CliError::Keystore(KeystoreError::WrongPassword { .. }))
+        ));
+        assert_eq!(stored(&keystore, "pw").len(), 1);
     }
 
     #[test]

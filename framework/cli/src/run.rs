@@ -12,6 +12,7 @@ use wcme_service::{
     ChainSpec, ConsensusSpec, NetworkSettings, NodeBuilder, NodeConfig, RpcConfig,
     wcme_network::{self, Multiaddr},
 };
+use zeroize::Zeroizing;
 
 use crate::{
     NodeSpec, SharedParams,
@@ -48,21 +49,38 @@ pub(crate) const PASSWORD_ENV: &str = "WCME_KEYSTORE_PASSWORD";
 
 /// The keystore password from `--password`, `--password-filename` or `WCME_KEYSTORE_PASSWORD`.
 pub(crate) fn keystore_password(params: &KeystoreParams) -> Result<Password, CliError> {
-    let text = if let Some(password) = &params.password {
-        password.clone()
-    } else if let Some(path) = &params.password_filename {
-        let text = std::fs::read_to_string(path)
-            .map_err(CliError::io(format!("reading {}", path.display())))?;
-        let line = text.strip_suffix('\n').unwrap_or(&text);
-        line.strip_suffix('\r').unwrap_or(line).to_string()
-    } else if let Ok(password) = std::env::var(PASSWORD_ENV) {
-        password
-    } else {
-        return Err(CliError::BadArgument(format!(
-            "the keystore is encrypted and needs a password: pass --password-filename <PATH> or set {PASSWORD_ENV}"
-        )));
-    };
-    Ok(Password::new(text)?)
+    password_from(params, std::env::var(PASSWORD_ENV))
+}
+
+/// The keystore password from the flags, else from `env` (the environment variable's value).
+fn password_from(
+    params: &KeystoreParams,
+    env: Result<String, std::env::VarError>,
+) -> Result<Password, CliError> {
+    if let Some(password) = &params.password {
+        return Ok(Password::new(password.clone())?);
+    }
+    if let Some(path) = &params.password_filename {
+        let contents = std::fs::read_to_string(path)
+            .map(Zeroizing::new)
+            .map_err(CliError::io(format!(
+                "reading the keystore password from {}",
+                path.display()
+            )))?;
+        return Ok(Password::from_file_contents(contents)?);
+    }
+    match env {
+        Ok(password) => Ok(Password::new(password)?),
+        Err(std::env::VarError::NotPresent) => Err(CliError::MissingPassword),
+        Err(std::env::VarError::NotUnicode(_)) => Err(CliError::BadArgument(format!(
+            "{PASSWORD_ENV} is not valid UTF-8"
+        ))),
+    }
+}
+
+/// The keystore directory of chain `chain_id` under `base_path`.
+pub(crate) fn keystore_dir(base_path: &Path, chain_id: &str) -> PathBuf {
+    base_path.join("chains").join(chain_id).join("keystore")
 }
 
 /// Opens the keystore of chain `chain_id` under `base_path`.
@@ -72,8 +90,10 @@ pub(crate) fn open_keystore(
     params: &KeystoreParams,
 ) -> Result<Keystore, CliError> {
     let password = keystore_password(params)?;
-    let dir = base_path.join("chains").join(chain_id).join("keystore");
-    Ok(Keystore::open(&dir, password)?)
+    Ok(Keystore::open(
+        &keystore_dir(base_path, chain_id),
+        password,
+    )?)
 }
 
 /// The base path: `--base-path`, or the platform data directory.
@@ -124,35 +144,7 @@ pub(crate) fn node_config(
     } else {
         (base_path(spec, &cmd.shared)?, None)
     };
-    let key_uri =
-        cmd.dev_key()
-            .or(dev.then_some("//Alice"))
-            .map(|uri| match chain_spec.consensus {
-                // A POC agent seals with its packing key, never its account key (DESIGN §4).
-                ConsensusSpec::Poc {} => format!("{uri}{DEV_PACKING_KEY_PATH}"),
-                ConsensusSpec::Dev { .. } => uri.to_string(),
-            });
-    let authoring_keys = match key_uri {
-        Some(uri) => vec![
-            sr25519::Pair::from_string(&uri, None)
-                .map_err(|e| CliError::BadArgument(format!("invalid dev key {uri}: {e:?}")))?,
-        ],
-        None if cmd.validator => {
-            let keystore = open_keystore(&base_path, &chain_spec.id, &cmd.keystore)?;
-            let keys = keystore.load_pairs(AUTHORING_KEY_TYPE)?;
-            if keys.is_empty() {
-                return Err(CliError::BadArgument(format!(
-                    "--validator: no `{AUTHORING_KEY_TYPE}` key in {}; add one with `key insert --chain {} --base-path {}`",
-                    keystore.dir().display(),
-                    cmd.shared.chain.as_deref().unwrap_or("<chain>"),
-                    base_path.display(),
-                )));
-            }
-            tracing::info!(target: "keystore", count = keys.len(), "Loaded authoring keys");
-            keys
-        }
-        None => Vec::new(),
-    };
+    let authoring_keys = authoring_keys(spec.executable_name, cmd, &chain_spec, &base_path)?;
     let interface = if cmd.rpc_external {
         Ipv4Addr::UNSPECIFIED
     } else {
@@ -188,6 +180,55 @@ pub(crate) fn node_config(
         network: Some(network),
     };
     Ok((config, tmp))
+}
+
+/// The keys the node authors with: the dev key of `--alice` … (or `--dev`'s Alice), held in
+/// memory only; with `--validator` alone, every authoring key of the chain's keystore; else none.
+fn authoring_keys(
+    executable: &str,
+    cmd: &RunCmd,
+    chain_spec: &ChainSpec,
+    base_path: &Path,
+) -> Result<Vec<sr25519::Pair>, CliError> {
+    let dev_uri = cmd
+        .dev_key()
+        .or(cmd.shared.dev.then_some("//Alice"))
+        .map(|uri| match chain_spec.consensus {
+            // A POC agent seals with its packing key, never its account key (DESIGN §4).
+            ConsensusSpec::Poc {} => format!("{uri}{DEV_PACKING_KEY_PATH}"),
+            ConsensusSpec::Dev { .. } => uri.to_string(),
+        });
+    if let Some(uri) = dev_uri {
+        let pair = sr25519::Pair::from_string(&uri, None)
+            .map_err(|e| CliError::BadArgument(format!("invalid dev key {uri}: {e:?}")))?;
+        tracing::info!(target: "keystore", key = %uri, "Authoring with a development key (in memory only)");
+        return Ok(vec![pair]);
+    }
+    if !cmd.validator {
+        return Ok(Vec::new());
+    }
+    let keystore = open_keystore(base_path, &chain_spec.id, &cmd.keystore)?;
+    let keys = keystore.load_pairs(AUTHORING_KEY_TYPE)?;
+    if keys.is_empty() {
+        return Err(CliError::NoAuthoringKeys {
+            key_type: AUTHORING_KEY_TYPE,
+            dir: keystore.dir().to_path_buf(),
+            executable: executable.to_string(),
+            chain: cmd
+                .shared
+                .chain
+                .clone()
+                .unwrap_or_else(|| chain_spec.id.clone()),
+            base_path: base_path.to_path_buf(),
+        });
+    }
+    tracing::info!(
+        target: "keystore",
+        count = keys.len(),
+        dir = %keystore.dir().display(),
+        "Loaded authoring keys",
+    );
+    Ok(keys)
 }
 
 fn multiaddrs<'a>(
@@ -267,5 +308,217 @@ async fn wait_for_signal() -> Result<(), CliError> {
     tokio::select! {
         result = tokio::signal::ctrl_c() => result.map_err(CliError::io("waiting for Ctrl-C")),
         _ = terminate.recv() => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wcme_service::{ChainType, Genesis, RawGenesis};
+
+    use super::*;
+    use crate::{Cli, cli::KeystoreParams};
+
+    fn chain(consensus: ConsensusSpec) -> ChainSpec {
+        ChainSpec {
+            name: "Test".into(),
+            id: "test_chain".into(),
+            chain_type: ChainType::Development,
+            boot_nodes: Vec::new(),
+            properties: Default::default(),
+            consensus,
+            genesis: Genesis::Raw(RawGenesis::default()),
+        }
+    }
+
+    fn dev_chain() -> ChainSpec {
+        let alice = sr25519::Pair::from_string("//Alice", None).expect("key");
+        chain(ConsensusSpec::Dev {
+            authority: format!("0x{}", hex::encode(alice.public().0)),
+            slot_duration_ms: 1000,
+        })
+    }
+
+    fn run_cmd(args: &[&str]) -> RunCmd {
+        use clap::Parser;
+        let cli = Cli::try_parse_from(std::iter::once("wcme-node").chain(args.iter().copied()))
+            .expect("parses");
+        cli.run
+    }
+
+    fn params(password: Option<&str>, file: Option<&Path>) -> KeystoreParams {
+        KeystoreParams {
+            password: password.map(Into::into),
+            password_filename: file.map(Into::into),
+        }
+    }
+
+    fn public(uri: &str) -> sr25519::Public {
+        sr25519::Pair::from_string(uri, None).expect("key").public()
+    }
+
+    fn publics(keys: &[sr25519::Pair]) -> Vec<sr25519::Public> {
+        keys.iter().map(|k| k.public()).collect()
+    }
+
+    /// Stores `uri` in the test chain's keystore under `base` with `password`.
+    fn insert(base: &Path, password: &str, uri: &str) {
+        Keystore::open(
+            &keystore_dir(base, "test_chain"),
+            Password::new(password.to_string()).expect("password"),
+        )
+        .expect("opens")
+        .insert(AUTHORING_KEY_TYPE, uri)
+        .expect("inserts");
+    }
+
+    /// Whether `password` is `expected`: it opens a key stored with `expected`.
+    fn is(password: Password, expected: &str) -> bool {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cheap = wcme_keystore::KdfParams {
+            log_n: 4,
+            r: 8,
+            p: 1,
+        };
+        let stored = Keystore::open(dir.path(), Password::new(expected.to_string()).expect("pw"))
+            .expect("opens")
+            .with_kdf(cheap)
+            .insert(AUTHORING_KEY_TYPE, "//Alice")
+            .expect("inserts");
+        Keystore::open(dir.path(), password)
+            .expect("opens")
+            .load(AUTHORING_KEY_TYPE, &stored)
+            .is_ok()
+    }
+
+    #[test]
+    fn the_password_comes_from_the_flag_the_file_or_the_environment() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("password");
+        std::fs::write(&file, "from file\n").expect("writes");
+        let env = || Ok::<_, std::env::VarError>("from env".to_string());
+        let password = |flag, file| password_from(&params(flag, file), env()).expect("password");
+        assert!(is(password(Some("from flag"), None), "from flag"));
+        assert!(
+            is(password(None, Some(&file)), "from file"),
+            "the file's trailing newline is dropped"
+        );
+        assert!(is(password(None, None), "from env"));
+    }
+
+    #[test]
+    fn a_missing_or_empty_password_is_a_clear_error() {
+        let error = password_from(&params(None, None), Err(std::env::VarError::NotPresent))
+            .expect_err("no password");
+        assert!(matches!(error, CliError::MissingPassword));
+        let message = error.to_string();
+        for hint in ["--password-filename", "--password", PASSWORD_ENV] {
+            assert!(message.contains(hint), "{message}");
+        }
+        assert!(matches!(
+            password_from(&params(Some(""), None), Err(std::env::VarError::NotPresent)),
+            Err(CliError::Keystore(
+                wcme_keystore::KeystoreError::EmptyPassword
+            ))
+        ));
+        assert!(matches!(
+            password_from(&params(None, None), Ok(String::new())),
+            Err(CliError::Keystore(
+                wcme_keystore::KeystoreError::EmptyPassword
+            ))
+        ));
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(matches!(
+            password_from(
+                &params(None, Some(&dir.path().join("absent"))),
+                Ok("x".into())
+            ),
+            Err(CliError::Io { .. })
+        ));
+    }
+
+    #[test]
+    fn a_validator_authors_with_the_keystore() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let base = dir.path().to_str().expect("utf8");
+        insert(dir.path(), "pw", "//Alice");
+        insert(dir.path(), "pw", "//Bob");
+        let cmd = run_cmd(&["--validator", "--password", "pw", "--base-path", base]);
+        let keys = authoring_keys("wcme-node", &cmd, &dev_chain(), dir.path()).expect("keys");
+        let mut expected = vec![public("//Alice"), public("//Bob")];
+        expected.sort();
+        assert_eq!(publics(&keys), expected);
+    }
+
+    #[test]
+    fn a_validator_with_a_wrong_password_or_no_key_stops() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let base = dir.path().to_str().expect("utf8");
+        let cmd = run_cmd(&["--validator", "--password", "pw", "--base-path", base]);
+        let Err(error) = authoring_keys("my-node", &cmd, &dev_chain(), dir.path()) else {
+            panic!("an empty keystore is refused");
+        };
+        assert!(matches!(error, CliError::NoAuthoringKeys { .. }), "{error}");
+        let message = error.to_string();
+        assert!(
+            message.contains("my-node key insert --chain test_chain"),
+            "{message}"
+        );
+        assert!(message.contains("keystore"), "{message}");
+
+        insert(dir.path(), "right", "//Alice");
+        assert!(matches!(
+            authoring_keys("wcme-node", &cmd, &dev_chain(), dir.path()),
+            Err(CliError::Keystore(
+                wcme_keystore::KeystoreError::WrongPassword { .. }
+            ))
+        ));
+    }
+
+    #[test]
+    fn dev_keys_stay_in_memory() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let base = dir.path().to_str().expect("utf8");
+        // No password needed, no keystore opened, nothing written.
+        let keys = authoring_keys(
+            "wcme-node",
+            &run_cmd(&["--bob", "--base-path", base]),
+            &dev_chain(),
+            dir.path(),
+        )
+        .expect("dev key");
+        assert_eq!(publics(&keys), vec![public("//Bob")]);
+        let keys = authoring_keys(
+            "wcme-node",
+            &run_cmd(&["--validator", "--alice", "--base-path", base]),
+            &dev_chain(),
+            dir.path(),
+        )
+        .expect("dev key");
+        assert_eq!(publics(&keys), vec![public("//Alice")]);
+        let keys = authoring_keys("wcme-node", &run_cmd(&["--dev"]), &dev_chain(), dir.path())
+            .expect("dev key");
+        assert_eq!(publics(&keys), vec![public("//Alice")]);
+        // On a POC chain the dev key is the agent's packing key.
+        let keys = authoring_keys(
+            "wcme-node",
+            &run_cmd(&["--charlie"]),
+            &chain(ConsensusSpec::Poc {}),
+            dir.path(),
+        )
+        .expect("dev key");
+        assert_eq!(
+            publics(&keys),
+            vec![public(&format!("//Charlie{DEV_PACKING_KEY_PATH}"))]
+        );
+        assert!(!keystore_dir(dir.path(), "test_chain").exists());
+        // Neither a validator nor a dev key: a follower.
+        let keys = authoring_keys(
+            "wcme-node",
+            &run_cmd(&["--base-path", base]),
+            &dev_chain(),
+            dir.path(),
+        )
+        .expect("none");
+        assert!(keys.is_empty());
     }
 }
