@@ -5,10 +5,9 @@
 mod common;
 
 use std::{
-    io::{BufRead, BufReader, Write},
+    io::Write,
     path::Path,
     process::{Command, Output, Stdio},
-    sync::{Arc, Mutex, mpsc},
     time::{Duration, Instant},
 };
 
@@ -56,45 +55,6 @@ fn assert_refused(args: &[&str], password: Option<&str>, message: &str) {
         "{args:?} took {:?}",
         started.elapsed()
     );
-}
-
-/// Starts `wcme-node args` (plus free ports) with the password in the environment and waits for
-/// its RPC server, as `TestNode::start` does.
-fn start_with_password_env(args: &[&str], password: &str) -> TestNode {
-    let mut child = Command::new(node_binary())
-        .args(args)
-        .args(["--rpc-port", "0", "--port", "0", "--no-prometheus"])
-        .env(PASSWORD_ENV, password)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("wcme-node starts");
-    let stderr = child.stderr.take().expect("stderr is piped");
-    let log = Arc::new(Mutex::new(String::new()));
-    let (addr_tx, addr_rx) = mpsc::channel();
-    let sink = log.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(addr) = line.split("Running JSON-RPC server: addr=").nth(1) {
-                let _ = addr_tx.send(addr.trim().to_string());
-            }
-            let mut log = sink.lock().expect("log lock");
-            log.push_str(&line);
-            log.push('\n');
-        }
-    });
-    let Ok(addr) = addr_rx.recv_timeout(Duration::from_secs(60)) else {
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("node did not start:\n{}", log.lock().expect("log"));
-    };
-    TestNode {
-        child,
-        http_url: format!("http://{addr}"),
-        ws_url: format!("ws://{addr}"),
-        log,
-    }
 }
 
 fn key_files(dir: &Path) -> Vec<std::path::PathBuf> {
@@ -182,7 +142,10 @@ async fn inserted_key_authors_and_bad_passwords_are_refused() {
     assert_refused(&validator, None, PASSWORD_ENV);
 
     // The right password in the environment: the stored key authors.
-    let node = start_with_password_env(&validator, PASSWORD);
+    let node = TestNode::start_with_env(
+        &[&validator[..], &["--no-prometheus"]].concat(),
+        &[(PASSWORD_ENV, PASSWORD)],
+    );
     wait_for_block(&node.rpc(), 2, Duration::from_secs(30)).await;
     assert!(
         node.log().contains("Loaded authoring keys"),

@@ -77,12 +77,18 @@ impl TestNode {
     /// Starts `wcme-node` with `args` (plus `--rpc-port 0`, and `--port 0` unless `args` choose
     /// the peer-to-peer address) and waits for its RPC server.
     pub fn start(args: &[&str]) -> TestNode {
+        Self::start_with_env(args, &[])
+    }
+
+    /// [`TestNode::start`] with extra environment variables for the node process.
+    pub fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> TestNode {
         let p2p_chosen = args.iter().any(|a| *a == "--port" || *a == "--listen-addr");
         let p2p_port: &[&str] = if p2p_chosen { &[] } else { &["--port", "0"] };
         let mut child = Command::new(node_binary())
             .args(args)
             .args(["--rpc-port", "0"])
             .args(p2p_port)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

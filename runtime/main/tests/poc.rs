@@ -2,7 +2,10 @@
 //! and re-executed through the runtime API the node uses, blocks the runtime must reject, and the
 //! `PocApi` answers.
 
+mod common;
+
 use codec::{Decode, Encode};
+use common::preset_ext;
 use frame_support::traits::fungible::{Inspect, InspectHold};
 use sp_core::{Pair, sr25519};
 use sp_keyring::Sr25519Keyring;
@@ -20,24 +23,6 @@ use wcme_runtime_main::{
     System, TimestampCall, TxExtension, UncheckedExtrinsic, WCME, buckets, dispatch,
     genesis_config_presets::{self, LOCAL_AGENT_DEPOSIT, LOCAL_TESTNET_AGENTS},
 };
-
-/// Test externalities holding preset `id`'s genesis, built through the runtime API as the node
-/// builds it.
-fn preset_ext(id: &str) -> sp_io::TestExternalities {
-    let id: Option<String> = Some(id.into());
-    let out = dispatch("GenesisBuilder_get_preset", &id.encode()).expect("api exists");
-    let json = Option::<Vec<u8>>::decode(&mut &out[..])
-        .expect("decodes")
-        .expect("preset exists");
-    let mut ext = sp_io::TestExternalities::new_empty();
-    ext.execute_with(|| {
-        let out = dispatch("GenesisBuilder_build_state", &json.encode()).expect("api exists");
-        let result = sp_genesis_builder::Result::decode(&mut &out[..]).expect("decodes");
-        assert_eq!(result, Ok(()), "build_state accepts the preset");
-    });
-    ext.commit_all().expect("commit genesis");
-    ext
-}
 
 fn local_ext() -> sp_io::TestExternalities {
     preset_ext(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)

@@ -2,7 +2,10 @@
 //! builds genesis: through `dispatch("GenesisBuilder_get_preset")` and
 //! `dispatch("GenesisBuilder_build_state")` inside `sp-io` externalities.
 
+mod common;
+
 use codec::{Decode, Encode};
+use common::dev_ext;
 use frame_support::traits::{
     Get,
     fungible::{Inspect, InspectFreeze},
@@ -20,25 +23,6 @@ use wcme_runtime_main::{
     RuntimeEvent, RuntimeOrigin, SignedPayload, System, TimestampCall, TxExtension,
     UncheckedExtrinsic, VERSION, WCME, buckets, dispatch, genesis_config_presets,
 };
-
-/// Test externalities holding the `development` preset's genesis state, built through the runtime
-/// API exactly as the node does.
-fn dev_ext() -> sp_io::TestExternalities {
-    let id: Option<String> = Some(sp_genesis_builder::DEV_RUNTIME_PRESET.into());
-    let out = dispatch("GenesisBuilder_get_preset", &id.encode()).expect("api exists");
-    let json = Option::<Vec<u8>>::decode(&mut &out[..])
-        .expect("decodes")
-        .expect("development preset exists");
-
-    let mut ext = sp_io::TestExternalities::new_empty();
-    ext.execute_with(|| {
-        let out = dispatch("GenesisBuilder_build_state", &json.encode()).expect("api exists");
-        let result = sp_genesis_builder::Result::decode(&mut &out[..]).expect("decodes");
-        assert_eq!(result, Ok(()), "build_state accepts the preset as is");
-    });
-    ext.commit_all().expect("commit genesis");
-    ext
-}
 
 fn alice() -> AccountId {
     Sr25519Keyring::Alice.to_account_id()

@@ -2,7 +2,10 @@
 //! `Executive` on the `development` genesis, the `SmartAssetsApi` through `dispatch` (what the
 //! node's `state_call` runs), fees, and a block that re-executes to the same header.
 
+mod common;
+
 use codec::{Decode, Encode};
+use common::dev_ext;
 use frame_support::traits::fungible::Inspect;
 use pallet_wcme_smart_assets::{AmmError, PoolView, WCME as WCME_ID};
 use sp_core::sr25519;
@@ -16,24 +19,6 @@ use wcme_runtime_main::{
     RuntimeEvent, SmartAssets, SmartAssetsCall, System, TimestampCall, UncheckedExtrinsic, WCME,
     buckets, configs, dispatch, signing,
 };
-
-/// Test externalities holding the `development` preset's genesis state, built through the runtime
-/// API exactly as the node does.
-fn dev_ext() -> sp_io::TestExternalities {
-    let id: Option<String> = Some(sp_genesis_builder::DEV_RUNTIME_PRESET.into());
-    let out = dispatch("GenesisBuilder_get_preset", &id.encode()).expect("api exists");
-    let json = Option::<Vec<u8>>::decode(&mut &out[..])
-        .expect("decodes")
-        .expect("development preset exists");
-    let mut ext = sp_io::TestExternalities::new_empty();
-    ext.execute_with(|| {
-        let out = dispatch("GenesisBuilder_build_state", &json.encode()).expect("api exists");
-        let result = sp_genesis_builder::Result::decode(&mut &out[..]).expect("decodes");
-        assert_eq!(result, Ok(()));
-    });
-    ext.commit_all().expect("commit genesis");
-    ext
-}
 
 fn alice() -> AccountId {
     Sr25519Keyring::Alice.to_account_id()
