@@ -1,6 +1,6 @@
-//! `wcme-node`: the WCME main-chain node.
+//! `wcme-node`: the WCME main-chain node, which also runs the subchain runtime template.
 //!
-//! A node binary is small on purpose: it names its runtime and its built-in chains and hands the
+//! A node binary is small on purpose: it names its runtimes and its built-in chains and hands the
 //! rest to `wcme-cli` and `wcme-service`. A business subchain forks this file and swaps the
 //! runtime, the chain presets and, through `NodeBuilder`, any module.
 
@@ -10,55 +10,113 @@ use sp_keyring::Sr25519Keyring;
 use wcme_cli::{CliError, NodeSpec};
 use wcme_executor::RuntimeDescriptor;
 use wcme_runtime_main as runtime;
+use wcme_runtime_subchain as subchain;
 use wcme_service::{ChainSpec, ChainType, ConsensusSpec, Genesis, RuntimeGenesis};
 
+/// The main-chain runtime, compiled in: chains run it unless their spec names another.
+const MAIN_RUNTIME: RuntimeDescriptor = RuntimeDescriptor {
+    dispatch: runtime::dispatch,
+    version: || runtime::VERSION,
+};
+
+/// The subchain runtime template (`"runtime": "wcme-subchain"` in a chain spec).
+const SUBCHAIN_RUNTIME: RuntimeDescriptor = RuntimeDescriptor {
+    dispatch: subchain::dispatch,
+    version: || subchain::VERSION,
+};
+
+/// A built-in chain: its names, the runtime and preset its genesis comes from, its engine and
+/// the token wallets show.
+struct Builtin {
+    name: &'static str,
+    id: &'static str,
+    chain_type: ChainType,
+    runtime: RuntimeDescriptor,
+    preset: &'static str,
+    consensus: ConsensusSpec,
+    token: (&'static str, u8, u16),
+}
+
 /// The built-in chains: `dev` (one node, Alice authors) and `local` (a Proof-of-Credit testnet of
-/// four agents: Alice, Bob, Charlie, Dave).
-fn builtin_chain(runtime: &RuntimeDescriptor, id: &str) -> Option<Result<ChainSpec, CliError>> {
-    let alice = Sr25519Keyring::Alice.public();
-    let (name, id, chain_type, preset, consensus) = match id {
-        "dev" => (
-            "Development",
-            "dev",
-            ChainType::Development,
-            "development",
-            ConsensusSpec::Dev {
-                authority: format!("0x{}", hex::encode(alice.0)),
+/// four agents: Alice, Bob, Charlie, Dave) of the main chain, and `subchain-dev` (the subchain
+/// template, Alice authors).
+fn builtin_chain(id: &str) -> Option<Result<ChainSpec, CliError>> {
+    let alice = format!("0x{}", hex::encode(Sr25519Keyring::Alice.public().0));
+    let main_token = (
+        runtime::TOKEN_SYMBOL,
+        runtime::TOKEN_DECIMALS,
+        runtime::SS58_PREFIX,
+    );
+    let builtin = match id {
+        "dev" => Builtin {
+            name: "Development",
+            id: "dev",
+            chain_type: ChainType::Development,
+            runtime: MAIN_RUNTIME,
+            preset: "development",
+            consensus: ConsensusSpec::Dev {
+                authority: alice,
                 slot_duration_ms: runtime::MILLISECS_PER_BLOCK,
             },
-        ),
+            token: main_token,
+        },
         // Proof-of-Credit among the preset's four agents; the slot length is the runtime's.
-        "local" => (
-            "Local Testnet",
-            "local_testnet",
-            ChainType::Local,
-            "local_testnet",
-            ConsensusSpec::Poc {},
-        ),
+        "local" => Builtin {
+            name: "Local Testnet",
+            id: "local_testnet",
+            chain_type: ChainType::Local,
+            runtime: MAIN_RUNTIME,
+            preset: "local_testnet",
+            consensus: ConsensusSpec::Poc {},
+            token: main_token,
+        },
+        "subchain-dev" => Builtin {
+            name: "Subchain Development",
+            id: "subchain_dev",
+            chain_type: ChainType::Development,
+            runtime: SUBCHAIN_RUNTIME,
+            preset: "development",
+            consensus: ConsensusSpec::Dev {
+                authority: alice,
+                slot_duration_ms: subchain::MILLISECS_PER_BLOCK,
+            },
+            token: (
+                subchain::TOKEN_SYMBOL,
+                subchain::TOKEN_DECIMALS,
+                subchain::SS58_PREFIX,
+            ),
+        },
         _ => return None,
     };
+    // Chains of the main runtime, the node's own, need not name it.
+    let spec_name = (builtin.runtime.version)().spec_name.to_string();
+    let runtime_name = (spec_name != runtime::VERSION.spec_name).then_some(spec_name);
     Some(
-        runtime
-            .preset(preset)
+        builtin
+            .runtime
+            .preset(builtin.preset)
             .map_err(CliError::from)
             .map(|patch| ChainSpec {
-                name: name.into(),
-                id: id.into(),
-                chain_type,
+                name: builtin.name.into(),
+                id: builtin.id.into(),
+                chain_type: builtin.chain_type,
                 boot_nodes: Vec::new(),
-                properties: properties(),
-                consensus,
+                properties: properties(builtin.token),
+                runtime: runtime_name,
+                consensus: builtin.consensus,
                 genesis: Genesis::RuntimeGenesis(RuntimeGenesis::Patch(patch)),
             }),
     )
 }
 
-/// Token properties wallets read through `system_properties`.
-fn properties() -> serde_json::Map<String, serde_json::Value> {
+/// Token properties wallets read through `system_properties`: symbol, decimals, SS58 prefix.
+fn properties(
+    (symbol, decimals, ss58): (&str, u8, u16),
+) -> serde_json::Map<String, serde_json::Value> {
     let mut properties = serde_json::Map::new();
-    properties.insert("ss58Format".into(), runtime::SS58_PREFIX.into());
-    properties.insert("tokenDecimals".into(), runtime::TOKEN_DECIMALS.into());
-    properties.insert("tokenSymbol".into(), runtime::TOKEN_SYMBOL.into());
+    properties.insert("ss58Format".into(), ss58.into());
+    properties.insert("tokenDecimals".into(), decimals.into());
+    properties.insert("tokenSymbol".into(), symbol.into());
     properties
 }
 
@@ -68,10 +126,7 @@ fn main() -> ExitCode {
         impl_version: env!("CARGO_PKG_VERSION"),
         executable_name: "wcme-node",
         data_dir_name: "wcme-node",
-        runtime: RuntimeDescriptor {
-            dispatch: runtime::dispatch,
-            version: || runtime::VERSION,
-        },
+        runtimes: &[MAIN_RUNTIME, SUBCHAIN_RUNTIME],
         builtin_chain,
         // The runtime's workloads for `benchmark transfers` / `swaps` and, when built with
         // `--features runtime-benchmarks`, its pallet benchmarks for `benchmark pallet`.
@@ -84,7 +139,11 @@ fn main() -> ExitCode {
             check_events: Some(runtime::signing::check_block_events),
             pallets: runtime::benchmarks::DISPATCH,
         },
-        rpc_extensions: &[wcme_smart_assets_rpc::rpc_module, wcme_poc_rpc::rpc_module],
+        rpc_extensions: &[
+            wcme_smart_assets_rpc::rpc_module,
+            wcme_poc_rpc::rpc_module,
+            wcme_subchains_rpc::rpc_module,
+        ],
         // A business subchain returns its own modules here.
         extra_modules: Vec::new,
     })

@@ -1,6 +1,6 @@
-//! `wcme-node benchmark transfers|swaps|pallet` in a short mode: the benchmarks themselves must keep
-//! working (their figures are recorded in docs/performance.md from release runs, never asserted
-//! here).
+//! `wcme-node benchmark transfers|swaps|pallet` in a short mode (transfers through the dev and
+//! the Proof-of-Credit engine): the benchmarks themselves must keep working (their figures are
+//! recorded in docs/performance.md from release runs, never asserted here).
 
 mod common;
 
@@ -15,8 +15,12 @@ fn run_benchmark(args: &[&str]) -> String {
     stdout
 }
 
-/// The lines every throughput report has.
-fn assert_report(stdout: &str, unit: &str, count: u32, blocks: u32) {
+/// The lines every throughput report has; `engine` sealed and verified the blocks.
+fn assert_report(stdout: &str, engine: &str, unit: &str, count: u32, blocks: u32) {
+    assert!(
+        stdout.contains(&format!("consensus:                 {engine}\n")),
+        "{stdout}"
+    );
     assert!(
         stdout.contains(&format!("{:<27}{count}", format!("{unit}:"))),
         "{stdout}"
@@ -28,6 +32,7 @@ fn assert_report(stdout: &str, unit: &str, count: u32, blocks: u32) {
     for line in [
         "production:",
         "import (re-execute+commit):",
+        "seal+slot checks:",
         "imported DB size:",
         "peak RSS:",
     ] {
@@ -47,10 +52,32 @@ fn transfer_benchmark_runs_in_short_mode() {
         "--block-size",
         "100",
     ]);
-    assert_report(&stdout, "transfers", 300, 3);
+    assert_report(&stdout, "dev", "transfers", 300, 3);
     let (ok, _, stderr) = common::run_cli(&["benchmark", "transfers", "--accounts", "0"]);
     assert!(!ok);
     assert!(stderr.contains("must be positive"), "{stderr}");
+}
+
+/// The same workload through the Proof-of-Credit engine (`--chain local`): each block is sealed
+/// by the packing key its slot's owner has in the runtime's schedule and import checks that.
+#[test]
+fn transfer_benchmark_runs_through_the_poc_engine() {
+    let stdout = run_benchmark(&[
+        "transfers",
+        "--transfers",
+        "300",
+        "--accounts",
+        "30",
+        "--block-size",
+        "100",
+        "--chain",
+        "local",
+    ]);
+    assert_report(&stdout, "poc", "transfers", 300, 3);
+    let (ok, _, stderr) = common::run_cli(&["benchmark", "transfers", "--chain", "nowhere"]);
+    assert!(!ok);
+    assert!(stderr.contains("nowhere"), "{stderr}");
+    assert!(!stderr.contains("panic"), "{stderr}");
 }
 
 #[test]
@@ -69,7 +96,7 @@ fn swap_benchmark_runs_in_short_mode_with_one_and_two_hops() {
             "--block-size",
             "100",
         ]);
-        assert_report(&stdout, "swaps", 200, 2);
+        assert_report(&stdout, "dev", "swaps", 200, 2);
     }
     for (args, expected) in [
         (&["--hops", "3"][..], "--hops"),

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{TestNode, best_number, call, fast_chain_spec, wait_for_block};
+use common::{TestNode, best_number, call, fast_chain_spec, peer::Harness, wait_for_block};
 use jsonrpsee::http_client::HttpClient;
 use sp_keyring::Sr25519Keyring;
 use wcme_runtime_main::{WCME, signing::signed_transfer};
@@ -159,17 +159,6 @@ async fn follower_syncs_from_genesis_and_follows_the_author() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn undecodable_block_announcements_get_the_sender_banned() {
-    use wcme_service::wcme_network::{
-        GossipConfig, Keypair, NetworkConfig, NetworkEvent, NetworkService,
-    };
-
-    struct NoBlocks;
-    impl wcme_service::wcme_network::BlockProvider for NoBlocks {
-        fn blocks(&self, _: u32, _: u32) -> Result<Vec<Vec<u8>>, String> {
-            Ok(Vec::new())
-        }
-    }
-
     let dir = tempfile::tempdir().expect("tempdir");
     let spec = fast_chain_spec(dir.path());
     let base = dir.path().join("node");
@@ -183,61 +172,18 @@ async fn undecodable_block_announcements_get_the_sender_banned() {
     let rpc = node.rpc();
 
     // The chain id of the fast spec is the dev chain's.
-    let mut config = NetworkConfig::new("dev", Keypair::generate_ed25519());
-    config.listen_addresses = vec!["/ip4/127.0.0.1/tcp/0".parse().expect("multiaddr")];
-    config.boot_nodes = vec![node.p2p_addr().parse().expect("multiaddr")];
-    config.gossip = GossipConfig::small_network();
-    let (bad, mut events) = NetworkService::start(
-        config,
-        std::sync::Arc::new(NoBlocks),
-        tokio::runtime::Handle::current(),
-    )
-    .expect("network starts");
-
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while peers(&rpc).await.len() != 1 {
-        assert!(Instant::now() < deadline, "the peer never connected");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let mut bad = Harness::join(&node, &rpc, "dev").await;
     // Garbage on the blocks topic (each message different so gossip does not deduplicate it)
     // until the node disconnects and bans the sender.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut sent = 0u32;
-    loop {
-        if bad
-            .publish_block(format!("not a block {sent}").into_bytes())
-            .await
-            .is_ok()
-        {
-            sent += 1;
-        }
-        while let Ok(event) = events.try_recv() {
-            if let NetworkEvent::PeerDisconnected { .. } = event {
-                let deadline = Instant::now() + Duration::from_secs(5);
-                while !peers(&rpc).await.is_empty() {
-                    assert!(
-                        Instant::now() < deadline,
-                        "node still lists the banned peer"
-                    );
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-                let log = node.log();
-                assert!(
-                    log.contains("banning peer") && log.contains("undecodable block"),
-                    "disconnected without a ban for bad blocks:\n{log}"
-                );
-                assert!(sent >= 1);
-                bad.shutdown().await;
-                return;
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the node never dropped the peer after {sent} bad blocks\n{}",
-            node.log()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let sent = bad
+        .send_until_banned(&node, &rpc, |n| format!("not a block {n}").into_bytes())
+        .await;
+    assert!(sent >= 1);
+    let log = node.log();
+    assert!(
+        log.contains("banning peer") && log.contains("undecodable block"),
+        "disconnected without a ban for bad blocks:\n{log}"
+    );
 }
 
 fn identity(node: &TestNode) -> String {

@@ -1,13 +1,20 @@
 //! Red cards from evidence on a real node: anyone submits two headers sealed by one packing key
 //! for one slot, the runtime verifies them and red-cards the agent; evidence that does not
-//! verify is refused and the accused keeps its standing.
+//! verify is refused and the accused keeps its standing. And a node that receives two blocks
+//! sealed by one key for one slot reports the equivocation on chain by itself.
 
 mod common;
 
 use std::time::Duration;
 
 use codec::Encode;
-use common::{TestNode, call, run_cli, wait_for_block};
+use common::{
+    TestNode, call,
+    peer::Harness,
+    poc::{chain_id, fast_local_spec, start_validator, state_call},
+    wait_for_block,
+};
+use jsonrpsee::http_client::HttpClient;
 use sp_core::{H256, Pair as _, crypto::Ss58Codec, sr25519};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::traits::Header as _;
@@ -59,26 +66,41 @@ fn report(
     )
 }
 
+/// Alice's validator alone on the 4-agent local chain with 1 s slots: she authors her slots
+/// (one in four), enough to include transactions; Bob, Charlie and Dave never author. Returns
+/// the node and the chain id (the network's protocol names carry it).
+async fn alice_alone(dir: &std::path::Path) -> (TestNode, String) {
+    let spec = fast_local_spec(dir);
+    let alice = start_validator(&spec, dir, "--alice", None);
+    wait_for_block(&alice.rpc(), 1, Duration::from_secs(60)).await;
+    (alice, chain_id(&spec))
+}
+
+/// Waits until `who` holds a red card.
+async fn wait_for_red_card(rpc: &HttpClient, who: Sr25519Keyring, node: &TestNode) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    loop {
+        let credit: serde_json::Value = call(rpc, "wcme_credit", vec![ss58(who).into()])
+            .await
+            .expect("credit");
+        if credit["redCard"] == true {
+            assert_eq!(credit["units"], -10_000, "{credit}");
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no red card for {who:?}: {credit}\n{}",
+            node.log()
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn equivocation_evidence_red_cards_and_forged_evidence_does_not() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (ok, stdout, stderr) = run_cli(&["build-spec", "--chain", "local"]);
-    assert!(ok, "build-spec failed: {stderr}");
-    let mut spec: serde_json::Value = serde_json::from_str(&stdout).expect("json");
-    spec["genesis"]["runtimeGenesis"]["patch"]["poc"]["slotDurationMs"] = 1000.into();
-    let spec_path = dir.path().join("local.json");
-    std::fs::write(&spec_path, spec.to_string()).expect("writes");
-    let base = dir.path().join("alice");
-    // Alice alone authors her slots (one in four); that is enough to include transactions.
-    let alice = TestNode::start(&[
-        "--chain",
-        spec_path.to_str().expect("utf8"),
-        "--base-path",
-        base.to_str().expect("utf8"),
-        "--alice",
-    ]);
+    let (alice, _) = alice_alone(dir.path()).await;
     let rpc = alice.rpc();
-    wait_for_block(&rpc, 1, Duration::from_secs(60)).await;
     let genesis: H256 = call(&rpc, "chain_getBlockHash", vec![0.into()])
         .await
         .expect("genesis hash");
@@ -113,23 +135,7 @@ async fn equivocation_evidence_red_cards_and_forged_evidence_does_not() {
     .await
     .expect("submitted");
 
-    let deadline = std::time::Instant::now() + Duration::from_secs(90);
-    loop {
-        let credit: serde_json::Value =
-            call(&rpc, "wcme_credit", vec![ss58(Sr25519Keyring::Bob).into()])
-                .await
-                .expect("credit");
-        if credit["redCard"] == true {
-            assert_eq!(credit["units"], -10_000, "{credit}");
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no red card for Bob: {credit}\n{}",
-            alice.log()
-        );
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+    wait_for_red_card(&rpc, Sr25519Keyring::Bob, &alice).await;
     let agents: serde_json::Value = call(&rpc, "wcme_pocAgents", vec![]).await.expect("agents");
     let bob = agents
         .as_array()
@@ -150,4 +156,95 @@ async fn equivocation_evidence_red_cards_and_forged_evidence_does_not() {
     .await
     .expect("credit");
     assert_eq!(charlie["redCard"], false, "{charlie}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_node_that_receives_two_blocks_sealed_for_one_slot_reports_the_equivocation() {
+    use wcme_consensus_primitives::poc::SlotOwner;
+    use wcme_primitives::{AccountId, Block, SignedBlock};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (alice, chain_id) = alice_alone(dir.path()).await;
+    let rpc = alice.rpc();
+    // A peer holding Bob's packing key (Bob's own node is not running, so these are the only
+    // blocks for his slot).
+    let equivocator = Harness::join(&alice, &rpc, &chain_id).await;
+    let bob_key = dev_packing_pair("Bob").expect("dev packing key");
+
+    // Bob's next slot on Alice's best block.
+    let best: Header = call(&rpc, "chain_getHeader", vec![])
+        .await
+        .expect("best header");
+    let now_slot = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_millis() as u64
+            / 1000
+    };
+    let mut bobs_slot = None;
+    for slot in now_slot() + 1..now_slot() + 16 {
+        let owner: Option<SlotOwner<AccountId>> =
+            state_call(&rpc, "PocApi_slot_owner", &slot.encode(), Some(best.hash())).await;
+        if let Some(owner) = owner.filter(|owner| owner.packing_key == bob_key.public()) {
+            bobs_slot = Some((slot, owner));
+            break;
+        }
+    }
+    let (slot, owner) = bobs_slot.expect("Bob owns one slot in four");
+    while now_slot() < slot {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Two different blocks for that slot on the same parent, both sealed by Bob's key.
+    let block = |variant: u8| {
+        let mut header = Header::new(
+            best.number() + 1,
+            H256::repeat_byte(variant),
+            H256::repeat_byte(variant),
+            best.hash(),
+            Default::default(),
+        );
+        header.digest_mut().push(
+            PreDigest {
+                round: owner.round,
+                slot,
+                author_index: owner.index,
+            }
+            .to_digest_item(),
+        );
+        let signature = bob_key.sign(header.hash().as_ref());
+        header.digest_mut().push(seal_item(&signature));
+        SignedBlock {
+            block: Block {
+                header,
+                extrinsics: Vec::new(),
+            },
+            justifications: None,
+        }
+        .encode()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    for variant in [1, 2] {
+        while equivocator
+            .network
+            .publish_block(block(variant))
+            .await
+            .is_err()
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the equivocating peer never reached Alice"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    // Alice's node saw both seals, reported Bob unsigned, and included the report.
+    wait_for_red_card(&rpc, Sr25519Keyring::Bob, &alice).await;
+    let log = alice.log();
+    assert!(
+        log.contains("Two headers sealed for one slot") && log.contains("Equivocation reported"),
+        "{log}"
+    );
+    equivocator.network.shutdown().await;
 }

@@ -4,10 +4,13 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{TestNode, best_number, call, run_cli, wait_for_block};
-use jsonrpsee::http_client::HttpClient;
+use common::{
+    TestNode, best_number, call,
+    poc::{authored, block_hash, eventually, fast_local_spec, finalized, start_validator},
+    wait_for_block,
+};
 use sp_core::crypto::Ss58Codec;
 
 /// Dave's account (`//Dave`), as the RPC shows accounts (SS58).
@@ -15,74 +18,6 @@ fn dave_account() -> String {
     sp_keyring::Sr25519Keyring::Dave
         .to_account_id()
         .to_ss58check()
-}
-
-/// The `local` chain spec with 1-second slots, written to `dir/local.json`.
-fn fast_local_spec(dir: &std::path::Path) -> String {
-    let (ok, stdout, stderr) = run_cli(&["build-spec", "--chain", "local"]);
-    assert!(ok, "build-spec failed: {stderr}");
-    let mut spec: serde_json::Value = serde_json::from_str(&stdout).expect("spec is JSON");
-    assert_eq!(
-        spec["consensus"]["engine"], "poc",
-        "local runs Proof-of-Credit"
-    );
-    spec["genesis"]["runtimeGenesis"]["patch"]["poc"]["slotDurationMs"] = 1000.into();
-    let path = dir.join("local.json");
-    std::fs::write(&path, serde_json::to_vec_pretty(&spec).expect("json")).expect("writes");
-    path.to_str().expect("utf8").to_string()
-}
-
-fn start_validator(spec: &str, dir: &std::path::Path, key: &str, boot: Option<&str>) -> TestNode {
-    let base = dir.join(key.trim_start_matches("--"));
-    let mut args = vec![
-        "--chain",
-        spec,
-        "--base-path",
-        base.to_str().expect("utf8"),
-        key,
-    ];
-    if let Some(boot) = boot {
-        args.extend(["--bootnodes", boot]);
-    }
-    TestNode::start(&args)
-}
-
-fn authored(node: &TestNode) -> usize {
-    node.log().matches("Prepared block for proposing").count()
-}
-
-/// The finalized block's number and hash.
-async fn finalized(rpc: &HttpClient) -> (u32, String) {
-    let hash: String = call(rpc, "chain_getFinalizedHead", vec![])
-        .await
-        .expect("finalized head");
-    let header: serde_json::Value = call(rpc, "chain_getHeader", vec![hash.clone().into()])
-        .await
-        .expect("header");
-    let number = header["number"].as_str().expect("hex number");
-    (
-        u32::from_str_radix(number.trim_start_matches("0x"), 16).expect("hex"),
-        hash,
-    )
-}
-
-async fn block_hash(rpc: &HttpClient, number: u32) -> String {
-    call::<String>(rpc, "chain_getBlockHash", vec![number.into()])
-        .await
-        .expect("hash")
-}
-
-/// Waits (bounded) until `check` holds.
-async fn eventually<F, Fut>(what: &str, timeout: Duration, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + timeout;
-    while !check().await {
-        assert!(Instant::now() < deadline, "{what} within {timeout:?}");
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

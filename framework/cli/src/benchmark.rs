@@ -3,7 +3,8 @@
 //! - `transfers` and `swaps`: signed extrinsics through block production and through a full
 //!   re-executing import into a fresh RocksDB database, on one harness ([`throughput`]); the node
 //!   binary signs the workloads through [`BenchmarkHooks`], since only it knows its runtime's
-//!   calls and extrinsic format.
+//!   calls and extrinsic format. `transfers --chain local` runs the same workload through the
+//!   Proof-of-Credit engine instead of the dev engine.
 //! - `pallet` (feature `runtime-benchmarks`): the runtime's FRAME pallet benchmarks, run natively
 //!   on a genesis-built state, analysed like `frame-benchmarking-cli` does, and written out as a
 //!   `weights.rs`.
@@ -90,6 +91,7 @@ pub(crate) fn run(spec: &NodeSpec, cmd: &BenchmarkCmd) -> Result<(), CliError> {
             transfers,
             accounts,
             block_size,
+            chain,
             base_path,
         } => {
             let signer = hook(spec.benchmarks.transfer, "a transfer signer")?;
@@ -102,6 +104,7 @@ pub(crate) fn run(spec: &NodeSpec, cmd: &BenchmarkCmd) -> Result<(), CliError> {
                 throughput::transfers(
                     spec,
                     signer,
+                    chain,
                     dir,
                     count(*transfers),
                     count(*accounts),

@@ -23,7 +23,9 @@ use crate::{
 pub(crate) fn build_spec(spec: &NodeSpec, cmd: &BuildSpecCmd) -> Result<(), CliError> {
     let chain_spec = load_chain_spec(spec, &cmd.shared)?;
     let chain_spec = if cmd.raw {
-        let genesis = spec.runtime.build_genesis(&chain_spec.genesis_source()?)?;
+        let genesis = spec
+            .runtime_for(&chain_spec)?
+            .build_genesis(&chain_spec.genesis_source()?)?;
         chain_spec.into_raw(&genesis.storage)
     } else {
         chain_spec
@@ -179,7 +181,7 @@ pub(crate) fn import_blocks(spec: &NodeSpec, cmd: &ImportBlocksCmd) -> Result<()
     };
     let blocks = decode_block_file(&bytes)?;
     let path = NodeConfig::database_path_for(&base_path(spec, &cmd.shared)?, &chain_spec.id);
-    let client = open_client(&chain_spec, &path, spec.runtime, &[])?;
+    let client = open_client(&chain_spec, &path, spec.runtime_for(&chain_spec)?, &[])?;
     let bar = progress(blocks.len() as u64, "Importing");
     let (mut imported, mut skipped) = (0u64, 0u64);
     for signed in blocks {

@@ -156,6 +156,10 @@ pub struct RunCmd {
     /// in) `<base-path>/chains/<id>/network/secret_ed25519`.
     #[arg(long, value_name = "HEX")]
     pub node_key: Option<String>,
+    /// Do not discover peers of the local network with mDNS (it is on by default, except with
+    /// `--dev`).
+    #[arg(long)]
+    pub no_mdns: bool,
     /// Author and vote with the keys in the chain's keystore (`key insert`), or with the dev
     /// key of `--alice` …, which implies it.
     #[arg(long)]
@@ -349,6 +353,13 @@ pub enum BenchmarkCmd {
         /// Transfers per block.
         #[arg(long, default_value_t = 5_000)]
         block_size: u32,
+        /// The chain whose runtime genesis and consensus engine the blocks go through: `dev`
+        /// (the single-authority dev engine), `local` (Proof-of-Credit: every block is sealed by
+        /// its slot's packing key and import checks it against the runtime's schedule), or a
+        /// chain spec file with a genesis patch. Blocks are authored with the development keys
+        /// (`//Alice` …, or their `//poc` packing keys on a POC chain).
+        #[arg(long, value_name = "CHAIN_SPEC", default_value = "dev")]
+        chain: String,
         /// Directory for the benchmark databases (default: a temporary one).
         #[arg(long)]
         base_path: Option<PathBuf>,

@@ -61,6 +61,19 @@ pub enum CliError {
         /// Why.
         source: wcme_service::ImportError,
     },
+    /// The chain spec names a runtime this node does not have.
+    #[error(
+        "the chain runs the runtime {name:?}, which this node does not have (it has: {known:?})"
+    )]
+    UnknownRuntime {
+        /// The `spec_name` the chain spec asks for.
+        name: String,
+        /// The `spec_name`s the node has.
+        known: Vec<String>,
+    },
+    /// The node binary lists no runtime.
+    #[error("the node has no runtime compiled in")]
+    NoRuntime,
     /// An argument is unusable.
     #[error("invalid argument: {0}")]
     BadArgument(String),

@@ -42,18 +42,46 @@ pub struct NodeSpec {
     pub executable_name: &'static str,
     /// Directory name under the platform data directory for the default base path.
     pub data_dir_name: &'static str,
-    /// The compiled-in runtime.
-    pub runtime: RuntimeDescriptor,
+    /// The compiled-in runtimes. The first is the node's own: chain specs without a `runtime`
+    /// field run it, and the `benchmark` subcommands measure it. A chain spec's `runtime`
+    /// names another by its `spec_name` (the main node also runs the subchain template).
+    pub runtimes: &'static [RuntimeDescriptor],
     /// The built-in chain specs by id (`dev`, `local`, …).
-    pub builtin_chain: fn(&RuntimeDescriptor, &str) -> Option<Result<ChainSpec, CliError>>,
-    /// What the runtime supplies to the `benchmark` subcommands (signed workloads, pallet
-    /// benchmarks); `BenchmarkHooks::default()` disables them.
+    pub builtin_chain: fn(&str) -> Option<Result<ChainSpec, CliError>>,
+    /// What the first runtime supplies to the `benchmark` subcommands (signed workloads,
+    /// pallet benchmarks); `BenchmarkHooks::default()` disables them.
     pub benchmarks: BenchmarkHooks,
     /// Extra JSON-RPC methods (e.g. the runtime's `wcme_*` namespace).
     pub rpc_extensions: &'static [wcme_service::RpcExtension],
     /// The business's own modules, loaded after the node's (they may depend on `chain`,
     /// `txpool` and `rpc`).
     pub extra_modules: fn() -> Vec<Box<dyn wcme_module::Module>>,
+}
+
+impl NodeSpec {
+    /// The node's own runtime: the first of [`NodeSpec::runtimes`].
+    pub fn default_runtime(&self) -> Result<RuntimeDescriptor, CliError> {
+        self.runtimes.first().copied().ok_or(CliError::NoRuntime)
+    }
+
+    /// The runtime `chain` runs: the one its `runtime` field names, else the node's own.
+    pub fn runtime_for(&self, chain: &ChainSpec) -> Result<RuntimeDescriptor, CliError> {
+        let Some(name) = &chain.runtime else {
+            return self.default_runtime();
+        };
+        self.runtimes
+            .iter()
+            .find(|runtime| (runtime.version)().spec_name == name.as_str())
+            .copied()
+            .ok_or_else(|| CliError::UnknownRuntime {
+                name: name.clone(),
+                known: self
+                    .runtimes
+                    .iter()
+                    .map(|runtime| (runtime.version)().spec_name.to_string())
+                    .collect(),
+            })
+    }
 }
 
 /// Parses the command line and runs the node or a subcommand.
@@ -108,5 +136,83 @@ pub fn run(spec: NodeSpec) -> ExitCode {
             eprintln!("Error: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wcme_service::{ChainType, ConsensusSpec, Genesis, RawGenesis};
+
+    fn no_call(_: &str, _: &[u8]) -> Option<Vec<u8>> {
+        None
+    }
+
+    const MAIN: RuntimeDescriptor = RuntimeDescriptor {
+        dispatch: no_call,
+        version: || sp_version::RuntimeVersion {
+            spec_name: "main".into(),
+            ..Default::default()
+        },
+    };
+
+    const SUB: RuntimeDescriptor = RuntimeDescriptor {
+        dispatch: no_call,
+        version: || sp_version::RuntimeVersion {
+            spec_name: "sub".into(),
+            ..Default::default()
+        },
+    };
+
+    fn node(runtimes: &'static [RuntimeDescriptor]) -> NodeSpec {
+        NodeSpec {
+            impl_name: "test",
+            impl_version: "0",
+            executable_name: "test-node",
+            data_dir_name: "test-node",
+            runtimes,
+            builtin_chain: |_| None,
+            benchmarks: BenchmarkHooks::default(),
+            rpc_extensions: &[],
+            extra_modules: Vec::new,
+        }
+    }
+
+    fn chain(runtime: Option<&str>) -> ChainSpec {
+        ChainSpec {
+            name: "Test".into(),
+            id: "test".into(),
+            chain_type: ChainType::Development,
+            boot_nodes: Vec::new(),
+            properties: Default::default(),
+            runtime: runtime.map(Into::into),
+            consensus: ConsensusSpec::Poc {},
+            genesis: Genesis::Raw(RawGenesis::default()),
+        }
+    }
+
+    fn spec_name(runtime: Result<RuntimeDescriptor, CliError>) -> String {
+        (runtime.expect("a runtime").version)()
+            .spec_name
+            .to_string()
+    }
+
+    #[test]
+    fn a_chain_runs_the_runtime_it_names_or_the_nodes_own() {
+        let two = node(&[MAIN, SUB]);
+        assert_eq!(spec_name(two.runtime_for(&chain(None))), "main");
+        assert_eq!(spec_name(two.runtime_for(&chain(Some("sub")))), "sub");
+        assert_eq!(spec_name(two.runtime_for(&chain(Some("main")))), "main");
+        match two.runtime_for(&chain(Some("other"))) {
+            Err(CliError::UnknownRuntime { name, known }) => {
+                assert_eq!(name, "other");
+                assert_eq!(known, ["main", "sub"]);
+            }
+            other => panic!("expected UnknownRuntime, got {:?}", other.map(|_| ())),
+        }
+        assert!(matches!(
+            node(&[]).runtime_for(&chain(None)),
+            Err(CliError::NoRuntime)
+        ));
     }
 }

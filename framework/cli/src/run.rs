@@ -31,7 +31,7 @@ pub(crate) fn load_chain_spec(
         (Some(chain), _) => chain.as_str(),
         (None, _) => "dev",
     };
-    if let Some(builtin) = (spec.builtin_chain)(&spec.runtime, id) {
+    if let Some(builtin) = (spec.builtin_chain)(id) {
         return builtin;
     }
     let path = PathBuf::from(id);
@@ -243,7 +243,7 @@ fn multiaddrs<'a>(
         .collect()
 }
 
-/// Listen addresses, boot nodes and the node key from the command line and the chain spec.
+/// Listen addresses, boot nodes, the node key and mDNS from the command line and the chain spec.
 fn network_settings(
     cmd: &RunCmd,
     chain_spec: &ChainSpec,
@@ -277,19 +277,22 @@ fn network_settings(
         boot_nodes,
         public_addresses,
         node_key,
+        // As Substrate: a `--dev` node (one author, a throw-away chain) stays to itself.
+        enable_mdns: !cmd.no_mdns && !cmd.shared.dev,
     })
 }
 
 /// Runs the node until Ctrl-C or SIGTERM.
 pub(crate) fn run_node(spec: &NodeSpec, cmd: &RunCmd) -> Result<(), CliError> {
     let (config, _tmp) = node_config(spec, cmd)?;
+    let chain_runtime = spec.runtime_for(&config.chain_spec)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("wcme-worker")
         .build()
         .map_err(CliError::io("starting the async runtime"))?;
     let builder = spec.rpc_extensions.iter().fold(
-        NodeBuilder::new(config, spec.runtime),
+        NodeBuilder::new(config, chain_runtime),
         |builder, extension| builder.with_rpc(*extension),
     );
     let node = (spec.extra_modules)()
@@ -325,6 +328,7 @@ mod tests {
             chain_type: ChainType::Development,
             boot_nodes: Vec::new(),
             properties: Default::default(),
+            runtime: None,
             consensus,
             genesis: Genesis::Raw(RawGenesis::default()),
         }
@@ -520,5 +524,19 @@ mod tests {
         )
         .expect("none");
         assert!(keys.is_empty());
+    }
+
+    #[test]
+    fn mdns_is_on_unless_dev_or_no_mdns() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = ["--node-key", &"11".repeat(32)];
+        let settings = |args: &[&str]| {
+            let args: Vec<&str> = args.iter().chain(key.iter()).copied().collect();
+            network_settings(&run_cmd(&args), &dev_chain(), dir.path()).expect("settings")
+        };
+        assert!(settings(&[]).enable_mdns);
+        assert!(settings(&["--chain", "local", "--validator"]).enable_mdns);
+        assert!(!settings(&["--no-mdns"]).enable_mdns);
+        assert!(!settings(&["--dev"]).enable_mdns, "as in Substrate");
     }
 }

@@ -9,6 +9,7 @@
 //! Time comes through the [`Clock`] trait so tests can drive slots deterministically.
 
 mod dev;
+pub mod equivocation;
 pub mod finality;
 mod poc;
 
@@ -18,6 +19,7 @@ use sp_runtime::ConsensusEngineId;
 use wcme_primitives::{DigestItem, Hash, Header};
 
 pub use dev::{DEV_ENGINE_ID, DevEngine};
+pub use equivocation::{EquivocationSink, SealWatch};
 pub use poc::{PocEngine, SlotSchedule};
 pub use wcme_consensus_primitives::poc::DigestError;
 

@@ -13,7 +13,10 @@ use sp_runtime::{ConsensusEngineId, traits::Header as _};
 use wcme_consensus_primitives::poc::{self, POC_ENGINE_ID, PackingKey, PreDigest, Slot, SlotOwner};
 use wcme_primitives::{AccountId, Hash, Header};
 
-use crate::{ConsensusEngine, ConsensusError, SlotClaim, VerifiedHeader, check_slot};
+use crate::{
+    ConsensusEngine, ConsensusError, SlotClaim, VerifiedHeader, check_slot,
+    equivocation::{EquivocationSink, SealWatch},
+};
 
 /// Who owns a slot, as the runtime schedules it.
 pub trait SlotSchedule: Send + Sync + 'static {
@@ -30,19 +33,25 @@ pub struct PocEngine {
     schedule: Arc<dyn SlotSchedule>,
     keys: Vec<sr25519::Pair>,
     slot_duration: Duration,
+    seals: SealWatch,
+    equivocations: Arc<dyn EquivocationSink>,
 }
 
 impl PocEngine {
-    /// An engine following `schedule`, authoring with whichever of `keys` it schedules.
+    /// An engine following `schedule`, authoring with whichever of `keys` it schedules and
+    /// handing any key it sees seal two headers for one slot to `equivocations`.
     pub fn new(
         schedule: Arc<dyn SlotSchedule>,
         keys: Vec<sr25519::Pair>,
         slot_duration: Duration,
+        equivocations: Arc<dyn EquivocationSink>,
     ) -> Self {
         Self {
             schedule,
             keys,
             slot_duration,
+            seals: SealWatch::default(),
+            equivocations,
         }
     }
 
@@ -138,8 +147,23 @@ impl ConsensusEngine for PocEngine {
                 scheduled: (owner.round, owner.index),
             });
         }
-        if !sr25519::Pair::verify(&signature, pre_header.hash().as_ref(), &owner.packing_key) {
+        let pre_hash = pre_header.hash();
+        if !sr25519::Pair::verify(&signature, pre_hash.as_ref(), &owner.packing_key) {
             return Err(ConsensusError::BadSeal(hash));
+        }
+        // Checked before the block executes: a second header for a slot is evidence even if
+        // the block itself turns out invalid.
+        if let Some(evidence) = self
+            .seals
+            .observe(slot, owner.packing_key, header, pre_hash)
+        {
+            tracing::warn!(
+                target: "consensus",
+                offender = ?owner.packing_key,
+                slot,
+                "🚨 Two headers sealed for one slot: reporting the equivocation"
+            );
+            self.equivocations.report(evidence);
         }
         Ok(VerifiedHeader {
             pre_header,
@@ -157,7 +181,7 @@ impl ConsensusEngine for PocEngine {
 mod tests {
     use super::*;
     use sp_core::H256;
-    use wcme_consensus_primitives::poc::DigestError;
+    use wcme_consensus_primitives::poc::{DigestError, Evidence};
 
     /// Round-robin over fixed keys, rounds of `keys.len()` slots starting at slot 0.
     struct RoundRobin(Vec<PackingKey>);
@@ -210,7 +234,14 @@ mod tests {
         let schedule = Arc::new(RoundRobin(keys().iter().map(|k| k.public()).collect()));
         keys()
             .into_iter()
-            .map(|key| PocEngine::new(schedule.clone(), vec![key], Duration::from_millis(1000)))
+            .map(|key| {
+                PocEngine::new(
+                    schedule.clone(),
+                    vec![key],
+                    Duration::from_millis(1000),
+                    Arc::new(()),
+                )
+            })
             .collect()
     }
 
@@ -261,8 +292,52 @@ mod tests {
             Arc::new(RoundRobin(keys().iter().map(|k| k.public()).collect())),
             Vec::new(),
             Duration::from_millis(1000),
+            Arc::new(()),
         );
         assert!(follower.claim_slot(&genesis(), 10).is_none());
+    }
+
+    /// Collects what the engine reports.
+    #[derive(Default)]
+    struct Reports(std::sync::Mutex<Vec<Evidence<Header>>>);
+
+    impl EquivocationSink for Reports {
+        fn report(&self, evidence: Evidence<Header>) {
+            self.0.lock().expect("not poisoned").push(evidence);
+        }
+    }
+
+    #[test]
+    fn an_importer_reports_a_key_that_seals_two_headers_for_one_slot() {
+        let engines = network();
+        let reports = Arc::new(Reports::default());
+        let importer = PocEngine::new(
+            Arc::new(RoundRobin(keys().iter().map(|k| k.public()).collect())),
+            Vec::new(),
+            Duration::from_millis(1000),
+            reports.clone(),
+        );
+        let first = authored(&engines, &genesis(), 9);
+        importer.verify(&first, &genesis(), 10_000).expect("valid");
+        // The owner of slot 9 seals a different block for it, on the same parent.
+        let owner = &engines[1];
+        let claim = owner.claim_slot(&genesis(), 9).expect("owner claims");
+        let mut other = unsealed(&genesis(), claim);
+        other.set_state_root(H256::repeat_byte(9));
+        let other = owner.seal(other).expect("seals");
+        assert!(reports.0.lock().expect("not poisoned").is_empty());
+        importer
+            .verify(&other, &genesis(), 10_000)
+            .expect("valid on its own");
+        let reported = reports.0.lock().expect("not poisoned").clone();
+        assert_eq!(reported.len(), 1);
+        assert_eq!(reported[0].offender(), &keys()[1].public());
+        assert_eq!(reported[0].check(), Ok(Some(9)));
+        // A header with a bad seal is no evidence against anyone.
+        let mut forged = other.clone();
+        forged.set_extrinsics_root(H256::repeat_byte(7));
+        assert!(importer.verify(&forged, &genesis(), 10_000).is_err());
+        assert_eq!(reports.0.lock().expect("not poisoned").len(), 1);
     }
 
     #[test]
@@ -376,7 +451,12 @@ mod tests {
 
     #[test]
     fn an_unreadable_schedule_is_an_error_not_a_panic() {
-        let engine = PocEngine::new(Arc::new(Unavailable), keys(), Duration::from_millis(1000));
+        let engine = PocEngine::new(
+            Arc::new(Unavailable),
+            keys(),
+            Duration::from_millis(1000),
+            Arc::new(()),
+        );
         assert!(engine.claim_slot(&genesis(), 5).is_none());
         let engines = network();
         let header = authored(&engines, &genesis(), 9);

@@ -5,17 +5,17 @@ use std::{
     collections::HashSet,
     convert::Infallible,
     task::{Context, Poll},
-    time::Instant,
+    time::{Duration, Instant},
 };
 
 use libp2p::{
     Multiaddr, PeerId, StreamProtocol, gossipsub, identify,
     identity::Keypair,
-    kad, ping,
+    kad, mdns, ping,
     request_response::{self, ProtocolSupport},
     swarm::{
         ConnectionDenied, ConnectionId, FromSwarm, NetworkBehaviour, THandler, THandlerInEvent,
-        THandlerOutEvent, ToSwarm, dummy,
+        THandlerOutEvent, ToSwarm, behaviour::toggle::Toggle, dummy,
     },
 };
 
@@ -31,6 +31,10 @@ use crate::{
 /// validation and costs its sender reputation.
 const GOSSIP_FRAME_OVERHEAD: usize = 16 * 1024;
 
+/// How often mDNS asks the local network for peers once its first probes are answered (it starts
+/// at 500 ms and doubles up to this). Substrate uses the same interval.
+const MDNS_QUERY_INTERVAL: Duration = Duration::from_secs(30);
+
 /// All behaviours of a WCME node.
 #[derive(NetworkBehaviour)]
 pub(crate) struct Behaviour {
@@ -41,6 +45,8 @@ pub(crate) struct Behaviour {
     pub kad: kad::Behaviour<kad::store::MemoryStore>,
     pub identify: identify::Behaviour,
     pub ping: ping::Behaviour,
+    /// mDNS discovery on the local network; absent when disabled or when it cannot start.
+    pub mdns: Toggle<mdns::tokio::Behaviour>,
 }
 
 impl Behaviour {
@@ -94,8 +100,24 @@ impl Behaviour {
 
         let identify = identify::Behaviour::new(
             identify::Config::new(names.identify.clone(), key.public())
-                .with_agent_version(config.agent_version.clone()),
+                .with_agent_version(config.announced_agent_version()),
         );
+
+        let mdns = if config.enable_mdns {
+            let mdns_config = mdns::Config {
+                query_interval: MDNS_QUERY_INTERVAL,
+                ..mdns::Config::default()
+            };
+            match mdns::tokio::Behaviour::new(mdns_config, peer_id) {
+                Ok(mdns) => Some(mdns),
+                Err(e) => {
+                    tracing::warn!(target: "network", "mDNS discovery not started: {e}");
+                    None
+                }
+            }
+        } else {
+            None
+        };
 
         Ok(Self {
             gate: Gate::new(
@@ -107,6 +129,7 @@ impl Behaviour {
             kad,
             identify,
             ping: ping::Behaviour::new(ping::Config::new()),
+            mdns: Toggle::from(mdns),
         })
     }
 }

@@ -16,7 +16,8 @@ pub struct NetworkConfig {
     /// Addresses under which other nodes can reach this one (announced through identify).
     pub public_addresses: Vec<Multiaddr>,
     /// The chain id. Gossip topics (`/wcme/<chain_id>/blocks`, `.../transactions`, `.../votes`)
-    /// and protocol names contain it, so nodes of different chains do not mix.
+    /// and protocol names contain it, so nodes of different chains do not mix (a node uses its
+    /// spec id and genesis hash prefix, see `wcme_service::network_id`).
     pub chain_id: String,
     /// The node's ed25519 identity (see [`crate::load_or_generate_node_key`]).
     pub node_key: Keypair,
@@ -26,8 +27,15 @@ pub struct NetworkConfig {
     pub gossip: GossipConfig,
     /// Reputation and ban parameters.
     pub reputation: ReputationConfig,
-    /// Agent version announced through identify (for example `wcme-node/0.1.0`).
+    /// Agent version announced through identify (for example `wcme-node/0.1.0`); the role is
+    /// appended to it (see [`Role`]).
     pub agent_version: String,
+    /// What this node does in the network, announced to peers through identify.
+    pub role: Role,
+    /// Discover peers on the local network with mDNS (`_p2p._udp.local`). Off in
+    /// [`NetworkConfig::new`], as in Substrate's library defaults; `wcme-node` turns it on
+    /// unless `--dev` or `--no-mdns` is given.
+    pub enable_mdns: bool,
 }
 
 impl NetworkConfig {
@@ -46,13 +54,21 @@ impl NetworkConfig {
             gossip: GossipConfig::default(),
             reputation: ReputationConfig::default(),
             agent_version: concat!("wcme-node/", env!("CARGO_PKG_VERSION")).to_string(),
+            role: Role::Full,
+            enable_mdns: false,
         }
+    }
+
+    /// The agent version announced through identify: [`NetworkConfig::agent_version`] followed
+    /// by the role, e.g. `wcme-node/0.1.0 role=authority`.
+    pub fn announced_agent_version(&self) -> String {
+        format!("{} {ROLE_PREFIX}{}", self.agent_version, self.role.as_str())
     }
 
     /// Checks the chain id, the boot node addresses and the limits.
     pub fn validate(&self) -> Result<(), NetworkError> {
         let id_ok = !self.chain_id.is_empty()
-            && self.chain_id.len() <= 64
+            && self.chain_id.len() <= MAX_CHAIN_ID_LEN
             && self
                 .chain_id
                 .bytes()
@@ -85,7 +101,54 @@ impl std::fmt::Debug for NetworkConfig {
             .field("limits", &self.limits)
             .field("gossip", &self.gossip)
             .field("reputation", &self.reputation)
+            .field("role", &self.role)
+            .field("enable_mdns", &self.enable_mdns)
             .finish()
+    }
+}
+
+/// The token before the role in an announced agent version.
+const ROLE_PREFIX: &str = "role=";
+
+/// Longest chain id: a spec id of up to 64 characters plus a node's genesis suffix.
+pub const MAX_CHAIN_ID_LEN: usize = 80;
+
+/// What a node does in the network. Announced through identify's agent version (`role=full`,
+/// `role=authority`) and reported by `system_peers` as Substrate does (`FULL`, `AUTHORITY`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Role {
+    /// Follows and serves the chain.
+    #[default]
+    Full,
+    /// Authors blocks and votes (the node has authoring keys).
+    Authority,
+}
+
+impl Role {
+    /// `full` or `authority`, as announced.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Full => "full",
+            Role::Authority => "authority",
+        }
+    }
+
+    /// The role a peer announced in its agent version, if it announced one we know.
+    pub fn from_agent_version(agent_version: &str) -> Option<Role> {
+        agent_version
+            .split_whitespace()
+            .find_map(|token| token.strip_prefix(ROLE_PREFIX))
+            .and_then(|role| match role {
+                "full" => Some(Role::Full),
+                "authority" => Some(Role::Authority),
+                _ => None,
+            })
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -372,6 +435,27 @@ mod tests {
         assert!(config.validate().is_ok());
         config.gossip.mesh_n_low = 5;
         assert!(matches!(config.validate(), Err(NetworkError::BadConfig(_))));
+    }
+
+    #[test]
+    fn the_role_travels_in_the_agent_version() {
+        let mut config = NetworkConfig::new("dev", Keypair::generate_ed25519());
+        assert_eq!(config.role, Role::Full);
+        assert!(!config.enable_mdns, "the library leaves mDNS to the node");
+        let full = config.announced_agent_version();
+        assert!(full.starts_with("wcme-node/"), "{full}");
+        assert!(full.ends_with(" role=full"), "{full}");
+        assert_eq!(Role::from_agent_version(&full), Some(Role::Full));
+        config.role = Role::Authority;
+        let authority = config.announced_agent_version();
+        assert_eq!(Role::from_agent_version(&authority), Some(Role::Authority));
+        assert_eq!(Role::from_agent_version("wcme-node/0.0.9"), None);
+        assert_eq!(Role::from_agent_version("x role=light"), None);
+        assert_eq!(
+            Role::from_agent_version("rust-libp2p/0.56 (role=authority)"),
+            None
+        );
+        assert_eq!(Role::Authority.to_string(), "authority");
     }
 
     #[test]

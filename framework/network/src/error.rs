@@ -40,7 +40,7 @@ pub enum NetworkError {
         reason: String,
     },
     /// The chain id cannot be used in protocol names and topics.
-    #[error("bad chain id {0:?}: use 1 to 64 characters from [A-Za-z0-9._-]")]
+    #[error("bad chain id {0:?}: use 1 to 80 characters from [A-Za-z0-9._-]")]
     BadChainId(String),
     /// A configuration value is out of range.
     #[error("invalid network configuration: {0}")]

@@ -11,7 +11,11 @@ use std::{
 use libp2p::{Multiaddr, PeerId};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::{config::GossipKind, error::NetworkError, reputation::ReputationChange};
+use crate::{
+    config::{GossipKind, Role},
+    error::NetworkError,
+    reputation::ReputationChange,
+};
 
 /// What the network service tells the node. Gossip payloads are opaque bytes that passed the
 /// size check; the node decodes and verifies them and reports bad senders with
@@ -51,6 +55,17 @@ pub enum NetworkEvent {
         /// The peer.
         peer_id: PeerId,
     },
+    /// A connected peer identified itself as a node of this chain (sent after
+    /// [`NetworkEvent::PeerConnected`], again when the peer re-announces itself). Peers of another
+    /// chain are disconnected instead.
+    PeerIdentified {
+        /// The peer.
+        peer_id: PeerId,
+        /// The role it announced; [`Role::Full`] when it announced none we know.
+        role: Role,
+        /// Its agent version, e.g. `wcme-node/0.1.0 role=authority`.
+        agent_version: String,
+    },
 }
 
 /// A connected peer as seen by [`NetworkHandle::peers`].
@@ -62,6 +77,8 @@ pub struct PeerInfo {
     pub address: Option<Multiaddr>,
     /// The peer's current reputation score.
     pub reputation: i32,
+    /// The role the peer announced; `None` until it identified itself.
+    pub role: Option<Role>,
 }
 
 /// Requests from handles to the service task.

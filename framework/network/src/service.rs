@@ -11,7 +11,7 @@ use std::{
 
 use futures::StreamExt;
 use libp2p::{
-    Multiaddr, PeerId, Swarm, SwarmBuilder, gossipsub, identify, kad, noise,
+    Multiaddr, PeerId, Swarm, SwarmBuilder, gossipsub, identify, kad, mdns, noise,
     request_response::{self, OutboundRequestId, ResponseChannel},
     swarm::{
         DialError, SwarmEvent,
@@ -23,7 +23,7 @@ use tokio::{runtime::Handle, sync::mpsc};
 
 use crate::{
     behaviour::{Behaviour, BehaviourEvent},
-    config::{GossipKind, NetworkConfig, NetworkLimits, ProtocolNames, Topics, peer_id_of},
+    config::{GossipKind, NetworkConfig, NetworkLimits, ProtocolNames, Role, Topics, peer_id_of},
     error::{NetworkError, RequestFailure},
     handle::{Command, NetworkEvent, NetworkHandle, PeerInfo},
     protocol::{BlocksRequest, BlocksResponse, build_response, capped_max, truncate_error},
@@ -46,7 +46,8 @@ pub struct NetworkService;
 
 impl NetworkService {
     /// Builds the swarm (TCP, noise, yamux; gossipsub, block requests, Kademlia, identify,
-    /// ping), starts listening, dials the boot nodes and spawns the service task on `runtime`.
+    /// ping, and mDNS when [`NetworkConfig::enable_mdns`] is set), starts listening, dials the
+    /// boot nodes and spawns the service task on `runtime`.
     ///
     /// Returns the handle to command the service and the bounded receiver of its events.
     pub fn start(
@@ -155,6 +156,14 @@ impl NetworkService {
 /// A response computed off the swarm task, ready to be sent.
 type Served = (PeerId, ResponseChannel<BlocksResponse>, BlocksResponse);
 
+/// A peer with at least one connection.
+struct ConnectedPeer {
+    /// Remote address of its first connection.
+    address: Multiaddr,
+    /// The role it announced through identify, once it did.
+    role: Option<Role>,
+}
+
 struct PendingRequest {
     peer: PeerId,
     max: u32,
@@ -173,7 +182,7 @@ struct Worker {
     pending: HashMap<OutboundRequestId, PendingRequest>,
     inbound_in_flight: HashMap<PeerId, usize>,
     served_tx: mpsc::Sender<Served>,
-    connected: HashMap<PeerId, Multiaddr>,
+    connected: HashMap<PeerId, ConnectedPeer>,
 }
 
 impl Worker {
@@ -278,10 +287,11 @@ impl Worker {
                 let peers = self
                     .connected
                     .iter()
-                    .map(|(peer, address)| PeerInfo {
+                    .map(|(peer, connected)| PeerInfo {
                         peer_id: *peer,
-                        address: Some(address.clone()),
+                        address: Some(connected.address.clone()),
                         reputation: book.score(peer),
+                        role: connected.role,
                     })
                     .collect();
                 let _ = reply.send(peers);
@@ -418,7 +428,13 @@ impl Worker {
                 if num_established.get() == 1 {
                     let address = endpoint.get_remote_address().clone();
                     tracing::debug!(target: "network", %peer_id, %address, "peer connected");
-                    self.connected.insert(peer_id, address.clone());
+                    self.connected.insert(
+                        peer_id,
+                        ConnectedPeer {
+                            address: address.clone(),
+                            role: None,
+                        },
+                    );
                     self.emit(NetworkEvent::PeerConnected { peer_id, address });
                 }
             }
@@ -457,6 +473,7 @@ impl Worker {
             BehaviourEvent::Sync(event) => self.on_sync(event),
             BehaviourEvent::Identify(event) => self.on_identify(event),
             BehaviourEvent::Kad(event) => self.on_kad(event),
+            BehaviourEvent::Mdns(event) => self.on_mdns(event),
             BehaviourEvent::Ping(_) => {}
             BehaviourEvent::Gate(never) => match never {},
         }
@@ -689,6 +706,61 @@ impl Worker {
                 self.swarm.behaviour_mut().kad.add_address(&peer_id, addr);
             }
         }
+        let role = Role::from_agent_version(&info.agent_version).unwrap_or_default();
+        let Some(connected) = self.connected.get_mut(&peer_id) else {
+            return;
+        };
+        connected.role = Some(role);
+        tracing::debug!(
+            target: "network",
+            %peer_id,
+            %role,
+            agent = %info.agent_version,
+            "peer identified"
+        );
+        self.emit(NetworkEvent::PeerIdentified {
+            peer_id,
+            role,
+            agent_version: info.agent_version,
+        });
+    }
+
+    /// Dials the peers mDNS found on the local network, unless they are banned, already
+    /// connected, or the peer limit is reached. They enter Kademlia once identify shows they run
+    /// this chain (see [`Worker::on_identify`]), so nodes of other chains on the same network
+    /// never do; those are disconnected at identify like any peer of another chain.
+    fn on_mdns(&mut self, event: mdns::Event) {
+        let mdns::Event::Discovered(found) = event else {
+            return;
+        };
+        let local = *self.swarm.local_peer_id();
+        let mut by_peer: HashMap<PeerId, Vec<Multiaddr>> = HashMap::new();
+        for (peer, mut address) in found {
+            if peer == local {
+                continue;
+            }
+            if matches!(
+                address.iter().last(),
+                Some(libp2p::multiaddr::Protocol::P2p(_))
+            ) {
+                address.pop();
+            }
+            by_peer.entry(peer).or_default().push(address);
+        }
+        for (peer, addresses) in by_peer {
+            let room = self.swarm.behaviour().gate.connected_count() < self.limits.max_peers;
+            if !room || self.connected.contains_key(&peer) || self.is_banned(&peer) {
+                continue;
+            }
+            tracing::debug!(target: "network", %peer, ?addresses, "dialling peer found by mDNS");
+            let opts = DialOpts::peer_id(peer)
+                .addresses(addresses)
+                .condition(PeerCondition::DisconnectedAndNotDialing)
+                .build();
+            if let Err(e) = self.swarm.dial(opts) {
+                tracing::debug!(target: "network", %peer, "cannot dial peer found by mDNS: {e}");
+            }
+        }
     }
 
     fn on_kad(&mut self, event: kad::Event) {
@@ -723,5 +795,6 @@ fn event_name(event: &NetworkEvent) -> &'static str {
         NetworkEvent::VoteReceived { .. } => "vote",
         NetworkEvent::PeerConnected { .. } => "peer connected",
         NetworkEvent::PeerDisconnected { .. } => "peer disconnected",
+        NetworkEvent::PeerIdentified { .. } => "peer identified",
     }
 }

@@ -9,7 +9,8 @@ use futures::future::BoxFuture;
 use tokio::{runtime::Handle, sync::mpsc::Receiver, time::timeout};
 use wcme_network::{
     BlockProvider, GossipConfig, Keypair, Multiaddr, NetworkConfig, NetworkError, NetworkEvent,
-    NetworkHandle, NetworkService, PeerId, ReputationChange, RequestFailure, multiaddr_with_peer,
+    NetworkHandle, NetworkService, PeerId, ReputationChange, RequestFailure, Role,
+    multiaddr_with_peer,
 };
 
 const CHAIN: &str = "wcme-test";
@@ -129,6 +130,57 @@ async fn two_nodes_connect_through_a_boot_node() {
         a.handle.peers().await,
         Err(NetworkError::ShutDown)
     ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn peers_learn_each_others_role_through_identify() {
+    let mut cfg = config();
+    cfg.role = Role::Authority;
+    let mut authority = start(cfg).await;
+    let mut cfg = config();
+    cfg.boot_nodes = vec![authority.addr.clone()];
+    let mut full = start(cfg).await;
+
+    let (authority_id, full_id) = (authority.id(), full.id());
+    let seen = wait_for(
+        &mut full.events,
+        WAIT,
+        |e| matches!(e, NetworkEvent::PeerIdentified { peer_id, .. } if *peer_id == authority_id),
+    )
+    .await;
+    let Some(NetworkEvent::PeerIdentified {
+        role,
+        agent_version,
+        ..
+    }) = seen
+    else {
+        panic!("the full node never identified the authority");
+    };
+    assert_eq!(role, Role::Authority);
+    assert!(agent_version.ends_with("role=authority"), "{agent_version}");
+    let seen = wait_for(
+        &mut authority.events,
+        WAIT,
+        |e| matches!(e, NetworkEvent::PeerIdentified { peer_id, .. } if *peer_id == full_id),
+    )
+    .await;
+    assert!(
+        matches!(
+            seen,
+            Some(NetworkEvent::PeerIdentified {
+                role: Role::Full,
+                ..
+            })
+        ),
+        "{seen:?}"
+    );
+    let peers = full.handle.peers().await.unwrap();
+    assert_eq!(peers.len(), 1);
+    assert_eq!(peers[0].role, Some(Role::Authority));
+    let peers = authority.handle.peers().await.unwrap();
+    assert_eq!(peers[0].role, Some(Role::Full));
+    authority.handle.shutdown().await;
+    full.handle.shutdown().await;
 }
 
 type Publish = fn(&NetworkHandle, Vec<u8>) -> BoxFuture<'_, Result<(), NetworkError>>;

@@ -59,7 +59,7 @@ pub fn open_client(
     let db = Arc::new(ChainDb::open(database_path, &DbConfig::default())?);
     let client = Client::new(
         Executor::new(runtime, db),
-        |executor, genesis| engine_for(&spec.consensus, keys, executor, genesis),
+        |executor, genesis| engine_for(&spec.consensus, keys, executor, genesis, Arc::new(())),
         Arc::new(SystemClock),
         &spec.genesis_source()?,
         None,
@@ -156,6 +156,11 @@ impl NodeBuilder {
                 settings,
                 chain_id: spec.id.clone(),
                 finality,
+                role: if authoring {
+                    wcme_network::Role::Authority
+                } else {
+                    wcme_network::Role::Full
+                },
             }))?;
         }
         if let Some(rpc) = config.rpc.clone() {

@@ -44,7 +44,9 @@ pub enum ChainSpecError {
     #[error("invalid chain spec: consensus: {0}")]
     Consensus(String),
     /// No built-in chain has that name.
-    #[error("unknown chain `{0}`: use dev, local or a path to a chain spec JSON file")]
+    #[error(
+        "unknown chain `{0}`: use dev, local, subchain-dev or a path to a chain spec JSON file"
+    )]
     UnknownChain(String),
 }
 
@@ -141,6 +143,10 @@ pub struct ChainSpec {
     /// Token properties (`tokenSymbol`, `tokenDecimals`, `ss58Format`).
     #[serde(default)]
     pub properties: serde_json::Map<String, serde_json::Value>,
+    /// The `spec_name` of the runtime the chain runs, when it is not the node's own (a node
+    /// may have several compiled in: `wcme-node` also runs the subchain template).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<String>,
     /// The consensus engine.
     pub consensus: ConsensusSpec,
     /// The genesis state.
@@ -272,6 +278,7 @@ mod tests {
             chain_type: ChainType::Development,
             boot_nodes: vec![],
             properties: Default::default(),
+            runtime: None,
             consensus: ConsensusSpec::Dev {
                 authority: format!("0x{}", "11".repeat(32)),
                 slot_duration_ms: 6000,

@@ -8,7 +8,9 @@ use std::{sync::Arc, time::Duration};
 
 use codec::Encode;
 use sp_core::{Pair as _, sr25519};
-use wcme_consensus::{ConsensusEngine, ConsensusError, DevEngine, PocEngine, SlotSchedule};
+use wcme_consensus::{
+    ConsensusEngine, ConsensusError, DevEngine, EquivocationSink, PocEngine, SlotSchedule,
+};
 use wcme_consensus_primitives::poc::{Slot, SlotOwner};
 use wcme_executor::{Executor, ExecutorError};
 use wcme_primitives::{AccountId, Hash};
@@ -46,13 +48,15 @@ pub enum EngineError {
 }
 
 /// The engine `consensus` names over the chain whose genesis is `genesis`, authoring with
-/// whichever of `keys` the chain schedules. A dev chain given keys of which none is its
-/// authority is misconfigured and refused.
+/// whichever of `keys` the chain schedules and handing equivocation it sees to
+/// `equivocations`. A dev chain given keys of which none is its authority is misconfigured and
+/// refused.
 pub fn engine_for(
     consensus: &ConsensusSpec,
     keys: &[sr25519::Pair],
     executor: &Executor,
     genesis: &Hash,
+    equivocations: Arc<dyn EquivocationSink>,
 ) -> Result<Arc<dyn ConsensusEngine>, EngineError> {
     consensus.validate()?;
     match consensus {
@@ -90,6 +94,7 @@ pub fn engine_for(
                 }),
                 keys.to_vec(),
                 Duration::from_millis(slot_duration_ms),
+                equivocations,
             )))
         }
     }

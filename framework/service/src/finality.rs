@@ -12,11 +12,14 @@ use parking_lot::Mutex;
 use sp_core::{Pair as _, sr25519};
 use sp_runtime::{Justifications, traits::Header as _};
 use tokio::sync::mpsc;
+use wcme_consensus::EquivocationSink;
 use wcme_consensus::finality::{
     Added, ChainVote, FinalityError, Justification, VoteBook, VoterSet, check_vote,
     verify_justification,
 };
-use wcme_consensus_primitives::poc::{POC_ENGINE_ID, RoundInfo, SignedVote, Vote, VoteKind};
+use wcme_consensus_primitives::poc::{
+    Evidence, POC_ENGINE_ID, RoundInfo, SignedVote, Vote, VoteKind,
+};
 use wcme_primitives::{AccountId, Balance, BlockNumber, Hash, Header};
 
 use crate::client::{BlockImported, Client};
@@ -50,11 +53,17 @@ pub struct FinalityGadget {
     pending: Mutex<VecDeque<ChainVote>>,
     outgoing: mpsc::Sender<Vec<u8>>,
     outgoing_rx: Mutex<Option<mpsc::Receiver<Vec<u8>>>>,
+    equivocations: Arc<dyn EquivocationSink>,
 }
 
 impl FinalityGadget {
-    /// A gadget voting with whichever of `keys` the chain's rounds list.
-    pub fn new(client: Arc<Client>, keys: Vec<sr25519::Pair>) -> Self {
+    /// A gadget voting with whichever of `keys` the chain's rounds list, handing conflicting
+    /// pre-commits it sees to `equivocations`.
+    pub fn new(
+        client: Arc<Client>,
+        keys: Vec<sr25519::Pair>,
+        equivocations: Arc<dyn EquivocationSink>,
+    ) -> Self {
         let (outgoing, outgoing_rx) = mpsc::channel(OUTGOING_VOTES);
         Self {
             client,
@@ -64,6 +73,7 @@ impl FinalityGadget {
             pending: Mutex::new(VecDeque::new()),
             outgoing,
             outgoing_rx: Mutex::new(Some(outgoing_rx)),
+            equivocations,
         }
     }
 
@@ -152,9 +162,9 @@ impl FinalityGadget {
                     target: "finality",
                     voter = ?proof.first.voter,
                     number = proof.first.vote.number,
-                    evidence = %format!("0x{}", hex::encode(proof.encode())),
-                    "Conflicting pre-commits: red-card evidence for report_equivocation"
+                    "🚨 Conflicting pre-commits: reporting the equivocation"
                 );
+                self.equivocations.report(Evidence::Precommits(*proof));
                 VoteVerdict::Ignored
             }
             Added::Counted { supermajority } => {

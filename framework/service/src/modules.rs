@@ -118,7 +118,13 @@ impl Module for ChainModule {
         let client = Client::new(
             executor,
             |executor, genesis| {
-                crate::consensus::engine_for(&self.consensus, &self.keys, executor, genesis)
+                crate::consensus::engine_for(
+                    &self.consensus,
+                    &self.keys,
+                    executor,
+                    genesis,
+                    Arc::new(crate::equivocation::BusSink(ctx.events().clone())),
+                )
             },
             self.clock.clone(),
             &self.genesis,
@@ -281,13 +287,23 @@ impl Module for FinalityModule {
         VERSION
     }
     fn dependencies(&self) -> Vec<Dependency> {
-        vec![dep("chain")]
+        vec![dep("chain"), dep("txpool")]
     }
     fn start(&mut self, ctx: &mut ModuleContext) -> Result<(), ModuleError> {
         let client = ctx.services().require::<Client>()?;
+        let pool = ctx.services().require::<Pool>()?;
+        // Subscribed before any block is imported or vote counted, so no evidence is missed.
+        let seen = ctx
+            .events()
+            .subscribe::<crate::equivocation::EquivocationSeen>();
+        ctx.spawn(
+            "equivocation-reporter",
+            crate::equivocation::run(client.clone(), pool, seen, ctx.shutdown()),
+        );
         let gadget = Arc::new(crate::finality::FinalityGadget::new(
             client,
             self.keys.clone(),
+            Arc::new(crate::equivocation::BusSink(ctx.events().clone())),
         ));
         ctx.provide(gadget.clone())?;
         let shutdown = ctx.shutdown();
@@ -302,6 +318,8 @@ pub(crate) struct NetworkModule {
     pub(crate) chain_id: String,
     /// Whether a finality gadget runs (its votes travel over the network).
     pub(crate) finality: bool,
+    /// The role announced to peers: authority when the node has authoring keys.
+    pub(crate) role: wcme_network::Role,
 }
 
 impl Module for NetworkModule {
@@ -323,12 +341,10 @@ impl Module for NetworkModule {
         let finality = ctx.services().get::<crate::finality::FinalityGadget>();
         let db = ctx.services().require::<ChainDb>()?;
         let pool = ctx.services().require::<Pool>()?;
-        let mut config =
-            wcme_network::NetworkConfig::new(self.chain_id.clone(), self.settings.node_key.clone());
-        config.listen_addresses = self.settings.listen_addresses.clone();
-        config.boot_nodes = self.settings.boot_nodes.clone();
-        config.public_addresses = self.settings.public_addresses.clone();
-        config.gossip = wcme_network::GossipConfig::small_network();
+        // The genesis hash is part of every protocol name, as in Substrate: nodes of two chains
+        // that share a spec id but not a genesis (say two builds of `dev`) never mix.
+        let network_id = network_id(&self.chain_id, &client.info().genesis);
+        let config = self.settings.network_config(&network_id, self.role);
         let runtime = ctx.runtime().clone();
         let (network, events) = wcme_network::NetworkService::start(
             config,
@@ -352,4 +368,11 @@ impl Module for NetworkModule {
         ctx.spawn("network", crate::network::run(running, shutdown));
         Ok(())
     }
+}
+
+/// The id a chain's protocol names carry: its spec id and the first four bytes of its genesis
+/// hash in hex, e.g. `local_testnet-1a2b3c4d`.
+pub fn network_id(chain_id: &str, genesis: &wcme_primitives::Hash) -> String {
+    let prefix = genesis.as_bytes().get(..4).unwrap_or_default();
+    format!("{chain_id}-{}", hex::encode(prefix))
 }

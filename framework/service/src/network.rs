@@ -1,13 +1,17 @@
 //! The `network` module: connects the chain to `wcme-network` — serves block ranges, gossips
-//! the blocks this node authors, imports announced blocks and catches up from peers.
+//! the blocks this node authors, imports announced blocks and catches up from peers, showing
+//! its progress ([`progress`]).
 
-use std::{collections::HashMap, sync::Arc};
+mod progress;
+
+use std::{collections::HashMap, sync::Arc, time::Instant};
 
 use codec::{DecodeLimit, Encode};
 use parking_lot::RwLock;
 use wcme_module::Shutdown;
 use wcme_network::{
-    BlockProvider, Keypair, Multiaddr, NetworkEvent, NetworkHandle, PeerId, ReputationChange,
+    BlockProvider, GossipConfig, Keypair, Multiaddr, NetworkConfig, NetworkEvent, NetworkHandle,
+    PeerId, ReputationChange, Role,
 };
 use wcme_primitives::{Hash, SignedBlock};
 use wcme_storage::ChainDb;
@@ -15,6 +19,7 @@ use wcme_storage::ChainDb;
 use sp_runtime::transaction_validity::TransactionSource;
 use wcme_txpool::PoolError;
 
+use self::progress::{Snapshot, Suspender, SyncProgress};
 use crate::{
     client::{BlockOrigin, Client, ImportError},
     finality::FinalityGadget,
@@ -33,7 +38,8 @@ const COST_BAD_BLOCK: ReputationChange = ReputationChange::new(-500, "invalid bl
 const COST_BAD_VOTE: ReputationChange = ReputationChange::new(-200, "invalid finality vote");
 const COST_BAD_TRANSACTION: ReputationChange = ReputationChange::new(-100, "invalid transaction");
 
-/// Network settings of a node (`--port`, `--listen-addr`, `--bootnodes`, `--node-key`, …).
+/// Network settings of a node (`--port`, `--listen-addr`, `--bootnodes`, `--node-key`,
+/// `--no-mdns`, …).
 #[derive(Clone)]
 pub struct NetworkSettings {
     /// Addresses to listen on.
@@ -44,15 +50,53 @@ pub struct NetworkSettings {
     pub public_addresses: Vec<Multiaddr>,
     /// The node's identity.
     pub node_key: Keypair,
+    /// Discover peers of the local network with mDNS (`wcme-node` turns it on unless `--dev` or
+    /// `--no-mdns` is given).
+    pub enable_mdns: bool,
+}
+
+impl NetworkSettings {
+    /// The network configuration of chain `chain_id` for a node in `role` (an authority when it
+    /// has authoring keys).
+    pub(crate) fn network_config(&self, chain_id: &str, role: Role) -> NetworkConfig {
+        let mut config = NetworkConfig::new(chain_id, self.node_key.clone());
+        config.listen_addresses = self.listen_addresses.clone();
+        config.boot_nodes = self.boot_nodes.clone();
+        config.public_addresses = self.public_addresses.clone();
+        config.gossip = GossipConfig::small_network();
+        config.enable_mdns = self.enable_mdns;
+        config.role = role;
+        config
+    }
 }
 
 /// Transactions waiting to be gossiped; more are dropped (peers still get them in blocks).
 const OUTGOING_TRANSACTIONS: usize = 256;
 
+/// What the node knows about a connected peer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct PeerState {
+    /// Its best block, once known.
+    best: Option<(u32, Hash)>,
+    /// The role it announced, once it identified itself.
+    role: Option<Role>,
+}
+
+/// A connected peer as [`NetworkStatus::peers`] lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeerStatus {
+    /// The peer.
+    pub peer_id: PeerId,
+    /// Its best block number and hash, once known.
+    pub best: Option<(u32, Hash)>,
+    /// The role it announced, once it identified itself.
+    pub role: Option<Role>,
+}
+
 /// What the network knows about its peers, read by `system_peers` and `system_health`, and
 /// where the RPC server hands over transactions to gossip.
 pub struct NetworkStatus {
-    peers: RwLock<HashMap<PeerId, Option<(u32, Hash)>>>,
+    peers: RwLock<HashMap<PeerId, PeerState>>,
     syncing: std::sync::atomic::AtomicBool,
     outgoing: tokio::sync::mpsc::Sender<Vec<u8>>,
 }
@@ -76,9 +120,26 @@ impl NetworkStatus {
         }
     }
 
-    /// Connected peers with their best block if known.
-    pub fn peers(&self) -> Vec<(PeerId, Option<(u32, Hash)>)> {
-        self.peers.read().iter().map(|(p, b)| (*p, *b)).collect()
+    /// Connected peers with their best block and their announced role, when known.
+    pub fn peers(&self) -> Vec<PeerStatus> {
+        self.peers
+            .read()
+            .iter()
+            .map(|(peer, state)| PeerStatus {
+                peer_id: *peer,
+                best: state.best,
+                role: state.role,
+            })
+            .collect()
+    }
+
+    /// The highest best block number known on a peer, if any.
+    pub fn best_seen(&self) -> Option<u32> {
+        self.peers
+            .read()
+            .values()
+            .filter_map(|state| state.best.map(|(number, _)| number))
+            .max()
     }
 
     /// Number of connected peers.
@@ -97,10 +158,16 @@ impl NetworkStatus {
     }
 
     fn note_best(&self, peer: &PeerId, number: u32, hash: Hash) {
-        if let Some(entry) = self.peers.write().get_mut(peer)
-            && entry.is_none_or(|(n, _)| number >= n)
+        if let Some(state) = self.peers.write().get_mut(peer)
+            && state.best.is_none_or(|(n, _)| number >= n)
         {
-            *entry = Some((number, hash));
+            state.best = Some((number, hash));
+        }
+    }
+
+    fn note_role(&self, peer: &PeerId, role: Role) {
+        if let Some(state) = self.peers.write().get_mut(peer) {
+            state.role = Some(role);
         }
     }
 }
@@ -149,25 +216,29 @@ fn decode_block(data: &[u8]) -> Option<SignedBlock> {
 }
 
 /// Imports a peer's block. Its justification is not stored as sent: the finality gadget checks
-/// it against the block's voters and stores it only if it proves the block final.
+/// it against the block's voters and stores it only if it proves the block final. `quiet` hides
+/// the sync progress bar while the import logs.
 async fn import(
     client: &Arc<Client>,
     finality: Option<&Arc<FinalityGadget>>,
     block: SignedBlock,
+    quiet: Suspender,
 ) -> Imported {
     let client = client.clone();
     let finality = finality.cloned();
     let result = tokio::task::spawn_blocking(move || {
-        let imported = client.import_block(block.block, None, BlockOrigin::Network);
-        if let (Ok(imported), Some(gadget), Some(justifications)) =
-            (&imported, finality, block.justifications)
-            && gadget
-                .import_justification(&imported.header, &justifications)
-                .is_err()
-        {
-            return Err(ImportError::BadJustification(imported.hash));
-        }
-        imported
+        quiet.run(|| {
+            let imported = client.import_block(block.block, None, BlockOrigin::Network);
+            if let (Ok(imported), Some(gadget), Some(justifications)) =
+                (&imported, finality, block.justifications)
+                && gadget
+                    .import_justification(&imported.header, &justifications)
+                    .is_err()
+            {
+                return Err(ImportError::BadJustification(imported.hash));
+            }
+            imported
+        })
     })
     .await;
     match result {
@@ -194,9 +265,21 @@ fn report(network: &NetworkHandle, peer: PeerId, change: ReputationChange) {
     }
 }
 
+/// Where the chain and the network stand, for the progress display.
+fn snapshot(client: &Client, status: &NetworkStatus) -> Snapshot {
+    let info = client.info();
+    Snapshot {
+        best: info.best,
+        finalized: info.finalized,
+        target: status.best_seen().unwrap_or(0).max(info.best.0),
+        peers: status.peer_count(),
+    }
+}
+
 /// Requests the peer's canonical blocks from `best + 1` until it has no more (bounded). When the
 /// first block does not connect — the peer is on another fork — it asks once more from just above
 /// the finalized block, where every fork must start, so the node can follow the longer chain.
+/// A catch-up that lasts shows its progress ([`SyncProgress`]).
 async fn sync_from(
     client: &Arc<Client>,
     finality: Option<&Arc<FinalityGadget>>,
@@ -205,6 +288,7 @@ async fn sync_from(
     peer: PeerId,
 ) {
     status.set_syncing(true);
+    let mut progress = SyncProgress::start(Instant::now(), client.info().best.0);
     let mut from = client.info().best.0.saturating_add(1);
     let mut rewound = false;
     'requests: for _ in 0..MAX_SYNC_REQUESTS {
@@ -224,10 +308,11 @@ async fn sync_from(
                 break 'requests;
             };
             let header = block.block.header.clone();
-            match import(client, finality, block).await {
+            match import(client, finality, block, progress.suspender()).await {
                 Imported::Ok => {
                     status.note_best(&peer, header.number, header.hash());
                     from = header.number.saturating_add(1);
+                    progress.update(Instant::now(), &snapshot(client, status));
                 }
                 Imported::UnknownParent if !rewound => {
                     let above_final = client.info().finalized.0.saturating_add(1);
@@ -243,6 +328,7 @@ async fn sync_from(
             }
         }
     }
+    progress.finish(Instant::now(), client.info().best.0);
     status.set_syncing(false);
 }
 
@@ -280,12 +366,13 @@ async fn on_event(
 ) {
     match event {
         NetworkEvent::PeerConnected { peer_id, .. } => {
-            status.peers.write().insert(peer_id, None);
+            status.peers.write().insert(peer_id, PeerState::default());
             sync_from(client, finality, network, status, peer_id).await;
         }
         NetworkEvent::PeerDisconnected { peer_id } => {
             status.peers.write().remove(&peer_id);
         }
+        NetworkEvent::PeerIdentified { peer_id, role, .. } => status.note_role(&peer_id, role),
         NetworkEvent::BlockAnnounced { from, data } => {
             let Some(block) = decode_block(&data) else {
                 report(network, from, COST_UNDECODABLE);
@@ -293,7 +380,7 @@ async fn on_event(
             };
             let header = block.block.header.clone();
             status.note_best(&from, header.number, header.hash());
-            match import(client, finality, block).await {
+            match import(client, finality, block, Suspender::default()).await {
                 Imported::Ok => {}
                 Imported::UnknownParent => sync_from(client, finality, network, status, from).await,
                 Imported::Bad => report(network, from, COST_BAD_BLOCK),
@@ -420,19 +507,60 @@ mod tests {
     }
 
     #[test]
+    fn settings_make_the_network_configuration() {
+        let settings = NetworkSettings {
+            listen_addresses: vec!["/ip4/127.0.0.1/tcp/0".parse().expect("multiaddr")],
+            boot_nodes: Vec::new(),
+            public_addresses: vec!["/ip4/10.0.0.1/tcp/30333".parse().expect("multiaddr")],
+            node_key: Keypair::generate_ed25519(),
+            enable_mdns: true,
+        };
+        let config = settings.network_config("local", Role::Authority);
+        assert_eq!(config.chain_id, "local");
+        assert_eq!(config.listen_addresses, settings.listen_addresses);
+        assert_eq!(config.public_addresses, settings.public_addresses);
+        assert!(config.enable_mdns);
+        assert_eq!(config.role, Role::Authority);
+        assert!(config.announced_agent_version().ends_with("role=authority"));
+        assert!(config.validate().is_ok());
+        let settings = NetworkSettings {
+            enable_mdns: false,
+            ..settings
+        };
+        let config = settings.network_config("local", Role::Full);
+        assert!(!config.enable_mdns);
+        assert_eq!(config.role, Role::Full);
+    }
+
+    #[test]
     fn status_tracks_peers_and_their_best_blocks() {
         let (status, mut outgoing) = NetworkStatus::new();
         let peer = PeerId::random();
         status.note_best(&peer, 3, Hash::repeat_byte(3));
+        status.note_role(&peer, Role::Authority);
         assert!(status.peers().is_empty(), "unknown peers are not added");
-        status.peers.write().insert(peer, None);
+        assert_eq!(status.best_seen(), None);
+        status.peers.write().insert(peer, PeerState::default());
+        let listed = |best, role| {
+            vec![PeerStatus {
+                peer_id: peer,
+                best,
+                role,
+            }]
+        };
+        assert_eq!(status.peers(), listed(None, None));
         status.note_best(&peer, 3, Hash::repeat_byte(3));
         status.note_best(&peer, 2, Hash::repeat_byte(2));
+        status.note_role(&peer, Role::Authority);
         assert_eq!(
             status.peers(),
-            vec![(peer, Some((3, Hash::repeat_byte(3))))]
+            listed(Some((3, Hash::repeat_byte(3))), Some(Role::Authority))
         );
         assert_eq!(status.peer_count(), 1);
+        let other = PeerId::random();
+        status.peers.write().insert(other, PeerState::default());
+        status.note_best(&other, 9, Hash::repeat_byte(9));
+        assert_eq!(status.best_seen(), Some(9));
         for _ in 0..OUTGOING_TRANSACTIONS + 10 {
             status.propagate_transaction(vec![1]);
         }

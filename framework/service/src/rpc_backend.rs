@@ -123,6 +123,15 @@ async fn forward<E: Clone, R: Clone>(
     }
 }
 
+/// A peer's role as `system_peers` reports it, in Substrate's words. A peer that has not
+/// identified itself yet (or announced no role we know) is reported as a full node.
+fn roles_name(role: Option<wcme_network::Role>) -> &'static str {
+    match role {
+        Some(wcme_network::Role::Authority) => "AUTHORITY",
+        Some(wcme_network::Role::Full) | None => "FULL",
+    }
+}
+
 fn storage_error(error: impl std::fmt::Display) -> BackendError {
     BackendError::Storage(error.to_string())
 }
@@ -157,11 +166,11 @@ impl NodeBackend for RpcBackend {
         network
             .peers()
             .into_iter()
-            .map(|(peer, best)| {
-                let (best_number, best_hash) = best.unwrap_or((0, genesis));
+            .map(|peer| {
+                let (best_number, best_hash) = peer.best.unwrap_or((0, genesis));
                 PeerInfo {
-                    peer_id: peer.to_string(),
-                    roles: "FULL".into(),
+                    peer_id: peer.peer_id.to_string(),
+                    roles: roles_name(peer.role).into(),
                     best_hash,
                     best_number,
                 }
@@ -308,5 +317,17 @@ impl NodeBackend for RpcBackend {
 
     fn subscribe_finalized(&self) -> broadcast::Receiver<Header> {
         self.finalized.subscribe()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn peer_roles_read_as_in_substrate() {
+        assert_eq!(roles_name(Some(wcme_network::Role::Authority)), "AUTHORITY");
+        assert_eq!(roles_name(Some(wcme_network::Role::Full)), "FULL");
+        assert_eq!(roles_name(None), "FULL");
     }
 }

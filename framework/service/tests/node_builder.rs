@@ -24,6 +24,7 @@ fn spec() -> ChainSpec {
         chain_type: ChainType::Development,
         boot_nodes: vec![],
         properties: Default::default(),
+        runtime: None,
         consensus: ConsensusSpec::Dev {
             authority: format!("0x{}", hex::encode(Sr25519Keyring::Alice.public().0)),
             slot_duration_ms: 1000,

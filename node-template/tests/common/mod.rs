@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 pub mod js;
+pub mod peer;
+pub mod poc;
 
 use std::{
     io::{BufRead, BufReader},
@@ -74,8 +76,13 @@ pub struct TestNode {
 }
 
 impl TestNode {
-    /// Starts `wcme-node` with `args` (plus `--rpc-port 0`, and `--port 0` unless `args` choose
-    /// the peer-to-peer address) and waits for its RPC server.
+    /// Starts `wcme-node` with `args` (plus `--rpc-port 0`, `--no-mdns`, and `--port 0` unless
+    /// `args` choose the peer-to-peer address) and waits for its RPC server.
+    ///
+    /// `--no-mdns`: tests run in parallel, many of them on chains with the same id (`dev`,
+    /// `local`) and the same genesis, and nodes listen on all interfaces. With mDNS the nodes of
+    /// different tests would find each other on the host's network and mix their chains, peers
+    /// and votes. Tests connect their nodes with `--bootnodes`.
     pub fn start(args: &[&str]) -> TestNode {
         Self::start_with_env(args, &[])
     }
@@ -86,7 +93,7 @@ impl TestNode {
         let p2p_port: &[&str] = if p2p_chosen { &[] } else { &["--port", "0"] };
         let mut child = Command::new(node_binary())
             .args(args)
-            .args(["--rpc-port", "0"])
+            .args(["--rpc-port", "0", "--no-mdns"])
             .args(p2p_port)
             .envs(env.iter().copied())
             .stdin(Stdio::null())

@@ -2,7 +2,8 @@
 //! delegations with pending rewards to mint, a full list of delegators to refund, the longest
 //! list of the caller's delegations to settle, evidence with two sr25519 seals to verify.
 //!
-//! Not run by the node yet (`weights.rs` is hand-derived). Run as tests on the mock runtime with
+//! `wcme-node benchmark pallet --pallet pallet_wcme_poc` runs them in the main runtime and writes
+//! `weights.rs` (docs/performance.md); they also run as tests on the mock runtime with
 //! `cargo test -p pallet-wcme-poc --features runtime-benchmarks`.
 
 use super::*;

@@ -1095,7 +1095,7 @@ fn valid_header_evidence_red_cards_and_stops_the_offender() {
         assert!(NextProducers::<Test>::get().iter().all(|p| p.agent != 3));
         let events = poc_events();
         assert!(events.contains(&Event::EquivocationReported {
-            reporter: EVE,
+            reporter: Some(EVE),
             agent: 3,
             packing_key: key(3),
             slot: Some(77),
@@ -1235,6 +1235,59 @@ fn bad_evidence_is_rejected_and_the_accused_is_unaffected() {
         assert_eq!(agent(3).state, AgentState::Active);
         assert_eq!(credit(3), Credit::ZERO);
         assert!(!<CreditPallet as CreditProvider<u64>>::has_red_card(&3));
+    });
+}
+
+#[test]
+#[allow(deprecated)] // `ValidateUnsigned`, see the pallet.
+fn a_node_reports_unsigned_once_and_only_valid_evidence_enters_the_pool() {
+    use frame_support::{
+        pallet_prelude::{InvalidTransaction, TransactionSource},
+        unsigned::ValidateUnsigned,
+    };
+    call_test_ext().execute_with(|| {
+        let unsigned = |evidence| crate::Call::<Test>::report_equivocation_unsigned { evidence };
+        let valid = header_evidence(3, sealed(77, 1, 3), sealed(77, 2, 3));
+        let forged = header_evidence(3, sealed(77, 1, 3), sealed(77, 2, 4));
+        for source in [TransactionSource::External, TransactionSource::Local] {
+            assert_eq!(
+                Poc::validate_unsigned(source, &unsigned(forged.clone())),
+                InvalidTransaction::BadProof.into()
+            );
+            let validity = Poc::validate_unsigned(source, &unsigned(valid.clone()))
+                .expect("valid evidence is pooled");
+            // One report per offender: a second piece of evidence about it replaces the first.
+            assert_eq!(
+                validity.provides,
+                vec![codec::Encode::encode(&("PocEquivocation", 3u64))]
+            );
+            assert!(validity.propagate);
+        }
+        assert_noop!(
+            Poc::report_equivocation_unsigned(origin(EVE), valid.clone()),
+            BadOrigin
+        );
+        assert_noop!(
+            Poc::report_equivocation_unsigned(RuntimeOrigin::none(), forged),
+            Error::<Test>::EvidenceBadHeader
+        );
+        assert_eq!(agent(3).state, AgentState::Active);
+
+        let post = Poc::report_equivocation_unsigned(RuntimeOrigin::none(), valid.clone())
+            .expect("valid evidence");
+        assert_eq!(post.pays_fee, Pays::No);
+        assert!(matches!(agent(3).state, AgentState::RedCarded { .. }));
+        assert!(poc_events().contains(&Event::EquivocationReported {
+            reporter: None,
+            agent: 3,
+            packing_key: key(3),
+            slot: Some(77),
+        }));
+        // Once the offender is red-carded, the report is stale everywhere.
+        assert_eq!(
+            Poc::validate_unsigned(TransactionSource::External, &unsigned(valid)),
+            InvalidTransaction::BadProof.into()
+        );
     });
 }
 

@@ -7,7 +7,7 @@
 //! (re-exported as `crate::dispatch`), so the names and encodings are exactly those a Substrate
 //! client would call on a Wasm runtime.
 
-use alloc::vec::Vec;
+use alloc::{boxed::Box, vec::Vec};
 use frame_support::{
     genesis_builder_helper::{build_state, get_preset},
     weights::Weight,
@@ -22,12 +22,13 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use pallet_wcme_smart_assets::{AmmError, AssetId, PoolView};
-use wcme_consensus_primitives::poc::{AgentInfo, CreditInfo, RoundInfo, Slot, SlotOwner};
+use pallet_wcme_subchains::{SubchainId, SubchainView};
+use wcme_consensus_primitives::poc::{AgentInfo, CreditInfo, Evidence, RoundInfo, Slot, SlotOwner};
 
 use super::{
     AccountId, Balance, Block, BlockNumber, Executive, InherentDataExt, Nonce, Poc, Runtime,
-    RuntimeCall, RuntimeGenesisConfig, SmartAssets, System, TransactionPayment, VERSION,
-    genesis_config_presets,
+    RuntimeCall, RuntimeGenesisConfig, SmartAssets, Subchains, System, TransactionPayment,
+    UncheckedExtrinsic, VERSION, genesis_config_presets,
 };
 
 impl_runtime_apis! {
@@ -189,6 +190,25 @@ impl_runtime_apis! {
 
         fn pending_rewards(who: AccountId) -> Balance {
             Poc::pending_rewards(&who)
+        }
+
+        fn equivocation_report_extrinsic(
+            evidence: Evidence<<Block as BlockT>::Header>,
+        ) -> <Block as BlockT>::Extrinsic {
+            let call = pallet_wcme_poc::Call::<Runtime>::report_equivocation_unsigned {
+                evidence: Box::new(evidence),
+            };
+            UncheckedExtrinsic::new_bare(call.into())
+        }
+    }
+
+    impl pallet_wcme_subchains::runtime_api::SubchainsApi<Block, AccountId, BlockNumber> for Runtime {
+        fn subchains() -> Vec<SubchainView<AccountId, BlockNumber>> {
+            Subchains::subchain_views()
+        }
+
+        fn subchain(id: SubchainId) -> Option<SubchainView<AccountId, BlockNumber>> {
+            Subchains::subchain_view(id)
         }
     }
 

@@ -198,8 +198,13 @@ mod runtime {
     #[runtime::pallet_index(7)]
     pub type Credit = pallet_wcme_credit;
 
-    /// Smart assets, IOUs and their AMM pools against WCME (DESIGN §6). Index 10: 8–9 are kept
-    /// for Subchains and CrossChain, in DESIGN §3's order.
+    /// The subchain registry (DESIGN §5): registration with a prepaid gas stake, audited
+    /// validator-set changes, the Active → Suspended → Retired lifecycle.
+    #[runtime::pallet_index(8)]
+    pub type Subchains = pallet_wcme_subchains;
+
+    /// Smart assets, IOUs and their AMM pools against WCME (DESIGN §6). Index 10: 9 is kept for
+    /// CrossChain, in DESIGN §3's order.
     #[runtime::pallet_index(10)]
     pub type SmartAssets = pallet_wcme_smart_assets;
 }

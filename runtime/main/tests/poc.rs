@@ -368,3 +368,59 @@ fn poc_constants_follow_design_and_nuls() {
         "//Alice//poc"
     );
 }
+
+#[test]
+fn a_nodes_unsigned_equivocation_report_is_pooled_and_applied() {
+    use sp_runtime::transaction_validity::{TransactionSource, TransactionValidity};
+    use wcme_consensus_primitives::poc::{Evidence, HeaderEquivocation, seal_item};
+
+    local_ext().execute_with(|| {
+        let bob_key = genesis_config_presets::dev_packing_pair("Bob").expect("dev key");
+        let sealed = |state: u8| {
+            let mut header = header_one(poc_digest(0, 1_000, 1));
+            header.set_state_root([state; 32].into());
+            let signature = bob_key.sign(header.hash().as_ref());
+            header.digest_mut().push(seal_item(&signature));
+            header
+        };
+        let evidence = Evidence::Headers(HeaderEquivocation {
+            offender: bob_key.public(),
+            first: sealed(1),
+            second: sealed(2),
+        });
+        let report: UncheckedExtrinsic =
+            api("PocApi_equivocation_report_extrinsic", &evidence.encode());
+        // Validation initialises the next block; the pool runs it on a throwaway overlay.
+        let validate = |xt: &UncheckedExtrinsic| {
+            let input = (TransactionSource::External, xt, System::block_hash(0)).encode();
+            frame_support::storage::with_transaction_unchecked(|| {
+                let out = dispatch("TaggedTransactionQueue_validate_transaction", &input)
+                    .expect("api exists");
+                sp_runtime::TransactionOutcome::Rollback(
+                    TransactionValidity::decode(&mut &out[..]).expect("decodes"),
+                )
+            })
+        };
+        let valid = validate(&report).expect("a valid report is pooled");
+        assert_eq!(
+            valid.provides,
+            vec![("PocEquivocation", account("Bob")).encode()]
+        );
+
+        Executive::initialize_block(&header_one(Digest::default()));
+        Executive::apply_extrinsic(timestamp(1_000))
+            .expect("valid")
+            .expect("dispatches");
+        Executive::apply_extrinsic(report.clone())
+            .expect("valid")
+            .expect("dispatches");
+        assert!(System::events().iter().any(|r| matches!(
+            &r.event,
+            RuntimeEvent::Poc(pallet_wcme_poc::Event::EquivocationReported { reporter: None, agent, .. })
+                if *agent == account("Bob")
+        )));
+        Executive::finalize_block();
+        // Red-carded now: the same report is stale.
+        assert!(validate(&report).is_err());
+    });
+}

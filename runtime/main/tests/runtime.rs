@@ -423,7 +423,7 @@ fn dispatch_core_version() {
     // Every implemented API is advertised, by the ids a client looks them up with.
     use sp_api::RuntimeApiInfo;
     use wcme_runtime_main::{Block, Nonce};
-    type ApiIds = [(&'static str, [u8; 8]); 11];
+    type ApiIds = [(&'static str, [u8; 8]); 12];
     let ids: ApiIds =
         [
             ("Core", <dyn sp_api::Core<Block>>::ID),
@@ -476,6 +476,14 @@ fn dispatch_core_version() {
                         Block,
                         AccountId,
                         Balance,
+                        wcme_runtime_main::BlockNumber,
+                    >>::ID,
+            ),
+            (
+                "SubchainsApi",
+                <dyn pallet_wcme_subchains::runtime_api::SubchainsApi<
+                        Block,
+                        AccountId,
                         wcme_runtime_main::BlockNumber,
                     >>::ID,
             ),

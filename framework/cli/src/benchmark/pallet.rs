@@ -61,9 +61,10 @@ pub(super) fn run(spec: &NodeSpec, cmd: &PalletBenchmarkCmd) -> Result<(), CliEr
     if cmd.repeat == 0 {
         return Err(CliError::BadArgument("--repeat must be positive".into()));
     }
+    let own = spec.default_runtime()?;
     let runtime = RuntimeDescriptor {
         dispatch,
-        version: spec.runtime.version,
+        version: own.version,
     };
     let state = genesis_state(spec)?;
     let (lists, storage_info): (Vec<BenchmarkList>, Vec<StorageInfo>) = runtime.execute_decoded(
@@ -117,8 +118,8 @@ pub(super) fn run(spec: &NodeSpec, cmd: &PalletBenchmarkCmd) -> Result<(), CliEr
         repeat: cmd.repeat,
         runtime: format!(
             "`{}`, spec version {}",
-            (spec.runtime.version)().spec_name,
-            (spec.runtime.version)().spec_version
+            (own.version)().spec_name,
+            (own.version)().spec_version
         ),
     };
     for (pallet, path) in output {
@@ -135,12 +136,13 @@ pub(super) fn run(spec: &NodeSpec, cmd: &PalletBenchmarkCmd) -> Result<(), CliEr
 
 /// The genesis state of the node's `dev` chain, in a benchmarking backend.
 fn genesis_state(spec: &NodeSpec) -> Result<BenchState, CliError> {
-    let chain_spec = (spec.builtin_chain)(&spec.runtime, "dev")
+    let chain_spec = (spec.builtin_chain)("dev")
         .ok_or_else(|| CliError::BadArgument("the node has no dev chain".into()))??;
-    let genesis = spec.runtime.build_genesis(&chain_spec.genesis_source()?)?;
+    let runtime = spec.default_runtime()?;
+    let genesis = runtime.build_genesis(&chain_spec.genesis_source()?)?;
     Ok(BenchState::new(
         &genesis.storage,
-        (spec.runtime.version)().state_version(),
+        (runtime.version)().state_version(),
     ))
 }
 

@@ -1,6 +1,7 @@
 //! Extrinsics per second through block production and through a full re-executing import into a
 //! fresh RocksDB database: one harness ([`run_workload`]) for every signed workload (`benchmark
-//! transfers`, `benchmark swaps`).
+//! transfers`, `benchmark swaps`), on the consensus engine of the chain it is given (the dev
+//! engine of `dev`, Proof-of-Credit on `local`).
 
 use std::{
     collections::VecDeque,
@@ -20,12 +21,19 @@ use sp_runtime::{
     traits::{BlakeTwo256, Hash as _, Header as _},
 };
 use wcme_consensus::ConsensusEngine;
+use wcme_consensus_primitives::poc::DEV_PACKING_KEY_PATH;
 use wcme_executor::BuildLimits;
-use wcme_primitives::{AccountId, Block, Hash, Nonce, WCME};
-use wcme_service::{BlockOrigin, ChainSpec, Client, Genesis, RuntimeGenesis, open_client};
+use wcme_primitives::{AccountId, Block, Hash, Header, Nonce, WCME};
+use wcme_service::{
+    BlockOrigin, ChainSpec, Client, ConsensusSpec, Genesis, RuntimeGenesis, open_client,
+};
 
 use super::{BENCH_FUNDER_BALANCE, BENCH_SENDER_BALANCE, SwapSigner, TransferSigner};
-use crate::{NodeSpec, error::CliError};
+use crate::{NodeSpec, cli::SharedParams, error::CliError};
+
+/// The development accounts whose keys author the benchmark blocks: the `dev` chain's authority
+/// is the first, the `local` chain's agents are the first four.
+const DEV_ACCOUNTS: [&str; 6] = ["Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie"];
 
 /// Signed extrinsics of one benchmark run.
 struct Workload {
@@ -39,12 +47,18 @@ struct Workload {
 pub(super) struct ThroughputReport {
     /// What was measured, plural (`transfers`, `swaps`).
     unit: &'static str,
+    /// The consensus engine the blocks were sealed and verified with.
+    engine: &'static str,
     /// Measured extrinsics.
     count: usize,
     /// Blocks holding them.
     blocks: usize,
     production: Duration,
     import: Duration,
+    /// The engine's seal and slot checks of the measured blocks (`ConsensusEngine::verify`),
+    /// timed in a pass of their own after the import: the part of `import` the consensus
+    /// engine's checks take.
+    verify: Duration,
     db_bytes: u64,
     peak_rss_kib: Option<u64>,
 }
@@ -53,6 +67,7 @@ impl std::fmt::Display for ThroughputReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let unit = self.unit;
         let per_sec = |d: Duration| self.count as f64 / d.as_secs_f64().max(1e-9);
+        writeln!(f, "{:<27}{}", "consensus:", self.engine)?;
         writeln!(f, "{:<27}{}", format!("{unit}:"), self.count)?;
         writeln!(f, "{:<27}{}", "blocks:", self.blocks)?;
         writeln!(
@@ -66,6 +81,14 @@ impl std::fmt::Display for ThroughputReport {
             "import (re-execute+commit): {:.2} s, {:.0} {unit}/s (one core)",
             self.import.as_secs_f64(),
             per_sec(self.import)
+        )?;
+        let per_block = self.verify.as_secs_f64() / (self.blocks.max(1) as f64);
+        writeln!(
+            f,
+            "seal+slot checks:          {:.1} ms, {:.0} µs per block, {:.2} % of import",
+            self.verify.as_secs_f64() * 1e3,
+            per_block * 1e6,
+            100.0 * self.verify.as_secs_f64() / self.import.as_secs_f64().max(1e-9)
         )?;
         let per_100k = self.db_bytes as f64 * 100_000.0 / self.count as f64;
         writeln!(
@@ -86,17 +109,18 @@ impl std::fmt::Display for ThroughputReport {
 }
 
 /// `benchmark transfers`: `transfers` signed `transfer_keep_alive`s of 1 WCME to one recipient,
-/// from `accounts` senders in turn.
+/// from `accounts` senders in turn, on `chain` (a built-in chain id or a spec file).
 pub(super) fn transfers(
     spec: &NodeSpec,
     signer: TransferSigner,
+    chain: &str,
     dir: &Path,
     transfers: usize,
     accounts: usize,
     block_size: usize,
 ) -> Result<ThroughputReport, CliError> {
     let senders = bench_keys("wcme-bench", accounts);
-    let chain_spec = bench_spec(spec, &senders, &[])?;
+    let chain_spec = bench_spec(spec, chain, &senders, &[])?;
     run_workload(spec, &chain_spec, dir, "transfers", block_size, |genesis| {
         let recipient: AccountId = AccountId32::from([7u8; 32]);
         let measured = round_robin(&senders, transfers, |sender, nonce| {
@@ -122,7 +146,7 @@ pub(super) fn swaps(
 ) -> Result<ThroughputReport, CliError> {
     let keys = bench_keys("wcme-bench", traders);
     let funder = bench_keys("wcme-bench-funder", 1);
-    let chain_spec = bench_spec(spec, &keys, &funder)?;
+    let chain_spec = bench_spec(spec, "dev", &keys, &funder)?;
     let funder = funder
         .first()
         .ok_or_else(|| CliError::Benchmark("no setup account".into()))?;
@@ -169,25 +193,35 @@ fn bench_keys(domain: &str, count: usize) -> Vec<sr25519::Pair> {
         .collect()
 }
 
-/// The dev chain with every sender holding [`BENCH_SENDER_BALANCE`] and every funder
-/// [`BENCH_FUNDER_BALANCE`] at genesis.
+/// `chain` (a built-in chain id or a spec file) with every sender holding
+/// [`BENCH_SENDER_BALANCE`] and every funder [`BENCH_FUNDER_BALANCE`] at genesis.
 fn bench_spec(
     spec: &NodeSpec,
+    chain: &str,
     senders: &[sr25519::Pair],
     funders: &[sr25519::Pair],
 ) -> Result<ChainSpec, CliError> {
-    let mut chain_spec = (spec.builtin_chain)(&spec.runtime, "dev")
-        .ok_or_else(|| CliError::BadArgument("the node has no dev chain".into()))??;
+    let mut chain_spec = crate::run::load_chain_spec(
+        spec,
+        &SharedParams {
+            chain: Some(chain.into()),
+            dev: false,
+            base_path: None,
+            log: Vec::new(),
+        },
+    )?;
     chain_spec.id = "bench".into();
     let Genesis::RuntimeGenesis(RuntimeGenesis::Patch(patch)) = &mut chain_spec.genesis else {
-        return Err(CliError::BadArgument(
-            "the dev chain has no genesis patch".into(),
-        ));
+        return Err(CliError::BadArgument(format!(
+            "chain {chain}: the benchmark needs a genesis patch (a runtime config), not raw storage"
+        )));
     };
     let balances = patch
         .pointer_mut("/balances/balances")
         .and_then(|b| b.as_array_mut())
-        .ok_or_else(|| CliError::BadArgument("the dev preset has no balances list".into()))?;
+        .ok_or_else(|| {
+            CliError::BadArgument(format!("chain {chain}: its genesis has no balances list"))
+        })?;
     let endowed = senders
         .iter()
         .map(|pair| (pair, BENCH_SENDER_BALANCE))
@@ -199,10 +233,28 @@ fn bench_spec(
     Ok(chain_spec)
 }
 
+/// The keys that author the benchmark's blocks on a chain of `consensus`: the development
+/// accounts' keys for the dev engine, their packing keys (`//Alice//poc` …) for Proof-of-Credit,
+/// as `--alice` … use them. The engine authors each slot with whichever of them owns it.
+fn authoring_keys(consensus: &ConsensusSpec) -> Result<Vec<sr25519::Pair>, CliError> {
+    DEV_ACCOUNTS
+        .iter()
+        .map(|name| {
+            let uri = match consensus {
+                ConsensusSpec::Dev { .. } => format!("//{name}"),
+                ConsensusSpec::Poc {} => format!("//{name}{DEV_PACKING_KEY_PATH}"),
+            };
+            sr25519::Pair::from_string(&uri, None)
+                .map_err(|e| CliError::BadArgument(format!("dev key {uri}: {e:?}")))
+        })
+        .collect()
+}
+
 /// The harness: opens a producer database on `chain_spec`, signs the workload against its
 /// genesis (signing is the wallet's work, not the chain's, so it is not timed), applies the setup
 /// in untimed blocks, then times building the measured blocks and, in a fresh importer database
-/// that first imports the setup blocks untimed, importing them.
+/// that first imports the setup blocks untimed, importing them; finally it times the consensus
+/// engine's checks of the measured blocks on their own.
 fn run_workload(
     spec: &NodeSpec,
     chain_spec: &ChainSpec,
@@ -211,9 +263,16 @@ fn run_workload(
     block_size: usize,
     sign: impl FnOnce(Hash) -> Result<Workload, CliError>,
 ) -> Result<ThroughputReport, CliError> {
-    let alice = sr25519::Pair::from_string("//Alice", None)
-        .map_err(|e| CliError::BadArgument(format!("dev key: {e:?}")))?;
-    let client = open_client(chain_spec, &dir.join("producer"), spec.runtime, &[alice])?;
+    let keys = authoring_keys(&chain_spec.consensus)?;
+    // The workloads are signed for the node's own runtime.
+    let runtime = spec.default_runtime()?;
+    if (spec.runtime_for(chain_spec)?.version)().spec_name != (runtime.version)().spec_name {
+        return Err(CliError::BadArgument(format!(
+            "benchmarks run on chains of the node's own runtime `{}`",
+            (runtime.version)().spec_name
+        )));
+    }
+    let client = open_client(chain_spec, &dir.join("producer"), runtime, &keys)?;
     let engine = client.engine().clone();
     let workload = sign(client.info().genesis)?;
 
@@ -234,17 +293,22 @@ fn run_workload(
     let (measured_blocks, production) = producer.produce(workload.measured, "Producing")?;
 
     let importer_path = dir.join("importer");
-    let importer = open_client(chain_spec, &importer_path, spec.runtime, &[])?;
+    let importer = open_client(chain_spec, &importer_path, runtime, &[])?;
     import(&importer, setup_blocks, "Importing setup")?;
     let blocks = measured_blocks.len();
+    let headers: Vec<Header> = measured_blocks.iter().map(|b| b.header.clone()).collect();
     let import = import(&importer, measured_blocks, "Importing")?;
+    let verify = verify(&importer, &headers)?;
+    let engine = importer.engine().name();
     drop(importer);
     Ok(ThroughputReport {
         unit,
+        engine,
         count,
         blocks,
         production,
         import,
+        verify,
         db_bytes: dir_size(&importer_path),
         peak_rss_kib: peak_rss_kib(),
     })
@@ -279,10 +343,13 @@ impl Producer<'_> {
         while !pending.is_empty() {
             self.slot = self.slot.saturating_add(1);
             let parent = self.client.best_header()?;
-            let claim = self
-                .engine
-                .claim_slot(&parent, self.slot)
-                .ok_or_else(|| CliError::Benchmark("the dev engine refused a slot".into()))?;
+            let claim = self.engine.claim_slot(&parent, self.slot).ok_or_else(|| {
+                CliError::Benchmark(format!(
+                    "the {} engine gives slot {} to none of the development keys",
+                    self.engine.name(),
+                    self.slot
+                ))
+            })?;
             let batch: Vec<(Hash, Vec<u8>)> =
                 pending.iter().take(self.block_size).cloned().collect();
             let started = Instant::now();
@@ -363,6 +430,26 @@ fn import(importer: &Client, blocks: Vec<Block>, what: &'static str) -> Result<D
     }
     let elapsed = started.elapsed();
     bar.finish_and_clear();
+    Ok(elapsed)
+}
+
+/// Runs the importer's consensus checks (`ConsensusEngine::verify`: seal, slot and, for
+/// Proof-of-Credit, the runtime's slot owner at the parent) on the imported `headers` again;
+/// returns the time they took. Done after the import so that it warms no cache for it.
+fn verify(importer: &Client, headers: &[Header]) -> Result<Duration, CliError> {
+    let engine = importer.engine();
+    let now = now_millis();
+    let mut elapsed = Duration::ZERO;
+    for header in headers {
+        let parent_hash = *header.parent_hash();
+        let parent = importer
+            .db()
+            .header(&parent_hash)?
+            .ok_or(wcme_storage::StorageError::UnknownBlock(parent_hash))?;
+        let started = Instant::now();
+        engine.verify(header, &parent, now)?;
+        elapsed += started.elapsed();
+    }
     Ok(elapsed)
 }
 

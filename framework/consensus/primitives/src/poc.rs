@@ -476,6 +476,9 @@ sp_api::decl_runtime_apis! {
         fn credit(who: AccountId) -> CreditInfo;
         /// Rewards `who` has earned (as agent or delegator) and not yet been paid.
         fn pending_rewards(who: AccountId) -> Balance;
+        /// The unsigned extrinsic that reports `evidence` (a node submits it to its pool when
+        /// it sees a key equivocate). Whether the report is valid is the pool's question.
+        fn equivocation_report_extrinsic(evidence: Evidence<Block::Header>) -> Block::Extrinsic;
     }
 }
 

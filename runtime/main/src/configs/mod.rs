@@ -23,9 +23,10 @@ use sp_version::RuntimeVersion;
 use super::{
     AccountId, Balance, Balances, Block, BlockNumber, Credit, DAYS, EXISTENTIAL_DEPOSIT, HOURS,
     Hash, MINIMUM_PERIOD_MS, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent,
-    RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, SS58_PREFIX, System,
-    VERSION, WCME,
+    RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, SS58_PREFIX, SmartAssets,
+    Subchains, System, VERSION, WCME,
 };
+use pallet_wcme_smart_assets::SmartAssetIssuer;
 
 /// Share of a block's weight and length that normal (non-operational) extrinsics may use; the
 /// rest is kept for operational calls and the block's own bookkeeping.
@@ -232,8 +233,8 @@ impl pallet_wcme_smart_assets::Config for Runtime {
     type MinWcmeReserve = MinWcmeReserve;
     /// Symbols of up to 16 bytes.
     type MaxSymbolLength = ConstU32<16>;
-    /// No subchain registry yet: no account is a subchain account.
-    type Subchains = ();
+    /// Base tokens issued by a subchain's account are marked as that subchain's.
+    type Subchains = SubchainAccounts;
     /// Benchmarked weights (`wcme-node benchmark pallet`, see the pallet's `weights.rs`).
     type WeightInfo = pallet_wcme_smart_assets::weights::SubstrateWeight<Runtime>;
 }
@@ -297,7 +298,7 @@ impl pallet_wcme_poc::Config for Runtime {
     type RedCardLock = PocRedCardLock;
     /// 5 000 000 WCME.
     type AnnualInflation = PocAnnualInflation;
-    /// Conservative hand-derived weights (see the pallet's `weights.rs`).
+    /// Benchmarked weights (`wcme-node benchmark pallet`, see the pallet's `weights.rs`).
     type WeightInfo = pallet_wcme_poc::weights::SubstrateWeight<Runtime>;
 }
 
@@ -308,4 +309,75 @@ impl pallet_wcme_credit::Config for Runtime {
     type ClearRedCardOrigin = EnsureRoot<AccountId>;
     /// Benchmarked weights (`wcme-node benchmark pallet`, see the pallet's `weights.rs`).
     type WeightInfo = pallet_wcme_credit::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+    /// Derives each subchain's account, which holds its gas stake.
+    pub const SubchainsPalletId: PalletId = PalletId(*b"wcme/sub");
+    /// Smallest gas stake a subchain registers with: 1 000 WCME.
+    pub const SubchainMinStake: Balance = 1_000 * WCME;
+    /// Below this gas balance a subchain is suspended: 10 WCME.
+    pub const SubchainMinGasBalance: Balance = 10 * WCME;
+    /// Gas per audited header: 0.05 WCME.
+    pub const SubchainHeaderFee: Balance = WCME / 20;
+    /// Gas per cross-chain message: 0.01 WCME.
+    pub const SubchainMessageFee: Balance = WCME / 100;
+    /// Blocks from deregistration to the refund of the remaining stake: 7 days.
+    pub const SubchainRetirementDelay: BlockNumber = 7 * DAYS;
+}
+
+impl pallet_wcme_subchains::Config for Runtime {
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type PalletId = SubchainsPalletId;
+    type MinStake = SubchainMinStake;
+    type MinGasBalance = SubchainMinGasBalance;
+    type HeaderFee = SubchainHeaderFee;
+    type MessageFee = SubchainMessageFee;
+    /// Drained gas pays the block producers, like transaction fees.
+    type OnGasCharged = pallet_wcme_poc::DealWithFees<Runtime>;
+    type RetirementDelay = SubchainRetirementDelay;
+    type MaxValidators = ConstU32<100>;
+    type MaxNameLength = ConstU32<64>;
+    type MaxSymbolLength = ConstU32<16>;
+    /// Freezing and unfreezing by call is root's until the council exists.
+    type GovernanceOrigin = EnsureRoot<AccountId>;
+    type SignatureVerifier = pallet_wcme_subchains::DefaultVerifier;
+    type AssetIssuer = BaseTokens;
+    type WeightInfo = pallet_wcme_subchains::weights::SubstrateWeight<Runtime>;
+}
+
+/// Lets the smart-asset pallet ask the registry whether an account is a subchain's (the orphan
+/// rule keeps the runtime from implementing the trait on `Subchains` itself).
+pub struct SubchainAccounts;
+
+impl pallet_wcme_smart_assets::SubchainInspect<AccountId> for SubchainAccounts {
+    fn subchain_of(who: &AccountId) -> Option<u32> {
+        Subchains::subchain_of(who)
+    }
+}
+
+/// Issues a registering subchain's base token as a smart asset.
+pub struct BaseTokens;
+
+impl pallet_wcme_subchains::BaseTokenIssuer<AccountId> for BaseTokens {
+    fn enabled() -> bool {
+        true
+    }
+
+    fn issue(
+        issuer: &AccountId,
+        symbol: alloc::vec::Vec<u8>,
+        decimals: u8,
+        supply: u128,
+        collateral: Balance,
+    ) -> Result<u32, sp_runtime::DispatchError> {
+        <SmartAssets as SmartAssetIssuer<AccountId>>::issue(
+            issuer, symbol, decimals, supply, collateral,
+        )
+    }
+
+    fn issue_weight() -> Weight {
+        <SmartAssets as SmartAssetIssuer<AccountId>>::issue_weight()
+    }
 }

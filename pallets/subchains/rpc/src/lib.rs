@@ -1,0 +1,275 @@
+//! The `wcme_*` JSON-RPC methods of the subchain registry: every registered subchain, or one.
+//!
+//! Each method calls the runtime's `SubchainsApi` (see `pallet_wcme_subchains::runtime_api`) at
+//! the best block, or at the block hash given as the last parameter, and returns JSON. Accounts
+//! are SS58 addresses (prefix 42); keys and hashes are `0x` hex; amounts (`u128`) are decimal
+//! strings so JavaScript clients lose no precision; ids, counters and block numbers are JSON
+//! integers.
+//!
+//! | method | params | result |
+//! |---|---|---|
+//! | `wcme_subchains` | `at?` | `[subchain]`, by id |
+//! | `wcme_subchain` | `id: u32`, `at?` | `subchain` or `null` |
+//!
+//! A subchain is `{id, owner, account, name, chainId, symbol, decimals, assetId, consensus,
+//! signatureScheme, genesisHash, gas, gasSpent, headersCharged, messagesCharged, frozen, status,
+//! registeredAt, validatorSetId, validators}`: `consensus` is `"poc"`, `"aura"`, `"pbft"` or
+//! `"pow"`; `signatureScheme` `"sr25519"`, `"ed25519"` or `"sm2"`; `status` `"active"`,
+//! `"suspended"` or `{"retired": {"refundAt": n, "refunded": bool}}`; `validators` the public
+//! keys in hex (33 bytes for SM2, 32 otherwise); `assetId` `null` if the base token was not
+//! issued as a smart asset. Bad parameters are `-32602`; an unknown block or a runtime without
+//! `SubchainsApi` is [`RUNTIME_CALL_FAILED`].
+
+use std::sync::Arc;
+
+use codec::{Decode, Encode};
+use jsonrpsee::{RpcModule, types::ErrorObjectOwned};
+use pallet_wcme_subchains::{SubchainStatus, SubchainView};
+use serde_json::{Value, json};
+use sp_core::{
+    H256,
+    crypto::{AccountId32, Ss58Codec},
+};
+use wcme_primitives::BlockNumber;
+use wcme_rpc::{ParamError, PositionalParams, RpcError, hex::to_hex};
+use wcme_service::Client;
+
+/// JSON-RPC error code of a failed runtime call or unknown block (as the other `wcme_*`
+/// methods).
+pub const RUNTIME_CALL_FAILED: i32 = 5002;
+
+/// A subchain as the runtime API returns it on WCME runtimes.
+pub type View = SubchainView<AccountId32, BlockNumber>;
+
+/// Why a `wcme_*` subchain call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SubchainsRpcError {
+    /// A parameter is missing or malformed (`-32602`).
+    #[error(transparent)]
+    Param(#[from] ParamError),
+    /// The runtime call failed (unknown block, runtime without `SubchainsApi`, …).
+    #[error("runtime call failed: {0}")]
+    Runtime(String),
+}
+
+impl From<SubchainsRpcError> for ErrorObjectOwned {
+    fn from(error: SubchainsRpcError) -> Self {
+        match error {
+            SubchainsRpcError::Param(param) => param.into(),
+            SubchainsRpcError::Runtime(message) => {
+                ErrorObjectOwned::owned(RUNTIME_CALL_FAILED, "Runtime call failed", Some(message))
+            }
+        }
+    }
+}
+
+/// A subchain id: a JSON integer that fits `u32`.
+fn subchain_id(value: &Value) -> Result<u32, String> {
+    value
+        .as_u64()
+        .and_then(|id| u32::try_from(id).ok())
+        .ok_or_else(|| format!("`{value}` is not a subchain id (u32)"))
+}
+
+/// An account as shown: SS58 with the WCME prefix.
+fn show_account(account: &AccountId32) -> String {
+    account.to_ss58check_with_version(wcme_primitives::SS58_PREFIX.into())
+}
+
+/// A stored byte string (checked ASCII on chain) as a JSON string.
+fn show_text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A lifecycle state: `"active"`, `"suspended"` or `{"retired": {"refundAt", "refunded"}}`.
+fn status_json(status: &SubchainStatus<BlockNumber>) -> Value {
+    match status {
+        SubchainStatus::Active => json!("active"),
+        SubchainStatus::Suspended => json!("suspended"),
+        SubchainStatus::Retired {
+            refund_at,
+            refunded,
+        } => json!({"retired": {"refundAt": refund_at, "refunded": refunded}}),
+    }
+}
+
+/// One subchain's JSON.
+pub fn subchain_json(view: &View) -> Value {
+    json!({
+        "id": view.id,
+        "owner": show_account(&view.owner),
+        "account": show_account(&view.account),
+        "name": show_text(&view.name),
+        "chainId": show_text(&view.chain_id),
+        "symbol": show_text(&view.symbol),
+        "decimals": view.decimals,
+        "assetId": view.asset_id,
+        "consensus": view.consensus.name(),
+        "signatureScheme": view.signature_scheme.name(),
+        "genesisHash": to_hex(view.genesis_hash.as_bytes()),
+        "gas": view.gas.to_string(),
+        "gasSpent": view.gas_spent.to_string(),
+        "headersCharged": view.headers_charged,
+        "messagesCharged": view.messages_charged,
+        "frozen": view.frozen,
+        "status": status_json(&view.status),
+        "registeredAt": view.registered_at,
+        "validatorSetId": view.validator_set_id,
+        "validators": view
+            .validators
+            .iter()
+            .map(|key| to_hex(key.as_bytes()))
+            .collect::<Vec<_>>(),
+    })
+}
+
+/// Calls a `SubchainsApi` method at `at` (default: best block) and decodes the result.
+fn call<R: Decode>(
+    client: &Client,
+    at: Option<H256>,
+    method: &'static str,
+    args: &[u8],
+) -> Result<R, SubchainsRpcError> {
+    let at = at.unwrap_or(client.info().best.1);
+    client
+        .executor()
+        .call_decoded(&at, method, args)
+        .map_err(|error| SubchainsRpcError::Runtime(error.to_string()))
+}
+
+fn subchains(client: &Client, params: &PositionalParams) -> Result<Value, SubchainsRpcError> {
+    let at = params.hash_opt(0, "at")?;
+    let views: Vec<View> = call(client, at, "SubchainsApi_subchains", &[])?;
+    Ok(Value::Array(views.iter().map(subchain_json).collect()))
+}
+
+fn subchain(client: &Client, params: &PositionalParams) -> Result<Value, SubchainsRpcError> {
+    let id = params.required(0, "id", subchain_id)?;
+    let at = params.hash_opt(1, "at")?;
+    let view: Option<View> = call(client, at, "SubchainsApi_subchain", &id.encode())?;
+    Ok(view.as_ref().map_or(Value::Null, subchain_json))
+}
+
+/// The `wcme_*` subchain methods over `client`, for `NodeSpec::rpc_extensions`.
+pub fn rpc_module(client: &Arc<Client>) -> Result<RpcModule<()>, RpcError> {
+    let mut module = RpcModule::new(());
+    let all = client.clone();
+    module.register_blocking_method("wcme_subchains", move |params, _, _| {
+        let params = PositionalParams::new(&params).map_err(SubchainsRpcError::from)?;
+        subchains(&all, &params).map_err(ErrorObjectOwned::from)
+    })?;
+    let one = client.clone();
+    module.register_blocking_method("wcme_subchain", move |params, _, _| {
+        let params = PositionalParams::new(&params).map_err(SubchainsRpcError::from)?;
+        subchain(&one, &params).map_err(ErrorObjectOwned::from)
+    })?;
+    Ok(module)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pallet_wcme_subchains::{C3nKey, ConsensusKind, SignatureScheme};
+    use sp_core::{Pair, sr25519};
+
+    fn alice() -> AccountId32 {
+        AccountId32::from(
+            sr25519::Pair::from_string("//Alice", None)
+                .expect("dev seed")
+                .public(),
+        )
+    }
+
+    fn view() -> View {
+        View {
+            id: 3,
+            owner: alice(),
+            account: AccountId32::new([7; 32]),
+            name: b"Supply Chain".to_vec(),
+            chain_id: b"supply-chain".to_vec(),
+            symbol: b"SUP".to_vec(),
+            decimals: 12,
+            asset_id: None,
+            consensus: ConsensusKind::Pbft,
+            signature_scheme: SignatureScheme::Sm2,
+            genesis_hash: H256::repeat_byte(0xab),
+            gas: u128::MAX,
+            gas_spent: 10,
+            headers_charged: 1,
+            messages_charged: 0,
+            frozen: false,
+            status: SubchainStatus::Active,
+            registered_at: 42,
+            validator_set_id: 2,
+            validators: vec![C3nKey::Sm2([2; 33]), C3nKey::Sm2([3; 33])],
+        }
+    }
+
+    #[test]
+    fn subchains_render_with_strings_for_amounts() {
+        let json = subchain_json(&view());
+        assert_eq!(json["id"], json!(3));
+        assert_eq!(json["owner"], json!(alice().to_ss58check()));
+        assert_eq!(json["name"], json!("Supply Chain"));
+        assert_eq!(json["chainId"], json!("supply-chain"));
+        assert_eq!(json["symbol"], json!("SUP"));
+        assert_eq!(json["decimals"], json!(12));
+        assert_eq!(json["assetId"], Value::Null);
+        assert_eq!(json["consensus"], json!("pbft"));
+        assert_eq!(json["signatureScheme"], json!("sm2"));
+        assert_eq!(json["genesisHash"], json!(format!("0x{}", "ab".repeat(32))));
+        assert_eq!(json["gas"], json!(u128::MAX.to_string()));
+        assert_eq!(json["gasSpent"], json!("10"));
+        assert_eq!(json["headersCharged"], json!(1));
+        assert_eq!(json["frozen"], json!(false));
+        assert_eq!(json["status"], json!("active"));
+        assert_eq!(json["registeredAt"], json!(42));
+        assert_eq!(json["validatorSetId"], json!(2));
+        assert_eq!(
+            json["validators"],
+            json!([
+                format!("0x{}", "02".repeat(33)),
+                format!("0x{}", "03".repeat(33))
+            ])
+        );
+
+        let retired = View {
+            status: SubchainStatus::Retired {
+                refund_at: 99,
+                refunded: true,
+            },
+            asset_id: Some(5),
+            ..view()
+        };
+        let json = subchain_json(&retired);
+        assert_eq!(
+            json["status"],
+            json!({"retired": {"refundAt": 99, "refunded": true}})
+        );
+        assert_eq!(json["assetId"], json!(5));
+        let suspended = View {
+            status: SubchainStatus::Suspended,
+            frozen: true,
+            ..view()
+        };
+        assert_eq!(subchain_json(&suspended)["status"], json!("suspended"));
+        assert_eq!(subchain_json(&suspended)["frozen"], json!(true));
+    }
+
+    #[test]
+    fn views_decode_from_the_runtime_encoding() {
+        let encoded = Some(view()).encode();
+        let decoded: Option<View> = Decode::decode(&mut &encoded[..]).expect("decodes");
+        assert_eq!(decoded, Some(view()));
+    }
+
+    #[test]
+    fn ids_parse_strictly() {
+        assert_eq!(subchain_id(&json!(7)), Ok(7));
+        assert_eq!(subchain_id(&json!(u32::MAX)), Ok(u32::MAX));
+        assert!(subchain_id(&json!(4_294_967_296u64)).is_err());
+        assert!(subchain_id(&json!(-1)).is_err());
+        assert!(subchain_id(&json!("7")).is_err());
+        assert!(subchain_id(&json!(1.5)).is_err());
+    }
+}

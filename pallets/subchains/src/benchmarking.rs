@@ -1,0 +1,260 @@
+//! Benchmarks of every call of the subchain registry (frame-benchmarking v2), each in its worst
+//! case: the largest validator sets, SM2 keys and signatures (the dearest scheme to check), a
+//! subchain that changes status. Plus a gas charge through [`SubchainGas`].
+//!
+//! `wcme-node benchmark pallet --pallet pallet_wcme_subchains` runs them in the main runtime and
+//! writes `weights.rs` (docs/performance.md); they also run as tests on the mock runtime with
+//! `cargo test -p pallet-wcme-subchains --features runtime-benchmarks`.
+
+use super::*;
+use crate::Pallet as Registry;
+use alloc::{format, vec::Vec};
+use frame_benchmarking::v2::*;
+use frame_support::{
+    assert_ok,
+    traits::{
+        EnsureOrigin, Get,
+        fungible::{BalancedHold, Mutate},
+    },
+};
+use frame_system::RawOrigin;
+use sm2::dsa::{SigningKey, signature::Signer as _};
+use sm2::elliptic_curve::sec1::ToSec1Point;
+use sp_core::H256;
+use sp_runtime::Saturating;
+
+/// WCME given to every benchmark account: far above any stake.
+fn endow<T: Config>(who: &T::AccountId) {
+    T::Currency::set_balance(who, 1_000_000_000_000_000_000_000_000);
+}
+
+/// The SM2 signing key of benchmark validator `i` of generation `generation`.
+fn sm2_signer(generation: u8, i: u32) -> SigningKey {
+    let mut secret = [0x11u8; 32];
+    secret[0] = generation.saturating_add(1);
+    secret[28..].copy_from_slice(&i.to_be_bytes());
+    SigningKey::from_slice(SM2_DISTID, &secret).expect("a valid SM2 secret")
+}
+
+fn sm2_public(key: &SigningKey) -> Vec<u8> {
+    key.verifying_key()
+        .as_affine()
+        .to_sec1_point(true)
+        .as_bytes()
+        .to_vec()
+}
+
+/// `n` SM2 validators of `generation`.
+fn sm2_signers(generation: u8, n: u32) -> Vec<SigningKey> {
+    (0..n).map(|i| sm2_signer(generation, i)).collect()
+}
+
+/// A valid SM2 configuration named `seed` with validators `keys`.
+fn config_for(seed: u32, keys: &[SigningKey]) -> SubchainConfig {
+    SubchainConfig {
+        name: format!("bench{seed}").into_bytes(),
+        chain_id: format!("bench-{seed}").into_bytes(),
+        base_token: BaseToken {
+            symbol: b"BEN".to_vec(),
+            decimals: 12,
+        },
+        listing: None,
+        consensus: ConsensusKind::Pbft.code(),
+        signature_scheme: SignatureScheme::Sm2.code(),
+        validators: keys.iter().map(sm2_public).collect(),
+        genesis_hash: H256::repeat_byte(0x42),
+    }
+}
+
+/// Registers an SM2 subchain with `n` validators owned by a funded account; returns the id,
+/// the owner and the signing keys.
+fn subchain<T: Config>(n: u32) -> (SubchainId, T::AccountId, Vec<SigningKey>) {
+    let owner: T::AccountId = account("owner", 0, 0);
+    endow::<T>(&owner);
+    let keys = sm2_signers(0, n);
+    let id = NextSubchainId::<T>::get();
+    assert_ok!(Registry::<T>::register(
+        RawOrigin::Signed(owner.clone()).into(),
+        config_for(id, &keys),
+        T::MinStake::get(),
+    ));
+    (id, owner, keys)
+}
+
+/// Drains `amount` of subchain `id`'s gas directly (burning it), suspending the subchain if
+/// that leaves less than `MinGasBalance`: the state many charges would leave.
+fn drain<T: Config>(id: SubchainId, amount: Balance) {
+    let account = Registry::<T>::account_id(id);
+    let (credit, _) = <T::Currency as BalancedHold<T::AccountId>>::slash(
+        &HoldReason::GasStake.into(),
+        &account,
+        amount,
+    );
+    drop(credit);
+    Subchains::<T>::mutate(id, |info| {
+        if let Some(info) = info {
+            info.gas = info.gas.saturating_sub(amount);
+            info.gas_spent = info.gas_spent.saturating_add(amount);
+            if info.gas < T::MinGasBalance::get() {
+                info.status = SubchainStatus::Suspended;
+            }
+        }
+    });
+}
+
+#[benchmarks]
+mod benchmarks {
+    use super::*;
+
+    #[benchmark]
+    fn register(v: Linear<1, { T::MaxValidators::get() }>) {
+        let owner: T::AccountId = whitelisted_caller();
+        endow::<T>(&owner);
+        let keys = sm2_signers(0, v);
+        let id = NextSubchainId::<T>::get();
+        let config = config_for(id, &keys);
+        let stake = T::MinStake::get();
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(owner), config, stake);
+
+        assert_eq!(
+            ValidatorSets::<T>::get(id).map(|s| s.keys.len()),
+            usize::try_from(v).ok()
+        );
+    }
+
+    #[benchmark]
+    fn top_up() {
+        let (id, _, _) = subchain::<T>(1);
+        // Suspended, one unit short of the minimum: the top-up reactivates it.
+        let min_gas = T::MinGasBalance::get();
+        drain::<T>(
+            id,
+            T::MinStake::get().saturating_sub(min_gas.saturating_sub(1)),
+        );
+        let payer: T::AccountId = whitelisted_caller();
+        endow::<T>(&payer);
+        let amount = T::MinGasBalance::get();
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(payer), id, amount);
+
+        assert!(Registry::<T>::subchain_view(id).is_some_and(|v| v.status.is_active()));
+    }
+
+    #[benchmark]
+    fn update_validators(
+        s: Linear<1, { T::MaxValidators::get() }>,
+        v: Linear<1, { T::MaxValidators::get() }>,
+    ) {
+        // A set of `s` validators, every one of which signs.
+        let (id, _, current) = subchain::<T>(s);
+        let next: Vec<Vec<u8>> = sm2_signers(1, v).iter().map(sm2_public).collect();
+        let info = Registry::<T>::subchain_view(id).expect("registered");
+        let keys: Vec<C3nKey> = next
+            .iter()
+            .map(|k| C3nKey::from_bytes(SignatureScheme::Sm2, k).expect("an SM2 key"))
+            .collect();
+        let payload =
+            verify::validator_set_payload(id, &info.chain_id, &info.genesis_hash, 1, &keys);
+        let proof: Vec<ValidatorSignature> = current
+            .iter()
+            .enumerate()
+            .map(|(index, key)| {
+                let signature: sm2::dsa::Signature = key.sign(&payload);
+                ValidatorSignature {
+                    index: index as u32,
+                    signature: signature.to_bytes().into(),
+                }
+            })
+            .collect();
+        let relayer: T::AccountId = whitelisted_caller();
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(relayer), id, next, proof);
+
+        assert_eq!(ValidatorSets::<T>::get(id).map(|s| s.id), Some(1));
+    }
+
+    #[benchmark]
+    fn deregister() {
+        let (id, owner, _) = subchain::<T>(1);
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(owner), id);
+
+        assert!(Registry::<T>::subchain_view(id).is_some_and(|v| v.status.is_retired()));
+    }
+
+    #[benchmark]
+    fn withdraw_retired() {
+        let (id, owner, _) = subchain::<T>(1);
+        assert_ok!(Registry::<T>::deregister(
+            RawOrigin::Signed(owner).into(),
+            id
+        ));
+        let now = frame_system::Pallet::<T>::block_number();
+        frame_system::Pallet::<T>::set_block_number(now.saturating_add(T::RetirementDelay::get()));
+        let caller: T::AccountId = whitelisted_caller();
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(caller), id);
+
+        assert!(
+            Registry::<T>::subchain_view(id).is_some_and(|v| matches!(
+                v.status,
+                SubchainStatus::Retired { refunded: true, .. }
+            ))
+        );
+    }
+
+    #[benchmark]
+    fn freeze() -> Result<(), BenchmarkError> {
+        let (id, _, _) = subchain::<T>(1);
+        let origin =
+            T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+        #[extrinsic_call]
+        _(origin as T::RuntimeOrigin, id);
+
+        assert!(Registry::<T>::subchain_view(id).is_some_and(|v| v.frozen));
+        Ok(())
+    }
+
+    #[benchmark]
+    fn unfreeze() -> Result<(), BenchmarkError> {
+        let (id, _, _) = subchain::<T>(1);
+        Registry::<T>::do_freeze(id).expect("freezes");
+        let origin =
+            T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+        #[extrinsic_call]
+        _(origin as T::RuntimeOrigin, id);
+
+        assert!(Registry::<T>::subchain_view(id).is_some_and(|v| v.status.is_active()));
+        Ok(())
+    }
+
+    #[benchmark]
+    fn charge() {
+        let (id, _, _) = subchain::<T>(1);
+        // Leave exactly the minimum, so this charge suspends the subchain (the longest path).
+        let fee = T::HeaderFee::get();
+        let spare = T::MinStake::get().saturating_sub(T::MinGasBalance::get());
+        drain::<T>(id, spare);
+
+        #[block]
+        {
+            assert_ok!(<Registry<T> as SubchainGas>::charge_header(id));
+        }
+
+        let suspended = fee > 0;
+        assert_eq!(
+            Registry::<T>::subchain_view(id).is_some_and(|v| v.status.is_active()),
+            !suspended
+        );
+    }
+
+    impl_benchmark_test_suite!(Registry, crate::mock::new_test_ext(), crate::mock::Test);
+}
