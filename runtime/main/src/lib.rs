@@ -112,16 +112,7 @@ pub type Address = MultiAddress<AccountId, ()>;
 
 /// The transaction extensions, in Substrate's order. Wallets build the signed payload from
 /// exactly these (their explicit and implicit data), so the order is part of the format.
-pub type TxExtension = (
-    frame_system::CheckNonZeroSender<Runtime>,
-    frame_system::CheckSpecVersion<Runtime>,
-    frame_system::CheckTxVersion<Runtime>,
-    frame_system::CheckGenesis<Runtime>,
-    frame_system::CheckEra<Runtime>,
-    frame_system::CheckNonce<Runtime>,
-    frame_system::CheckWeight<Runtime>,
-    pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
-);
+pub type TxExtension = wcme_runtime_common::TxExtension<Runtime>;
 
 /// An extrinsic as the runtime decodes it.
 pub type UncheckedExtrinsic =

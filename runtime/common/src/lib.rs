@@ -1,0 +1,126 @@
+//! What every WCME runtime shares, so the main-chain runtime and the subchain template (and the
+//! business runtimes forked from it) cannot drift apart where wallets and the node rely on them
+//! being the same: the transaction extensions of a signed transaction, in Substrate's order;
+//! building and signing a transaction natively, as a wallet does; and reading a block's failed
+//! extrinsics from its `System::Events` (the node's `benchmark` subcommands check every block).
+
+extern crate alloc;
+
+use alloc::{format, string::String, vec::Vec};
+use codec::{Decode, Encode};
+use frame_support::Parameter;
+use frame_support::dispatch::{DispatchInfo, PostDispatchInfo};
+use pallet_transaction_payment::OnChargeTransaction;
+use sp_core::{Pair as _, sr25519};
+use sp_runtime::{
+    MultiAddress,
+    generic::{self, Era},
+    traits::{Dispatchable, Member},
+};
+use sp_version::RuntimeVersion;
+use wcme_primitives::{AccountId, Balance, Signature};
+
+/// The transaction extensions of a WCME runtime `R`, in Substrate's order. Wallets build the
+/// signed payload from the metadata, which lists exactly these.
+pub type TxExtension<R> = (
+    frame_system::CheckNonZeroSender<R>,
+    frame_system::CheckSpecVersion<R>,
+    frame_system::CheckTxVersion<R>,
+    frame_system::CheckGenesis<R>,
+    frame_system::CheckEra<R>,
+    frame_system::CheckNonce<R>,
+    frame_system::CheckWeight<R>,
+    pallet_transaction_payment::ChargeTransactionPayment<R>,
+);
+
+/// How WCME runtimes address accounts in calls: Substrate's `MultiAddress` without indices.
+pub type Address = MultiAddress<AccountId, ()>;
+
+/// A signed or bare extrinsic of runtime `R` with calls `Call`.
+pub type UncheckedExtrinsic<R, Call> =
+    generic::UncheckedExtrinsic<Address, Call, Signature, TxExtension<R>>;
+
+/// The transaction extensions for a transaction with `nonce`, valid for `era`, paying `tip`.
+pub fn tx_extension<R>(nonce: R::Nonce, era: Era, tip: Balance) -> TxExtension<R>
+where
+    R: frame_system::Config + pallet_transaction_payment::Config + Send + Sync,
+    R::RuntimeCall: Dispatchable<Info = DispatchInfo, PostInfo = PostDispatchInfo>,
+    R::OnChargeTransaction: OnChargeTransaction<R, Balance = Balance>,
+{
+    (
+        frame_system::CheckNonZeroSender::<R>::new(),
+        frame_system::CheckSpecVersion::<R>::new(),
+        frame_system::CheckTxVersion::<R>::new(),
+        frame_system::CheckGenesis::<R>::new(),
+        frame_system::CheckEra::<R>::from(era),
+        frame_system::CheckNonce::<R>::from(nonce),
+        frame_system::CheckWeight::<R>::new(),
+        pallet_transaction_payment::ChargeTransactionPayment::<R>::from(tip),
+    )
+}
+
+/// Signs `call` by `signer` with `nonce` as an immortal, tip-free transaction of the chain with
+/// `genesis` whose runtime is at `version`.
+///
+/// Needs no externalities: the implicit data (spec and transaction version, genesis hash twice
+/// for an immortal era) is given, not read from state. The signed payload is Substrate's: call,
+/// extensions and implicit data, hashed with blake2-256 when longer than 256 bytes.
+pub fn sign<R>(
+    signer: &sr25519::Pair,
+    call: R::RuntimeCall,
+    nonce: R::Nonce,
+    genesis: R::Hash,
+    version: &RuntimeVersion,
+) -> UncheckedExtrinsic<R, R::RuntimeCall>
+where
+    R: frame_system::Config + pallet_transaction_payment::Config + Send + Sync,
+    R::RuntimeCall: Dispatchable<Info = DispatchInfo, PostInfo = PostDispatchInfo>,
+    R::OnChargeTransaction: OnChargeTransaction<R, Balance = Balance>,
+{
+    let extension = tx_extension::<R>(nonce, Era::Immortal, 0);
+    let implicit = (
+        (),
+        version.spec_version,
+        version.transaction_version,
+        genesis,
+        genesis,
+        (),
+        (),
+        (),
+    );
+    let signature = (&call, &extension, &implicit).using_encoded(|payload| {
+        if payload.len() > 256 {
+            signer.sign(&sp_crypto_hashing::blake2_256(payload))
+        } else {
+            signer.sign(payload)
+        }
+    });
+    let address = Address::Id(AccountId::from(signer.public().0));
+    UncheckedExtrinsic::<R, R::RuntimeCall>::new_signed(call, address, signature.into(), extension)
+}
+
+/// Checks the encoded `System::Events` of a block of runtime `R`, whose events are `Event`:
+/// `Err` naming the first extrinsic that failed to dispatch (`System::ExtrinsicFailed`), or
+/// saying the events do not decode.
+pub fn check_block_events<R, Event>(events: &[u8]) -> Result<(), String>
+where
+    R: frame_system::Config,
+    Event: Parameter + Member + TryInto<frame_system::Event<R>>,
+{
+    let records = Vec::<frame_system::EventRecord<Event, R::Hash>>::decode(&mut &events[..])
+        .map_err(|e| format!("System::Events does not decode: {e}"))?;
+    for record in records {
+        if let Ok(frame_system::Event::ExtrinsicFailed { dispatch_error, .. }) =
+            record.event.try_into()
+        {
+            let index = match record.phase {
+                frame_system::Phase::ApplyExtrinsic(index) => index,
+                _ => u32::MAX,
+            };
+            return Err(format!(
+                "extrinsic {index} of the block failed: {dispatch_error:?}"
+            ));
+        }
+    }
+    Ok(())
+}
