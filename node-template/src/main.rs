@@ -7,11 +7,12 @@
 use std::process::ExitCode;
 
 use sp_keyring::Sr25519Keyring;
-use wcme_cli::{CliError, NodeSpec};
+use wcme_cli::{CliError, NewSubchain, NodeSpec};
 use wcme_executor::RuntimeDescriptor;
 use wcme_runtime_main as runtime;
 use wcme_runtime_subchain as subchain;
 use wcme_service::{ChainSpec, ChainType, ConsensusSpec, Genesis, RuntimeGenesis};
+use wcme_subchain_primitives::{C3nKey, ConsensusKind};
 
 /// The main-chain runtime, compiled in: chains run it unless their spec names another.
 const MAIN_RUNTIME: RuntimeDescriptor = RuntimeDescriptor {
@@ -109,6 +110,54 @@ fn builtin_chain(id: &str) -> Option<Result<ChainSpec, CliError>> {
     )
 }
 
+/// `subchain new`: a business subchain on the subchain runtime template. Its validators are
+/// recorded in `ChainConfig` (consensus kind `aura`, the kind it will run); until the Aura engine
+/// exists the first validator authors alone with the dev engine.
+fn new_subchain(new: &NewSubchain) -> Result<ChainSpec, CliError> {
+    let endowed = new
+        .endowed
+        .iter()
+        .map(|(who, tokens)| {
+            tokens
+                .checked_mul(subchain::UNIT)
+                .map(|amount| (who.clone(), amount))
+                .ok_or_else(|| CliError::BadArgument(format!("--endow {who}: amount too large")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let validators = new
+        .validators
+        .iter()
+        .map(|key| C3nKey::Sr25519(key.0))
+        .collect();
+    let genesis = subchain::genesis_config_presets::subchain_genesis(
+        endowed,
+        new.root.clone(),
+        &new.symbol,
+        ConsensusKind::Aura,
+        validators,
+    );
+    let config = serde_json::to_value(genesis)
+        .map_err(|e| CliError::BadArgument(format!("genesis does not serialize: {e}")))?;
+    let author = new
+        .validators
+        .first()
+        .ok_or_else(|| CliError::BadArgument("a subchain needs a validator".into()))?;
+    let symbol = new.symbol.as_str();
+    Ok(ChainSpec {
+        name: new.name.clone(),
+        id: new.id.clone(),
+        chain_type: ChainType::Live,
+        boot_nodes: Vec::new(),
+        properties: properties((symbol, subchain::TOKEN_DECIMALS, subchain::SS58_PREFIX)),
+        runtime: Some(subchain::VERSION.spec_name.to_string()),
+        consensus: ConsensusSpec::Dev {
+            authority: format!("0x{}", hex::encode(author.0)),
+            slot_duration_ms: new.slot_duration_ms,
+        },
+        genesis: Genesis::RuntimeGenesis(RuntimeGenesis::Config(config)),
+    })
+}
+
 /// Token properties wallets read through `system_properties`: symbol, decimals, SS58 prefix.
 fn properties(
     (symbol, decimals, ss58): (&str, u8, u16),
@@ -139,6 +188,7 @@ fn main() -> ExitCode {
             check_events: Some(runtime::signing::check_block_events),
             pallets: runtime::benchmarks::DISPATCH,
         },
+        new_subchain: Some(new_subchain),
         rpc_extensions: &[
             wcme_smart_assets_rpc::rpc_module,
             wcme_poc_rpc::rpc_module,

@@ -90,3 +90,51 @@ async fn free_balance(
         codec::Decode::decode(&mut &bytes[..]).expect("account info");
     info.data.free
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_business_subchain_from_subchain_new_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec_path = dir.path().join("supply.json");
+    let spec = spec_path.to_str().expect("utf8");
+    let (ok, _, stderr) = run_cli(&[
+        "subchain",
+        "new",
+        "Supply Chain",
+        "--symbol",
+        "SUP",
+        "--validators",
+        "alice",
+        "--endow",
+        "alice=1000000",
+        "--endow",
+        "bob=1000",
+        "--slot-duration-ms",
+        "1000",
+        "--output",
+        spec,
+    ]);
+    assert!(ok, "subchain new failed: {stderr}");
+    // The runtime's own rules are checked before anything is written.
+    let (ok, _, stderr) = run_cli(&["subchain", "new", "Bad", "--symbol", "WCME"]);
+    assert!(!ok && stderr.contains("ReservedSymbol"), "{stderr}");
+
+    let base = dir.path().join("base");
+    let node = TestNode::start(&[
+        "--chain",
+        spec,
+        "--base-path",
+        base.to_str().expect("utf8"),
+        "--alice",
+        "--no-prometheus",
+    ]);
+    let rpc = node.rpc();
+    wait_for_block(&rpc, 1, Duration::from_secs(60)).await;
+    let chain: String = call(&rpc, "system_chain", vec![]).await.expect("chain");
+    assert_eq!(chain, "Supply Chain");
+    let properties: serde_json::Value = call(&rpc, "system_properties", vec![])
+        .await
+        .expect("properties");
+    assert_eq!(properties["tokenSymbol"], "SUP");
+    let bob = Sr25519Keyring::Bob.to_account_id();
+    assert_eq!(free_balance(&rpc, &bob).await, 1000 * UNIT);
+}

@@ -39,6 +39,46 @@ pub enum Command {
     Benchmark(BenchmarkCmd),
     /// Start a local N-node network on 127.0.0.1 (one process and log per node).
     Localnet(LocalnetCmd),
+    /// Business subchains.
+    #[command(subcommand)]
+    Subchain(SubchainCmd),
+}
+
+/// `subchain …`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum SubchainCmd {
+    /// Print the chain spec of a new business subchain on the node's subchain runtime.
+    New(SubchainNewCmd),
+}
+
+/// `subchain new <NAME>`.
+#[derive(Debug, Clone, Args)]
+pub struct SubchainNewCmd {
+    /// Human-readable name, e.g. "Supply Chain".
+    pub name: String,
+    /// Chain id: database directory and network protocol names [default: the name in lower
+    /// case, non-alphanumerics as `_`].
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Base token symbol (ASCII capitals, digits, `.` or `-`; not WCME).
+    #[arg(long)]
+    pub symbol: String,
+    /// Validators, comma-separated: sr25519 public keys as SS58 or 0x-hex, or development names
+    /// (`alice` … `ferdie`). The first one authors with the dev engine.
+    #[arg(long = "validators", value_delimiter = ',', default_value = "alice")]
+    pub validators: Vec<String>,
+    /// The root (sudo) account [default: the first validator].
+    #[arg(long)]
+    pub sudo: Option<String>,
+    /// An account endowed at genesis with whole tokens, `ACCOUNT=AMOUNT` (repeatable).
+    #[arg(long = "endow")]
+    pub endow: Vec<String>,
+    /// Block time in milliseconds (at least 1000).
+    #[arg(long, default_value_t = 6000)]
+    pub slot_duration_ms: u64,
+    /// Write the spec to this file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
 }
 
 /// Options of `localnet`.

@@ -14,6 +14,7 @@ mod key;
 mod localnet;
 mod logging;
 mod run;
+mod subchain;
 
 use std::process::ExitCode;
 
@@ -27,9 +28,13 @@ pub use benchmark::{
 };
 pub use cli::{
     BenchmarkCmd, Cli, Command, KeyCmd, KeystoreParams, LocalnetCmd, PalletBenchmarkCmd, RunCmd,
-    SharedParams,
+    SharedParams, SubchainCmd, SubchainNewCmd,
 };
 pub use error::CliError;
+pub use subchain::NewSubchain;
+
+/// Turns the arguments of `subchain new` into a chain spec on the node's subchain runtime.
+pub type SubchainSpecBuilder = fn(&NewSubchain) -> Result<ChainSpec, CliError>;
 
 /// What a node binary tells the CLI about itself.
 #[derive(Clone, Copy)]
@@ -51,6 +56,9 @@ pub struct NodeSpec {
     /// What the first runtime supplies to the `benchmark` subcommands (signed workloads,
     /// pallet benchmarks); `BenchmarkHooks::default()` disables them.
     pub benchmarks: BenchmarkHooks,
+    /// How `subchain new` turns its arguments into a chain spec on the node's subchain runtime;
+    /// `None` if the node has none.
+    pub new_subchain: Option<SubchainSpecBuilder>,
     /// Extra JSON-RPC methods (e.g. the runtime's `wcme_*` namespace).
     pub rpc_extensions: &'static [wcme_service::RpcExtension],
     /// The business's own modules, loaded after the node's (they may depend on `chain`,
@@ -101,9 +109,10 @@ pub fn run(spec: NodeSpec) -> ExitCode {
         Some(Command::PurgeChain(cmd)) => cmd.shared.log.clone(),
         Some(Command::ExportBlocks(cmd)) => cmd.shared.log.clone(),
         Some(Command::ImportBlocks(cmd)) => cmd.shared.log.clone(),
-        Some(Command::Key(_)) | Some(Command::Benchmark(_)) | Some(Command::Localnet(_)) => {
-            Vec::new()
-        }
+        Some(Command::Key(_))
+        | Some(Command::Benchmark(_))
+        | Some(Command::Localnet(_))
+        | Some(Command::Subchain(_)) => Vec::new(),
     };
     if let Err(error) = logging::init(&log) {
         eprintln!("Error: {error}");
@@ -128,6 +137,7 @@ pub fn run(spec: NodeSpec) -> ExitCode {
         Some(Command::ImportBlocks(cmd)) => blocks::import_blocks(&spec, &cmd),
         Some(Command::Benchmark(cmd)) => benchmark::run(&spec, &cmd),
         Some(Command::Localnet(cmd)) => localnet::run(&cmd),
+        Some(Command::Subchain(SubchainCmd::New(cmd))) => subchain::new(&spec, &cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -173,6 +183,7 @@ mod tests {
             runtimes,
             builtin_chain: |_| None,
             benchmarks: BenchmarkHooks::default(),
+            new_subchain: None,
             rpc_extensions: &[],
             extra_modules: Vec::new,
         }

@@ -1,0 +1,219 @@
+//! `subchain new`: the chain spec of a new business subchain.
+//!
+//! The CLI checks and parses the arguments into a [`NewSubchain`]; the node binary turns that
+//! into a chain spec on its subchain runtime (`NodeSpec::new_subchain`, which knows the
+//! runtime's genesis config); the CLI then builds the genesis once, so a spec the runtime would
+//! refuse (a bad token symbol, say) is an error here and not at the first start.
+
+use std::io::Write;
+
+use sp_core::{
+    crypto::{AccountId32, Ss58Codec},
+    sr25519,
+};
+use sp_keyring::Sr25519Keyring;
+
+use crate::{NodeSpec, cli::SubchainNewCmd, error::CliError};
+
+/// A new business subchain, as `subchain new` was asked for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewSubchain {
+    /// Human-readable name.
+    pub name: String,
+    /// Chain id: 1–64 characters from `[a-z0-9_-]`.
+    pub id: String,
+    /// Base token symbol, as given (the runtime checks it).
+    pub symbol: String,
+    /// Validators' sr25519 keys, at least one, no duplicates; the first authors.
+    pub validators: Vec<sr25519::Public>,
+    /// The root (sudo) account.
+    pub root: AccountId32,
+    /// Accounts endowed at genesis, with amounts in whole tokens.
+    pub endowed: Vec<(AccountId32, u128)>,
+    /// Block time in milliseconds.
+    pub slot_duration_ms: u64,
+}
+
+/// `subchain new`: prints (or writes) the new subchain's chain spec.
+pub(crate) fn new(spec: &NodeSpec, cmd: &SubchainNewCmd) -> Result<(), CliError> {
+    let build = spec.new_subchain.ok_or_else(|| {
+        CliError::BadArgument("this node has no subchain runtime to build a spec for".into())
+    })?;
+    let chain_spec = build(&parse(cmd)?)?;
+    spec.runtime_for(&chain_spec)?
+        .build_genesis(&chain_spec.genesis_source()?)?;
+    let json = chain_spec.to_json();
+    match &cmd.output {
+        Some(path) => std::fs::write(path, format!("{json}\n"))
+            .map_err(CliError::io(format!("writing {}", path.display()))),
+        None => writeln!(std::io::stdout().lock(), "{json}")
+            .map_err(CliError::io("writing the chain spec")),
+    }
+}
+
+/// Checks and parses the arguments of `subchain new`.
+pub(crate) fn parse(cmd: &SubchainNewCmd) -> Result<NewSubchain, CliError> {
+    let bad = |message: String| CliError::BadArgument(message);
+    let name = cmd.name.trim();
+    if name.is_empty() || name.len() > 64 {
+        return Err(bad("the subchain name must have 1 to 64 characters".into()));
+    }
+    let id = match &cmd.id {
+        Some(id) => id.clone(),
+        None => id_from_name(name),
+    };
+    let id_ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-'));
+    if !id_ok {
+        return Err(bad(format!(
+            "chain id {id:?}: use 1 to 64 characters from [a-z0-9_-]"
+        )));
+    }
+    let mut validators = Vec::new();
+    for validator in &cmd.validators {
+        let key = sr25519::Public::from(<[u8; 32]>::from(account(validator)?));
+        if validators.contains(&key) {
+            return Err(bad(format!("validator {validator} is listed twice")));
+        }
+        validators.push(key);
+    }
+    let Some(first) = validators.first() else {
+        return Err(bad("a subchain needs at least one validator".into()));
+    };
+    let root = match &cmd.sudo {
+        Some(sudo) => account(sudo)?,
+        None => AccountId32::from(first.0),
+    };
+    let mut endowed: Vec<(AccountId32, u128)> = Vec::new();
+    for entry in &cmd.endow {
+        let (who, amount) = entry
+            .split_once('=')
+            .ok_or_else(|| bad(format!("--endow {entry:?}: expected ACCOUNT=AMOUNT")))?;
+        let who = account(who)?;
+        let amount: u128 = amount.trim().parse().map_err(|_| {
+            bad(format!(
+                "--endow {entry:?}: the amount is not a whole number"
+            ))
+        })?;
+        if endowed.iter().any(|(known, _)| *known == who) {
+            return Err(bad(format!("--endow: {who} is endowed twice")));
+        }
+        endowed.push((who, amount));
+    }
+    if cmd.slot_duration_ms < 1000 {
+        return Err(bad("--slot-duration-ms must be at least 1000".into()));
+    }
+    Ok(NewSubchain {
+        name: name.to_string(),
+        id,
+        symbol: cmd.symbol.clone(),
+        validators,
+        root,
+        endowed,
+        slot_duration_ms: cmd.slot_duration_ms,
+    })
+}
+
+/// `Supply Chain` → `supply_chain`.
+fn id_from_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// An account: a development name (`alice` … `ferdie`), SS58, or 32 bytes of 0x-hex.
+fn account(text: &str) -> Result<AccountId32, CliError> {
+    let text = text.trim();
+    let dev = Sr25519Keyring::iter().find(|who| format!("{who:?}").eq_ignore_ascii_case(text));
+    if let Some(who) = dev {
+        return Ok(who.to_account_id());
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        let bytes: [u8; 32] = hex::decode(hex)
+            .ok()
+            .and_then(|bytes| bytes.try_into().ok())
+            .ok_or_else(|| CliError::BadArgument(format!("{text}: expected 32 bytes of 0x-hex")))?;
+        return Ok(AccountId32::from(bytes));
+    }
+    AccountId32::from_ss58check(text).map_err(|_| {
+        CliError::BadArgument(format!(
+            "{text}: not an account (use SS58, 0x-hex or a development name such as alice)"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cmd(name: &str) -> SubchainNewCmd {
+        SubchainNewCmd {
+            name: name.into(),
+            id: None,
+            symbol: "SUP".into(),
+            validators: vec!["alice".into()],
+            sudo: None,
+            endow: Vec::new(),
+            slot_duration_ms: 6000,
+            output: None,
+        }
+    }
+
+    #[test]
+    fn defaults_follow_the_name_and_the_first_validator() {
+        let parsed = parse(&cmd("Supply Chain")).expect("valid");
+        assert_eq!(parsed.id, "supply_chain");
+        assert_eq!(parsed.validators, vec![Sr25519Keyring::Alice.public()]);
+        assert_eq!(parsed.root, Sr25519Keyring::Alice.to_account_id());
+    }
+
+    #[test]
+    fn accounts_come_as_dev_names_ss58_or_hex() {
+        let bob = Sr25519Keyring::Bob.to_account_id();
+        let mut args = cmd("S");
+        args.validators = vec![
+            "Bob".into(),
+            Sr25519Keyring::Charlie.to_account_id().to_ss58check(),
+            format!("0x{}", hex::encode(Sr25519Keyring::Dave.public().0)),
+        ];
+        args.endow = vec![format!("{bob}=1000"), "eve=5".into()];
+        let parsed = parse(&args).expect("valid");
+        assert_eq!(parsed.validators.len(), 3);
+        assert_eq!(parsed.root, bob.clone());
+        assert_eq!(
+            parsed.endowed,
+            vec![(bob, 1000), (Sr25519Keyring::Eve.to_account_id(), 5)]
+        );
+    }
+
+    #[test]
+    fn bad_arguments_are_typed_errors() {
+        let refused = |edit: &dyn Fn(&mut SubchainNewCmd)| {
+            let mut args = cmd("Supply Chain");
+            edit(&mut args);
+            assert!(
+                matches!(parse(&args), Err(CliError::BadArgument(_))),
+                "{args:?}"
+            );
+        };
+        refused(&|a| a.name = "  ".into());
+        refused(&|a| a.id = Some("Upper/Case".into()));
+        refused(&|a| a.validators = Vec::new());
+        refused(&|a| a.validators = vec!["alice".into(), "Alice".into()]);
+        refused(&|a| a.validators = vec!["nobody".into()]);
+        refused(&|a| a.validators = vec!["0x1234".into()]);
+        refused(&|a| a.endow = vec!["alice".into()]);
+        refused(&|a| a.endow = vec!["alice=-1".into()]);
+        refused(&|a| a.endow = vec!["alice=1".into(), "alice=2".into()]);
+        refused(&|a| a.slot_duration_ms = 10);
+    }
+}
