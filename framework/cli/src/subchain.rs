@@ -41,7 +41,14 @@ pub(crate) fn new(spec: &NodeSpec, cmd: &SubchainNewCmd) -> Result<(), CliError>
     })?;
     let chain_spec = build(&parse(cmd)?)?;
     spec.runtime_for(&chain_spec)?
-        .build_genesis(&chain_spec.genesis_source()?)?;
+        .build_genesis(&chain_spec.genesis_source()?)
+        .map_err(|error| match error {
+            // The runtime's genesis checks panic with their reason (e.g. a reserved symbol).
+            wcme_executor::ExecutorError::RuntimePanic { message, .. } => CliError::BadArgument(
+                format!("the subchain runtime refuses this genesis: {message}"),
+            ),
+            other => other.into(),
+        })?;
     let json = chain_spec.to_json();
     match &cmd.output {
         Some(path) => std::fs::write(path, format!("{json}\n"))
