@@ -47,7 +47,7 @@ pub use error::{
     AuthorError, ChainError, ParamError, PaymentError, RpcError, StateError, SystemError, codes,
 };
 pub use jsonrpsee::RpcModule;
-pub use params::PositionalParams;
+pub use params::{PositionalParams, register_positional};
 pub use rate_limit::RATE_LIMITED;
 pub use server::{RpcConfig, RpcHandle, start_server, start_server_with_module};
 pub use state::{MAX_KEYS_PAGED, MAX_KEYS_UNPAGED, MAX_QUERY_KEYS, MAX_QUERY_RANGE};

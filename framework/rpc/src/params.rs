@@ -49,6 +49,26 @@ impl std::fmt::Display for NumberOrHex {
     }
 }
 
+/// Registers the blocking method `name` on `module`: its parameters are parsed into
+/// [`PositionalParams`] (a malformed list is `E::from(ParamError)`), then `handler` answers.
+/// What every `wcme_*` extension method does.
+pub fn register_positional<R, E, F>(
+    module: &mut jsonrpsee::RpcModule<()>,
+    name: &'static str,
+    handler: F,
+) -> Result<(), crate::error::RpcError>
+where
+    R: serde::Serialize + Clone + Send + 'static,
+    E: From<ParamError> + Into<jsonrpsee::types::ErrorObjectOwned>,
+    F: Fn(&PositionalParams) -> Result<R, E> + Clone + Send + Sync + 'static,
+{
+    module.register_blocking_method(name, move |params, _, _| {
+        let params = PositionalParams::new(&params).map_err(|e| E::from(e).into())?;
+        handler(&params).map_err(Into::into)
+    })?;
+    Ok(())
+}
+
 impl PositionalParams {
     /// Reads the parameters of a call: an array, or nothing at all.
     pub fn new(params: &Params<'_>) -> Result<Self, ParamError> {

@@ -353,8 +353,7 @@ pub(crate) fn justification_rpc(
 ) -> Result<wcme_rpc::RpcModule<()>, wcme_rpc::RpcError> {
     let mut module = wcme_rpc::RpcModule::new(());
     let client = client.clone();
-    module.register_blocking_method("wcme_justification", move |params, _, _| {
-        let params = wcme_rpc::PositionalParams::new(&params)?;
+    wcme_rpc::register_positional(&mut module, "wcme_justification", move |params| {
         let hash = params.hash(0, "hash")?;
         Ok::<_, wcme_rpc::ParamError>(stored_justification(&client, &hash).map(|j| {
             serde_json::json!({

@@ -30,7 +30,7 @@ use sp_core::{
 };
 use wcme_consensus_primitives::poc::{AgentInfo, AgentStatus, CreditInfo, Producer, RoundInfo};
 use wcme_primitives::{Balance, BlockNumber};
-use wcme_rpc::{ParamError, PositionalParams, RpcError};
+use wcme_rpc::{ParamError, PositionalParams, RpcError, register_positional};
 use wcme_service::Client;
 
 /// JSON-RPC error code of a failed runtime call or unknown block (as the smart-asset methods).
@@ -193,25 +193,19 @@ fn pending_rewards(client: &Client, params: &PositionalParams) -> Result<String,
 /// The `wcme_*` POC methods over `client`, for `NodeSpec::rpc_extensions`.
 pub fn rpc_module(client: &Arc<Client>) -> Result<RpcModule<()>, RpcError> {
     let mut module = RpcModule::new(());
-    let rounds = client.clone();
-    module.register_blocking_method("wcme_pocRound", move |params, _, _| {
-        let params = PositionalParams::new(&params).map_err(PocRpcError::from)?;
-        round(&rounds, &params).map_err(ErrorObjectOwned::from)
+    let c = client.clone();
+    register_positional(&mut module, "wcme_pocRound", move |params| {
+        round(&c, params)
     })?;
-    let agent_list = client.clone();
-    module.register_blocking_method("wcme_pocAgents", move |params, _, _| {
-        let params = PositionalParams::new(&params).map_err(PocRpcError::from)?;
-        agents(&agent_list, &params).map_err(ErrorObjectOwned::from)
+    let c = client.clone();
+    register_positional(&mut module, "wcme_pocAgents", move |params| {
+        agents(&c, params)
     })?;
-    let credits = client.clone();
-    module.register_blocking_method("wcme_credit", move |params, _, _| {
-        let params = PositionalParams::new(&params).map_err(PocRpcError::from)?;
-        credit(&credits, &params).map_err(ErrorObjectOwned::from)
-    })?;
-    let rewards = client.clone();
-    module.register_blocking_method("wcme_pocPendingRewards", move |params, _, _| {
-        let params = PositionalParams::new(&params).map_err(PocRpcError::from)?;
-        pending_rewards(&rewards, &params).map_err(ErrorObjectOwned::from)
+    let c = client.clone();
+    register_positional(&mut module, "wcme_credit", move |params| credit(&c, params))?;
+    let c = client.clone();
+    register_positional(&mut module, "wcme_pocPendingRewards", move |params| {
+        pending_rewards(&c, params)
     })?;
     Ok(module)
 }

@@ -18,7 +18,7 @@ use jsonrpsee::{RpcModule, types::ErrorObjectOwned};
 use pallet_wcme_smart_assets::{AmmError, PoolView};
 use serde_json::{Value, json};
 use sp_core::H256;
-use wcme_rpc::{ParamError, PositionalParams, RpcError};
+use wcme_rpc::{ParamError, PositionalParams, RpcError, register_positional};
 use wcme_service::Client;
 
 /// JSON-RPC error code of a quote the AMM refuses (unknown pool, too little liquidity, …).
@@ -131,33 +131,16 @@ fn pool(client: &Client, params: &PositionalParams) -> Result<Value, AmmRpcError
 /// The `wcme_*` AMM methods over `client`, for `NodeSpec::rpc_extensions`.
 pub fn rpc_module(client: &Arc<Client>) -> Result<RpcModule<()>, RpcError> {
     let mut module = RpcModule::new(());
-    let quote_in = client.clone();
-    module.register_blocking_method("wcme_quoteExactIn", move |params, _, _| {
-        let params = PositionalParams::new(&params).map_err(AmmRpcError::from)?;
-        quote(
-            &quote_in,
-            &params,
-            "SmartAssetsApi_quote_exact_in",
-            "amountIn",
-        )
-        .map_err(ErrorObjectOwned::from)
+    let c = client.clone();
+    register_positional(&mut module, "wcme_quoteExactIn", move |params| {
+        quote(&c, params, "SmartAssetsApi_quote_exact_in", "amountIn")
     })?;
-    let quote_out = client.clone();
-    module.register_blocking_method("wcme_quoteExactOut", move |params, _, _| {
-        let params = PositionalParams::new(&params).map_err(AmmRpcError::from)?;
-        quote(
-            &quote_out,
-            &params,
-            "SmartAssetsApi_quote_exact_out",
-            "amountOut",
-        )
-        .map_err(ErrorObjectOwned::from)
+    let c = client.clone();
+    register_positional(&mut module, "wcme_quoteExactOut", move |params| {
+        quote(&c, params, "SmartAssetsApi_quote_exact_out", "amountOut")
     })?;
-    let pools = client.clone();
-    module.register_blocking_method("wcme_pool", move |params, _, _| {
-        let params = PositionalParams::new(&params).map_err(AmmRpcError::from)?;
-        pool(&pools, &params).map_err(ErrorObjectOwned::from)
-    })?;
+    let c = client.clone();
+    register_positional(&mut module, "wcme_pool", move |params| pool(&c, params))?;
     Ok(module)
 }
 

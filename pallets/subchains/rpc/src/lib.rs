@@ -31,7 +31,7 @@ use sp_core::{
     crypto::{AccountId32, Ss58Codec},
 };
 use wcme_primitives::BlockNumber;
-use wcme_rpc::{ParamError, PositionalParams, RpcError, hex::to_hex};
+use wcme_rpc::{ParamError, PositionalParams, RpcError, hex::to_hex, register_positional};
 use wcme_service::Client;
 
 /// JSON-RPC error code of a failed runtime call or unknown block (as the other `wcme_*`
@@ -153,15 +153,13 @@ fn subchain(client: &Client, params: &PositionalParams) -> Result<Value, Subchai
 /// The `wcme_*` subchain methods over `client`, for `NodeSpec::rpc_extensions`.
 pub fn rpc_module(client: &Arc<Client>) -> Result<RpcModule<()>, RpcError> {
     let mut module = RpcModule::new(());
-    let all = client.clone();
-    module.register_blocking_method("wcme_subchains", move |params, _, _| {
-        let params = PositionalParams::new(&params).map_err(SubchainsRpcError::from)?;
-        subchains(&all, &params).map_err(ErrorObjectOwned::from)
+    let c = client.clone();
+    register_positional(&mut module, "wcme_subchains", move |params| {
+        subchains(&c, params)
     })?;
-    let one = client.clone();
-    module.register_blocking_method("wcme_subchain", move |params, _, _| {
-        let params = PositionalParams::new(&params).map_err(SubchainsRpcError::from)?;
-        subchain(&one, &params).map_err(ErrorObjectOwned::from)
+    let c = client.clone();
+    register_positional(&mut module, "wcme_subchain", move |params| {
+        subchain(&c, params)
     })?;
     Ok(module)
 }
