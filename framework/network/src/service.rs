@@ -147,6 +147,8 @@ impl NetworkService {
             inbound_in_flight: HashMap::new(),
             served_tx,
             connected: HashMap::new(),
+            mdns_found: HashMap::new(),
+            mdns_dialled: Instant::now(),
         };
         runtime.spawn(worker.run(command_rx, served_rx));
         Ok((handle, event_rx))
@@ -183,7 +185,17 @@ struct Worker {
     inbound_in_flight: HashMap<PeerId, usize>,
     served_tx: mpsc::Sender<Served>,
     connected: HashMap<PeerId, ConnectedPeer>,
+    /// Peers mDNS found and that may run this chain, with their addresses: libp2p-mdns reports
+    /// a peer once per TTL (minutes), so a first dial that fails is retried from here.
+    mdns_found: HashMap<PeerId, Vec<Multiaddr>>,
+    /// When the peers of `mdns_found` were last dialled.
+    mdns_dialled: Instant,
 }
+
+/// Most peers found by mDNS remembered for redialling.
+const MAX_MDNS_PEERS: usize = 64;
+/// How often unconnected peers found by mDNS are dialled again.
+const MDNS_REDIAL: Duration = Duration::from_secs(5);
 
 impl Worker {
     async fn run(
@@ -201,13 +213,25 @@ impl Worker {
                     Some(command) => self.on_command(command),
                 },
                 Some(response) = served.recv() => self.on_served(response),
-                _ = tick.tick() => self.swarm.behaviour_mut().gate.book.tick(Instant::now()),
+                _ = tick.tick() => self.on_tick(),
             }
         };
         tracing::info!(target: "network", "network service stopping");
         drop(self);
         if let Some(reply) = shutdown_reply {
             let _ = reply.send(());
+        }
+    }
+
+    fn on_tick(&mut self) {
+        let now = Instant::now();
+        self.swarm.behaviour_mut().gate.book.tick(now);
+        if now.duration_since(self.mdns_dialled) >= MDNS_REDIAL {
+            self.mdns_dialled = now;
+            let peers: Vec<PeerId> = self.mdns_found.keys().copied().collect();
+            for peer in peers {
+                self.dial_mdns_peer(peer);
+            }
         }
     }
 
@@ -698,6 +722,8 @@ impl Worker {
                 "peer speaks another protocol version or chain"
             );
             self.report(peer_id, costs::WRONG_PROTOCOL);
+            // Not redialled: it runs another chain.
+            self.mdns_found.remove(&peer_id);
             let _ = self.swarm.disconnect_peer_id(peer_id);
             return;
         }
@@ -725,13 +751,19 @@ impl Worker {
         });
     }
 
-    /// Dials the peers mDNS found on the local network, unless they are banned, already
-    /// connected, or the peer limit is reached. They enter Kademlia once identify shows they run
-    /// this chain (see [`Worker::on_identify`]), so nodes of other chains on the same network
-    /// never do; those are disconnected at identify like any peer of another chain.
+    /// Remembers and dials the peers mDNS found on the local network (and forgets those whose
+    /// record expired). They enter Kademlia once identify shows they run this chain (see
+    /// [`Worker::on_identify`]), so nodes of other chains on the same network never do; those
+    /// are disconnected at identify like any peer of another chain, and not dialled again.
     fn on_mdns(&mut self, event: mdns::Event) {
-        let mdns::Event::Discovered(found) = event else {
-            return;
+        let found = match event {
+            mdns::Event::Discovered(found) => found,
+            mdns::Event::Expired(expired) => {
+                for (peer, _) in expired {
+                    self.mdns_found.remove(&peer);
+                }
+                return;
+            }
         };
         let local = *self.swarm.local_peer_id();
         let mut by_peer: HashMap<PeerId, Vec<Multiaddr>> = HashMap::new();
@@ -748,18 +780,34 @@ impl Worker {
             by_peer.entry(peer).or_default().push(address);
         }
         for (peer, addresses) in by_peer {
-            let room = self.swarm.behaviour().gate.connected_count() < self.limits.max_peers;
-            if !room || self.connected.contains_key(&peer) || self.is_banned(&peer) {
+            if self.mdns_found.len() >= MAX_MDNS_PEERS && !self.mdns_found.contains_key(&peer) {
                 continue;
             }
-            tracing::debug!(target: "network", %peer, ?addresses, "dialling peer found by mDNS");
-            let opts = DialOpts::peer_id(peer)
-                .addresses(addresses)
-                .condition(PeerCondition::DisconnectedAndNotDialing)
-                .build();
-            if let Err(e) = self.swarm.dial(opts) {
-                tracing::debug!(target: "network", %peer, "cannot dial peer found by mDNS: {e}");
-            }
+            self.mdns_found.insert(peer, addresses);
+            self.dial_mdns_peer(peer);
+        }
+    }
+
+    /// Dials a peer mDNS found, unless it is banned, already connected, or the peer limit is
+    /// reached. From a fresh port: two nodes that find each other at once would otherwise dial
+    /// between their listening ports, and that TCP simultaneous open gives one connection on
+    /// which both sides start the noise handshake as initiator, and it fails for both.
+    fn dial_mdns_peer(&mut self, peer: PeerId) {
+        let Some(addresses) = self.mdns_found.get(&peer).cloned() else {
+            return;
+        };
+        let room = self.swarm.behaviour().gate.connected_count() < self.limits.max_peers;
+        if !room || self.connected.contains_key(&peer) || self.is_banned(&peer) {
+            return;
+        }
+        tracing::debug!(target: "network", %peer, ?addresses, "dialling peer found by mDNS");
+        let opts = DialOpts::peer_id(peer)
+            .addresses(addresses)
+            .condition(PeerCondition::DisconnectedAndNotDialing)
+            .allocate_new_port()
+            .build();
+        if let Err(e) = self.swarm.dial(opts) {
+            tracing::debug!(target: "network", %peer, "cannot dial peer found by mDNS: {e}");
         }
     }
 

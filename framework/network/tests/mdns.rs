@@ -17,7 +17,14 @@ use wcme_network::{
     NetworkService, PeerId, Role, multiaddr_with_peer,
 };
 
-const WAIT: Duration = Duration::from_secs(30);
+/// How long a node may take to meet another. libp2p-mdns probes at short intervals only until
+/// it has discovered somebody, then queries every `MDNS_QUERY_INTERVAL` (30 s): a node that
+/// found a stranger first (another test binary's node on the same interface) meets its partner
+/// at the next query at the latest, so the wait covers two of them.
+const WAIT: Duration = Duration::from_secs(70);
+
+/// The tests here take turns: each one's nodes would otherwise be the other's strangers.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 struct NoBlocks;
 
@@ -91,6 +98,7 @@ async fn nodes_without_boot_nodes_find_each_other_with_mdns() {
         eprintln!("skipped: no non-loopback interface with IPv4 multicast (see /proc/net/igmp)");
         return;
     }
+    let _turn = ONE_AT_A_TIME.lock().await;
     let chain = unique_chain("mdns");
     let (a, mut a_events) = start(mdns_config(&chain));
     let mut cfg = mdns_config(&chain);
@@ -125,6 +133,7 @@ async fn nodes_of_another_chain_found_by_mdns_are_dropped_not_banned() {
         eprintln!("skipped: no non-loopback interface with IPv4 multicast (see /proc/net/igmp)");
         return;
     }
+    let _turn = ONE_AT_A_TIME.lock().await;
     let (a, mut a_events) = start(mdns_config(&unique_chain("mdns-a")));
     let (b, _b_events) = start(mdns_config(&unique_chain("mdns-b")));
     let b_id = b.local_peer_id();
