@@ -3,15 +3,17 @@
 //! A [`ConsensusEngine`] decides who may author a block in a slot, seals the blocks this node
 //! authors, verifies the seal and slot of imported headers, and says when a block is final. The
 //! node's authoring and import pipelines only talk to this trait, so an engine is swapped without
-//! touching them: the single-authority [`DevEngine`] runs `--dev` chains; Proof-of-Credit, Aura,
-//! PBFT and PoW engines implement the same trait.
+//! touching them: the single-authority [`DevEngine`] runs `--dev` chains; the
+//! [`ScheduledEngine`] runs Proof-of-Credit, Aura and PBFT (each a [`Flavour`] over a runtime
+//! [`SlotSchedule`]); the `PowEngine` mines.
 //!
 //! Time comes through the [`Clock`] trait so tests can drive slots deterministically.
 
 mod dev;
 pub mod equivocation;
 pub mod finality;
-mod poc;
+mod pow;
+mod scheduled;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -20,7 +22,8 @@ use wcme_primitives::{DigestItem, Hash, Header};
 
 pub use dev::{DEV_ENGINE_ID, DevEngine};
 pub use equivocation::{EquivocationSink, SealWatch};
-pub use poc::{PocEngine, SlotSchedule};
+pub use pow::{PowEngine, PowParams};
+pub use scheduled::{Flavour, ScheduledEngine, SlotSchedule};
 pub use wcme_consensus_primitives::poc::DigestError;
 
 /// Wall-clock time in milliseconds since the Unix epoch.
@@ -131,6 +134,32 @@ pub enum ConsensusError {
         /// What went wrong.
         reason: String,
     },
+    /// The proof-of-work digest items are missing, duplicated or malformed (PoW has its own
+    /// digest formats, hence its own error type).
+    #[error("header {0:?} has bad proof-of-work digests: {1:?}")]
+    BadPowDigest(Hash, wcme_consensus_primitives::pow::DigestError),
+    /// The header was mined at another difficulty than its parent dictates.
+    #[error("header {hash:?} claims difficulty {claimed}, its parent dictates {expected}")]
+    WrongDifficulty {
+        /// The header.
+        hash: Hash,
+        /// The difficulty in the header's pre-digest.
+        claimed: u128,
+        /// The difficulty computed from the parent.
+        expected: u128,
+    },
+    /// The header's nonce does not meet its difficulty.
+    #[error("the proof of work of header {0:?} does not meet its difficulty")]
+    InsufficientWork(Hash),
+    /// Mining found no nonce meeting the difficulty before the header's slot ended; the miner
+    /// should build on the best block again in a later slot.
+    #[error("no proof of work found for header {hash:?} before slot {slot} ended")]
+    NoProofOfWork {
+        /// The pre-header that was mined.
+        hash: Hash,
+        /// Its slot.
+        slot: u64,
+    },
 }
 
 /// A slot more than this far ahead of the local clock is rejected (clock drift allowance).
@@ -197,4 +226,21 @@ pub trait ConsensusEngine: Send + Sync + 'static {
     ) -> Result<VerifiedHeader, ConsensusError>;
     /// Whether a block is final as soon as it is imported (single authority).
     fn instant_finality(&self) -> bool;
+    /// For probabilistic finality (proof of work): a best block makes its ancestor this many
+    /// blocks below it final. `None` when finality comes otherwise (on import, or by votes).
+    fn finality_depth(&self) -> Option<u32> {
+        None
+    }
+    /// Whether this node may only author on a final parent (PBFT: one height is decided
+    /// before the next is proposed, so the chain never forks).
+    fn authors_on_final_only(&self) -> bool {
+        false
+    }
+    /// Whether `candidate` should replace `best`, a block of the same height, as the best block.
+    /// Longer chains always win; this only breaks ties. PBFT prefers the proposal of the earlier
+    /// slot, so that nodes which saw two proposals for one height in different orders converge
+    /// on the same one and their votes do not stay split.
+    fn prefers_at_same_height(&self, _candidate: &Header, _best: &Header) -> bool {
+        false
+    }
 }

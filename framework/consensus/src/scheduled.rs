@@ -1,16 +1,21 @@
-//! The Proof-of-Credit engine (DESIGN §4): an agent's node authors exactly the slots the runtime
-//! schedules for its packing key, seals them with that key, and every importer checks round,
-//! slot, author and seal against the same schedule at the parent block.
+//! Engines whose authors follow a schedule the runtime keeps: Proof-of-Credit (DESIGN §4), Aura
+//! and PBFT. A scheduled node authors exactly the slots the runtime gives its key, seals them with
+//! that key, and every importer checks round, slot, author and seal against the same schedule at
+//! the parent block.
 //!
-//! The schedule is the runtime's: the engine asks [`SlotSchedule`] (the `PocApi::slot_owner`
-//! runtime API in a node, a fixed table in tests) and never computes one itself, so a rule
-//! change in the pallet cannot leave the engine disagreeing with it.
+//! The schedule is the runtime's: the engine asks [`SlotSchedule`] (`PocApi::slot_owner` on the
+//! main chain, the validator set round-robin on a subchain, a fixed table in tests) and never
+//! computes one itself, so a rule change in a pallet cannot leave the engine disagreeing with it.
+//! The three differ only in their [`Flavour`]: the engine id their digests carry, and whether a
+//! node may author on a parent that is not final yet (PBFT may not).
 
 use std::{sync::Arc, time::Duration};
 
 use sp_core::{Pair as _, sr25519};
 use sp_runtime::{ConsensusEngineId, traits::Header as _};
-use wcme_consensus_primitives::poc::{self, POC_ENGINE_ID, PackingKey, PreDigest, Slot, SlotOwner};
+use wcme_consensus_primitives::poc::{
+    self, AURA_ENGINE_ID, PBFT_ENGINE_ID, POC_ENGINE_ID, PackingKey, PreDigest, Slot, SlotOwner,
+};
 use wcme_primitives::{AccountId, Hash, Header};
 
 use crate::{
@@ -28,8 +33,43 @@ pub trait SlotSchedule: Send + Sync + 'static {
     ) -> Result<Option<SlotOwner<AccountId>>, ConsensusError>;
 }
 
-/// Proof-of-Credit: the runtime's round schedule decides who authors each slot.
-pub struct PocEngine {
+/// What sets one scheduled engine apart from another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flavour {
+    /// The engine's name, as chain specs and logs write it.
+    pub name: &'static str,
+    /// The engine id of its pre-digest and seal.
+    pub id: ConsensusEngineId,
+    /// Whether blocks are only authored on a final parent.
+    pub final_parent_only: bool,
+}
+
+impl Flavour {
+    /// Proof-of-Credit: the `Poc` pallet's rounds; the finality gadget finalizes.
+    pub const POC: Self = Self {
+        name: "poc",
+        id: POC_ENGINE_ID,
+        final_parent_only: false,
+    };
+    /// Aura: the validator set in turn, one slot each; the finality gadget finalizes.
+    pub const AURA: Self = Self {
+        name: "aura",
+        id: AURA_ENGINE_ID,
+        final_parent_only: false,
+    };
+    /// PBFT: the validator set in turn proposes (pre-prepare), the gadget's pre-votes and
+    /// pre-commits are the prepare and commit phases, and a height is decided before the next
+    /// is proposed, so the chain never forks and every block is final once committed.
+    pub const PBFT: Self = Self {
+        name: "pbft",
+        id: PBFT_ENGINE_ID,
+        final_parent_only: true,
+    };
+}
+
+/// A slot engine: the runtime's schedule decides who authors each slot.
+pub struct ScheduledEngine {
+    flavour: Flavour,
     schedule: Arc<dyn SlotSchedule>,
     keys: Vec<sr25519::Pair>,
     slot_duration: Duration,
@@ -37,16 +77,18 @@ pub struct PocEngine {
     equivocations: Arc<dyn EquivocationSink>,
 }
 
-impl PocEngine {
-    /// An engine following `schedule`, authoring with whichever of `keys` it schedules and
-    /// handing any key it sees seal two headers for one slot to `equivocations`.
+impl ScheduledEngine {
+    /// A `flavour` engine following `schedule`, authoring with whichever of `keys` it
+    /// schedules and handing any key it sees seal two headers for one slot to `equivocations`.
     pub fn new(
+        flavour: Flavour,
         schedule: Arc<dyn SlotSchedule>,
         keys: Vec<sr25519::Pair>,
         slot_duration: Duration,
         equivocations: Arc<dyn EquivocationSink>,
     ) -> Self {
         Self {
+            flavour,
             schedule,
             keys,
             slot_duration,
@@ -55,9 +97,11 @@ impl PocEngine {
         }
     }
 
-    /// The slot of a POC header (`None` for genesis, which has no pre-digest).
-    pub fn slot_of(header: &Header) -> Option<Slot> {
-        poc::find_pre_digest(header).ok().map(|digest| digest.slot)
+    /// The slot of one of this engine's headers (`None` for genesis, which has no pre-digest).
+    pub fn slot_of(&self, header: &Header) -> Option<Slot> {
+        poc::find_pre_digest_for(header, self.flavour.id)
+            .ok()
+            .map(|digest| digest.slot)
     }
 
     fn key_for(&self, public: &PackingKey) -> Option<&sr25519::Pair> {
@@ -65,13 +109,13 @@ impl PocEngine {
     }
 }
 
-impl ConsensusEngine for PocEngine {
+impl ConsensusEngine for ScheduledEngine {
     fn name(&self) -> &'static str {
-        "poc"
+        self.flavour.name
     }
 
     fn engine_id(&self) -> ConsensusEngineId {
-        POC_ENGINE_ID
+        self.flavour.id
     }
 
     fn slot_duration(&self) -> Duration {
@@ -79,18 +123,18 @@ impl ConsensusEngine for PocEngine {
     }
 
     fn claim_slot(&self, parent: &Header, slot: u64) -> Option<SlotClaim> {
-        if self.keys.is_empty() || Self::slot_of(parent).is_some_and(|parent| slot <= parent) {
+        if self.keys.is_empty() || self.slot_of(parent).is_some_and(|parent| slot <= parent) {
             return None;
         }
         let owner = match self.schedule.slot_owner(&parent.hash(), slot) {
             Ok(owner) => owner?,
             Err(error) => {
-                tracing::warn!(target: "poc", slot, %error, "Cannot read the slot schedule");
+                tracing::warn!(target: "consensus", engine = self.flavour.name, slot, %error, "Cannot read the slot schedule");
                 return None;
             }
         };
         self.key_for(&owner.packing_key)?;
-        tracing::debug!(target: "poc", slot, round = owner.round, index = owner.index, "Claimed slot");
+        tracing::debug!(target: "consensus", engine = self.flavour.name, slot, round = owner.round, index = owner.index, "Claimed slot");
         Some(SlotClaim {
             slot,
             pre_digest: vec![
@@ -99,14 +143,14 @@ impl ConsensusEngine for PocEngine {
                     slot,
                     author_index: owner.index,
                 }
-                .to_digest_item(),
+                .to_digest_item_for(self.flavour.id),
             ],
         })
     }
 
     fn seal(&self, mut header: Header) -> Result<Header, ConsensusError> {
         let hash = header.hash();
-        let digest = poc::find_pre_digest(&header)
+        let digest = poc::find_pre_digest_for(&header, self.flavour.id)
             .map_err(|error| ConsensusError::BadDigest(hash, error))?;
         let owner = self
             .schedule
@@ -117,9 +161,11 @@ impl ConsensusEngine for PocEngine {
             })?;
         let pair = self
             .key_for(&owner.packing_key)
-            .ok_or(ConsensusError::NoSigningKey("poc"))?;
+            .ok_or(ConsensusError::NoSigningKey(self.flavour.name))?;
         let signature = pair.sign(hash.as_ref());
-        header.digest_mut().push(poc::seal_item(&signature));
+        header
+            .digest_mut()
+            .push(poc::seal_item_for(&signature, self.flavour.id));
         Ok(header)
     }
 
@@ -131,10 +177,11 @@ impl ConsensusEngine for PocEngine {
     ) -> Result<VerifiedHeader, ConsensusError> {
         let hash = header.hash();
         let bad_digest = |error| ConsensusError::BadDigest(hash, error);
-        let (pre_header, signature) = poc::split_seal(header).map_err(bad_digest)?;
-        let digest = poc::find_pre_digest(&pre_header).map_err(bad_digest)?;
+        let (pre_header, signature) =
+            poc::split_seal_for(header, self.flavour.id).map_err(bad_digest)?;
+        let digest = poc::find_pre_digest_for(&pre_header, self.flavour.id).map_err(bad_digest)?;
         let slot = digest.slot;
-        check_slot(hash, slot, Self::slot_of(parent), self.slot_at(now_millis))?;
+        check_slot(hash, slot, self.slot_of(parent), self.slot_at(now_millis))?;
         let owner = self
             .schedule
             .slot_owner(&parent.hash(), slot)?
@@ -167,13 +214,27 @@ impl ConsensusEngine for PocEngine {
         }
         Ok(VerifiedHeader {
             pre_header,
-            seal: poc::seal_item(&signature),
+            seal: poc::seal_item_for(&signature, self.flavour.id),
             slot,
         })
     }
 
     fn instant_finality(&self) -> bool {
         false
+    }
+
+    fn authors_on_final_only(&self) -> bool {
+        self.flavour.final_parent_only
+    }
+
+    fn prefers_at_same_height(&self, candidate: &Header, best: &Header) -> bool {
+        // Only engines that decide one height at a time compete at equal heights: the others
+        // let the longer chain decide.
+        self.flavour.final_parent_only
+            && matches!(
+                (self.slot_of(candidate), self.slot_of(best)),
+                (Some(candidate), Some(best)) if candidate < best
+            )
     }
 }
 
@@ -230,12 +291,13 @@ mod tests {
     }
 
     /// Engines for each of the four keys over one shared schedule.
-    fn network() -> Vec<PocEngine> {
+    fn network() -> Vec<ScheduledEngine> {
         let schedule = Arc::new(RoundRobin(keys().iter().map(|k| k.public()).collect()));
         keys()
             .into_iter()
             .map(|key| {
-                PocEngine::new(
+                ScheduledEngine::new(
+                    Flavour::POC,
                     schedule.clone(),
                     vec![key],
                     Duration::from_millis(1000),
@@ -270,7 +332,7 @@ mod tests {
     }
 
     /// The block the owner of `slot` authors on `parent`.
-    fn authored(engines: &[PocEngine], parent: &Header, slot: u64) -> Header {
+    fn authored(engines: &[ScheduledEngine], parent: &Header, slot: u64) -> Header {
         let owner = &engines[(slot % 4) as usize];
         let claim = owner.claim_slot(parent, slot).expect("owner claims");
         owner.seal(unsealed(parent, claim)).expect("seals")
@@ -288,7 +350,8 @@ mod tests {
                 .collect();
             assert_eq!(claimants, vec![(slot % 4) as usize]);
         }
-        let follower = PocEngine::new(
+        let follower = ScheduledEngine::new(
+            Flavour::POC,
             Arc::new(RoundRobin(keys().iter().map(|k| k.public()).collect())),
             Vec::new(),
             Duration::from_millis(1000),
@@ -311,7 +374,8 @@ mod tests {
     fn an_importer_reports_a_key_that_seals_two_headers_for_one_slot() {
         let engines = network();
         let reports = Arc::new(Reports::default());
-        let importer = PocEngine::new(
+        let importer = ScheduledEngine::new(
+            Flavour::POC,
             Arc::new(RoundRobin(keys().iter().map(|k| k.public()).collect())),
             Vec::new(),
             Duration::from_millis(1000),
@@ -450,8 +514,68 @@ mod tests {
     }
 
     #[test]
+    fn a_header_of_one_flavour_is_no_header_of_another() {
+        let engines = network();
+        let poc_header = authored(&engines, &genesis(), 9);
+        let schedule = Arc::new(RoundRobin(keys().iter().map(|k| k.public()).collect()));
+        let aura: Vec<ScheduledEngine> = keys()
+            .into_iter()
+            .map(|key| {
+                ScheduledEngine::new(
+                    Flavour::AURA,
+                    schedule.clone(),
+                    vec![key],
+                    Duration::from_millis(1000),
+                    Arc::new(()),
+                )
+            })
+            .collect();
+        let aura_header = authored(&aura, &genesis(), 9);
+        aura[0]
+            .verify(&aura_header, &genesis(), 10_000)
+            .expect("valid aura header");
+        assert_eq!(
+            aura[0].verify(&poc_header, &genesis(), 10_000),
+            Err(ConsensusError::BadDigest(
+                poc_header.hash(),
+                DigestError::MissingSeal
+            ))
+        );
+        assert_eq!(
+            engines[0].verify(&aura_header, &genesis(), 10_000),
+            Err(ConsensusError::BadDigest(
+                aura_header.hash(),
+                DigestError::MissingSeal
+            ))
+        );
+        assert!(!aura[0].authors_on_final_only());
+        // Two proposals for one height: PBFT prefers the earlier slot, Aura neither.
+        let later = authored(&aura, &genesis(), 10);
+        assert!(!aura[0].prefers_at_same_height(&aura_header, &later));
+        let pbft: Vec<ScheduledEngine> = keys()
+            .into_iter()
+            .map(|key| {
+                ScheduledEngine::new(
+                    Flavour::PBFT,
+                    schedule.clone(),
+                    vec![key],
+                    Duration::from_millis(1000),
+                    Arc::new(()),
+                )
+            })
+            .collect();
+        let early = authored(&pbft, &genesis(), 9);
+        let late = authored(&pbft, &genesis(), 10);
+        assert!(pbft[0].authors_on_final_only());
+        assert!(pbft[0].prefers_at_same_height(&early, &late));
+        assert!(!pbft[0].prefers_at_same_height(&late, &early));
+        assert!(!pbft[0].prefers_at_same_height(&early, &early));
+    }
+
+    #[test]
     fn an_unreadable_schedule_is_an_error_not_a_panic() {
-        let engine = PocEngine::new(
+        let engine = ScheduledEngine::new(
+            Flavour::POC,
             Arc::new(Unavailable),
             keys(),
             Duration::from_millis(1000),

@@ -6,6 +6,7 @@ use std::{
 };
 
 use sp_runtime::{Digest, traits::Header as _};
+use wcme_consensus::ConsensusError;
 use wcme_executor::BuildLimits;
 
 use crate::{
@@ -43,6 +44,10 @@ pub(crate) async fn run(
             tokio::task::spawn_blocking(move || author(&client, &pool, slot, proposal_time)).await;
         match outcome {
             Ok(Ok(_)) => {}
+            // A miner that found no nonce in its slot tries again in the next one.
+            Ok(Err(ImportError::Consensus(ConsensusError::NoProofOfWork { .. }))) => {
+                tracing::debug!(target: "authoring", slot, "No proof of work found in this slot");
+            }
             Ok(Err(error)) => {
                 tracing::warn!(target: "authoring", slot, %error, "Failed to author a block");
             }
@@ -62,6 +67,10 @@ pub(crate) fn author(
     let started = Instant::now();
     let engine = client.engine();
     let parent = client.best_header()?;
+    if engine.authors_on_final_only() && parent.hash() != client.info().finalized.1 {
+        tracing::debug!(target: "authoring", slot, "Best block not final yet: not proposing");
+        return Ok(None);
+    }
     let Some(claim) = engine.claim_slot(&parent, slot) else {
         return Ok(None);
     };

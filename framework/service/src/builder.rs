@@ -13,7 +13,7 @@ use crate::{
     chain_spec::{ChainSpec, ChainSpecError},
     client::{Client, GenesisError},
     config::NodeConfig,
-    consensus::{EngineError, engine_for},
+    consensus::{EngineContext, EngineError, engine_for},
     modules::{
         AuthoringModule, ChainModule, FinalityModule, MetricsModule, NetworkModule, RpcEndpoint,
         RpcExtension, RpcServerModule, StorageModule, TxPoolModule,
@@ -59,7 +59,18 @@ pub fn open_client(
     let db = Arc::new(ChainDb::open(database_path, &DbConfig::default())?);
     let client = Client::new(
         Executor::new(runtime, db),
-        |executor, genesis| engine_for(&spec.consensus, keys, executor, genesis, Arc::new(())),
+        |executor, genesis| {
+            engine_for(
+                &spec.consensus,
+                EngineContext {
+                    keys,
+                    executor,
+                    genesis,
+                    equivocations: Arc::new(()),
+                    clock: Arc::new(SystemClock),
+                },
+            )
+        },
         Arc::new(SystemClock),
         &spec.genesis_source()?,
         None,
@@ -144,10 +155,12 @@ impl NodeBuilder {
         if authoring {
             manager.register(Box::new(AuthoringModule))?;
         }
-        // Engines with instant finality need no gadget; Proof-of-Credit votes.
-        let finality = matches!(spec.consensus, crate::chain_spec::ConsensusSpec::Poc {});
-        if finality {
+        // POC, Aura and PBFT vote; dev blocks are final on import and PoW's by depth.
+        let voters = crate::finality::VoterSource::for_engine(&spec.consensus);
+        let finality = voters.is_some();
+        if let Some(source) = voters {
             manager.register(Box::new(FinalityModule {
+                source,
                 keys: config.authoring_keys.clone(),
             }))?;
         }

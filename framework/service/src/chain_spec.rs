@@ -78,8 +78,10 @@ impl ChainType {
 /// Which consensus engine runs the chain, and the engine's own settings.
 ///
 /// In JSON the engine name is the `engine` field: `{"engine": "dev", "authority": "0x…",
-/// "slotDurationMs": 6000}` or `{"engine": "poc"}`. An unknown engine is rejected when the spec
-/// is read, naming the engines this node knows.
+/// "slotDurationMs": 6000}`, `{"engine": "poc"}`, `{"engine": "aura", "slotDurationMs": 2000}`,
+/// `{"engine": "pbft", "slotDurationMs": 2000}` or `{"engine": "pow", "slotDurationMs": 1000,
+/// "targetSlots": 2, "initialDifficulty": 100000, "finalityDepth": 5}`. An unknown engine is
+/// rejected when the spec is read, naming the engines this node knows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "engine", rename_all = "camelCase")]
 pub enum ConsensusSpec {
@@ -94,6 +96,33 @@ pub enum ConsensusSpec {
     /// Proof-of-Credit: the runtime's `Poc` pallet schedules the producers and fixes the slot
     /// length in its genesis config (so the two can never disagree).
     Poc {},
+    /// Aura: the runtime's validator set (`ValidatorSetApi`) authors in turn, one slot each;
+    /// the finality gadget finalizes with one vote per validator.
+    #[serde(rename_all = "camelCase")]
+    Aura {
+        /// Slot length (target block time) in milliseconds.
+        slot_duration_ms: u64,
+    },
+    /// PBFT: the validators propose in turn on the last final block only, and the gadget's two
+    /// voting phases commit it: instant finality, no forks, `f = ⌊(n−1)/3⌋` faults tolerated.
+    #[serde(rename_all = "camelCase")]
+    Pbft {
+        /// Slot length (one proposer's turn) in milliseconds.
+        slot_duration_ms: u64,
+    },
+    /// Proof of work (test and demo chains): any authoring node mines, the longest chain wins,
+    /// and a block is final once `finality_depth` blocks are on top of it.
+    #[serde(rename_all = "camelCase")]
+    Pow {
+        /// Slot length in milliseconds: the timestamp step and how long one mining attempt runs.
+        slot_duration_ms: u64,
+        /// The block time difficulty adjustment aims at, in slots.
+        target_slots: u64,
+        /// The difficulty (expected hashes per block) of the first block.
+        initial_difficulty: u64,
+        /// Blocks on top of a block that make it final.
+        finality_depth: u32,
+    },
 }
 
 /// Genesis as a runtime config patch or as raw storage.
@@ -198,6 +227,24 @@ impl ConsensusSpec {
         match self {
             Self::Dev { .. } => "dev",
             Self::Poc {} => "poc",
+            Self::Aura { .. } => "aura",
+            Self::Pbft { .. } => "pbft",
+            Self::Pow { .. } => "pow",
+        }
+    }
+
+    /// The key a development account (`//Alice`, …) authors with on this engine: a POC agent
+    /// seals with its packing key (`//Alice//poc`), never its account key (DESIGN §4); the other
+    /// engines' validators are registered with their account keys.
+    pub fn dev_authoring_uri(&self, account_uri: &str) -> String {
+        match self {
+            Self::Poc {} => format!(
+                "{account_uri}{}",
+                wcme_consensus_primitives::poc::DEV_PACKING_KEY_PATH
+            ),
+            Self::Dev { .. } | Self::Aura { .. } | Self::Pbft { .. } | Self::Pow { .. } => {
+                account_uri.to_string()
+            }
         }
     }
 
@@ -209,16 +256,47 @@ impl ConsensusSpec {
                 slot_duration_ms,
             } => {
                 dev_authority(authority)?;
-                if *slot_duration_ms < MIN_SLOT_DURATION_MS {
-                    return Err(ChainSpecError::Consensus(format!(
-                        "slotDurationMs must be at least {MIN_SLOT_DURATION_MS}"
-                    )));
+                check_slot_duration(*slot_duration_ms)
+            }
+            Self::Poc {} => Ok(()),
+            Self::Aura { slot_duration_ms } | Self::Pbft { slot_duration_ms } => {
+                check_slot_duration(*slot_duration_ms)
+            }
+            Self::Pow {
+                slot_duration_ms,
+                target_slots,
+                initial_difficulty,
+                finality_depth,
+            } => {
+                check_slot_duration(*slot_duration_ms)?;
+                if *target_slots == 0 {
+                    return Err(ChainSpecError::Consensus(
+                        "targetSlots must be at least 1".into(),
+                    ));
+                }
+                if *initial_difficulty == 0 {
+                    return Err(ChainSpecError::Consensus(
+                        "initialDifficulty must be at least 1".into(),
+                    ));
+                }
+                if *finality_depth == 0 {
+                    return Err(ChainSpecError::Consensus(
+                        "finalityDepth must be at least 1".into(),
+                    ));
                 }
                 Ok(())
             }
-            Self::Poc {} => Ok(()),
         }
     }
+}
+
+fn check_slot_duration(slot_duration_ms: u64) -> Result<(), ChainSpecError> {
+    if slot_duration_ms < MIN_SLOT_DURATION_MS {
+        return Err(ChainSpecError::Consensus(format!(
+            "slotDurationMs must be at least {MIN_SLOT_DURATION_MS}"
+        )));
+    }
+    Ok(())
 }
 
 /// The dev engine's authority key from its 0x-hex form.

@@ -296,7 +296,14 @@ impl Client {
         let info = self.info();
         let hash = header.hash();
         let number = *header.number();
-        let set_best = number > info.best.0 && self.descends_from_finalized(&header, &info)?;
+        let wins = number > info.best.0
+            || (number == info.best.0
+                && number > info.finalized.0
+                && self
+                    .db
+                    .header(&info.best.1)?
+                    .is_some_and(|best| self.engine.prefers_at_same_height(&header, &best)));
+        let set_best = wins && self.descends_from_finalized(&header, &info)?;
         let finalize = set_best && self.engine.instant_finality();
         let extrinsic_hashes = extrinsics
             .iter()
@@ -325,6 +332,9 @@ impl Client {
         self.events.publish(imported.clone());
         if finalize {
             self.events.publish(BlockFinalized { hash, header });
+        }
+        if set_best && let Some(depth) = self.engine.finality_depth() {
+            self.finalize_at_depth(number, depth);
         }
         self.report_heights();
         Ok(imported)
@@ -365,6 +375,15 @@ impl Client {
         justifications: Option<Justifications>,
     ) -> Result<(), StorageError> {
         let _guard = self.import_lock.lock();
+        self.finalize_locked(hash, justifications)
+    }
+
+    /// [`finalize`](Self::finalize) with the import lock held.
+    fn finalize_locked(
+        &self,
+        hash: &Hash,
+        justifications: Option<Justifications>,
+    ) -> Result<(), StorageError> {
         let header = self
             .db
             .header(hash)?
@@ -377,6 +396,27 @@ impl Client {
         });
         self.report_heights();
         Ok(())
+    }
+
+    /// Probabilistic finality (proof of work): the best chain's block `depth` below the new best
+    /// block `best` becomes final. Called with the import lock held.
+    fn finalize_at_depth(&self, best: BlockNumber, depth: u32) {
+        let Some(target) = best.checked_sub(depth) else {
+            return;
+        };
+        if target <= self.info().finalized.0 {
+            return;
+        }
+        let finalized = match self.db.canonical_hash(target) {
+            Ok(Some(hash)) => self.finalize_locked(&hash, None),
+            Ok(None) => Err(StorageError::Inconsistent(format!(
+                "no canonical block #{target} below best #{best}"
+            ))),
+            Err(error) => Err(error),
+        };
+        if let Err(error) = finalized {
+            tracing::warn!(target: "wcme", target, %error, "Cannot finalize at depth");
+        }
     }
 
     fn report_heights(&self) {

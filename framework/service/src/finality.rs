@@ -5,6 +5,7 @@
 use std::{
     collections::{HashMap, VecDeque},
     sync::Arc,
+    time::Duration,
 };
 
 use codec::{Decode, Encode};
@@ -17,10 +18,12 @@ use wcme_consensus::finality::{
     Added, ChainVote, FinalityError, Justification, VoteBook, VoterSet, check_vote,
     verify_justification,
 };
-use wcme_consensus_primitives::poc::{
-    Evidence, POC_ENGINE_ID, RoundInfo, SignedVote, Vote, VoteKind,
-};
+use wcme_consensus_primitives::poc::{Evidence, RoundInfo, SignedVote, Vote, VoteKind};
+use wcme_executor::{Executor, ExecutorError};
 use wcme_primitives::{AccountId, Balance, BlockNumber, Hash, Header};
+use wcme_subchain_primitives::{C3nKey, ValidatorSetId};
+
+use crate::chain_spec::ConsensusSpec;
 
 use crate::client::{BlockImported, Client};
 
@@ -32,6 +35,58 @@ const MAX_CACHED_VOTER_SETS: usize = 256;
 pub(crate) const OUTGOING_VOTES: usize = 256;
 /// How far back the lock's ancestry is searched.
 const MAX_ANCESTRY: u32 = 4096;
+/// This node's votes for blocks not final yet, kept to be sent again.
+const MAX_OWN_VOTES: usize = 64;
+/// The shortest pause between two sendings of this node's pending votes.
+const MIN_REBROADCAST: Duration = Duration::from_secs(2);
+
+/// Where the voters of a block come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VoterSource {
+    /// Proof-of-Credit: the producers of the block's round, each weighted by its stake
+    /// (`PocApi_current_round`).
+    PocRound,
+    /// Aura and PBFT: the validator set at the block (`ValidatorSetApi`), one vote per sr25519
+    /// validator; the set id is the justification's round.
+    ValidatorSet,
+}
+
+impl VoterSource {
+    /// The voters of the chain `consensus` runs; `None` for engines that do not vote.
+    pub fn for_engine(consensus: &ConsensusSpec) -> Option<Self> {
+        match consensus {
+            ConsensusSpec::Poc {} => Some(Self::PocRound),
+            ConsensusSpec::Aura { .. } | ConsensusSpec::Pbft { .. } => Some(Self::ValidatorSet),
+            ConsensusSpec::Dev { .. } | ConsensusSpec::Pow { .. } => None,
+        }
+    }
+
+    fn load(self, executor: &Executor, hash: &Hash) -> Result<VoterSet, ExecutorError> {
+        match self {
+            Self::PocRound => {
+                let round: RoundInfo<AccountId, Balance> =
+                    executor.call_decoded(hash, "PocApi_current_round", &[])?;
+                Ok(VoterSet::new(
+                    round.index,
+                    round.producers.iter().map(|p| (p.packing_key, p.stake)),
+                ))
+            }
+            Self::ValidatorSet => {
+                let validators: Vec<C3nKey> =
+                    executor.call_decoded(hash, "ValidatorSetApi_validators", &[])?;
+                let set_id: ValidatorSetId =
+                    executor.call_decoded(hash, "ValidatorSetApi_validator_set_id", &[])?;
+                Ok(VoterSet::new(
+                    u32::try_from(set_id).unwrap_or(u32::MAX),
+                    validators.iter().filter_map(|key| match key {
+                        C3nKey::Sr25519(raw) => Some((sr25519::Public::from_raw(*raw), 1)),
+                        C3nKey::Ed25519(_) | C3nKey::Sm2(_) => None,
+                    }),
+                ))
+            }
+        }
+    }
+}
 
 /// What a gossiped vote was worth, for the sender's reputation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,7 +102,10 @@ pub enum VoteVerdict {
 /// The finality gadget of one node.
 pub struct FinalityGadget {
     client: Arc<Client>,
+    source: VoterSource,
     keys: Vec<sr25519::Pair>,
+    /// This node's votes for blocks above the final one: (height, encoded vote).
+    own_votes: Mutex<VecDeque<(BlockNumber, Vec<u8>)>>,
     book: Mutex<VoteBook>,
     voter_sets: Mutex<HashMap<Hash, Arc<VoterSet>>>,
     pending: Mutex<VecDeque<ChainVote>>,
@@ -57,17 +115,20 @@ pub struct FinalityGadget {
 }
 
 impl FinalityGadget {
-    /// A gadget voting with whichever of `keys` the chain's rounds list, handing conflicting
-    /// pre-commits it sees to `equivocations`.
+    /// A gadget voting with whichever of `keys` the `source` lists as voters, handing
+    /// conflicting pre-commits it sees to `equivocations`.
     pub fn new(
         client: Arc<Client>,
+        source: VoterSource,
         keys: Vec<sr25519::Pair>,
         equivocations: Arc<dyn EquivocationSink>,
     ) -> Self {
         let (outgoing, outgoing_rx) = mpsc::channel(OUTGOING_VOTES);
         Self {
             client,
+            source,
             keys,
+            own_votes: Mutex::new(VecDeque::new()),
             book: Mutex::new(VoteBook::default()),
             voter_sets: Mutex::new(HashMap::new()),
             pending: Mutex::new(VecDeque::new()),
@@ -82,27 +143,18 @@ impl FinalityGadget {
         self.outgoing_rx.lock().take()
     }
 
-    /// The producers of the round block `hash` belongs to, with their stake.
+    /// The voters of block `hash`, with their weights.
     fn voters_at(&self, hash: &Hash) -> Option<Arc<VoterSet>> {
         if let Some(set) = self.voter_sets.lock().get(hash) {
             return Some(set.clone());
         }
-        let round: RoundInfo<AccountId, Balance> =
-            match self
-                .client
-                .executor()
-                .call_decoded(hash, "PocApi_current_round", &[])
-            {
-                Ok(round) => round,
-                Err(error) => {
-                    tracing::debug!(target: "finality", ?hash, %error, "No voter set");
-                    return None;
-                }
-            };
-        let set = Arc::new(VoterSet::new(
-            round.index,
-            round.producers.iter().map(|p| (p.packing_key, p.stake)),
-        ));
+        let set = match self.source.load(self.client.executor(), hash) {
+            Ok(set) => Arc::new(set),
+            Err(error) => {
+                tracing::debug!(target: "finality", ?hash, %error, "No voter set");
+                return None;
+            }
+        };
         let mut sets = self.voter_sets.lock();
         if sets.len() >= MAX_CACHED_VOTER_SETS {
             sets.clear();
@@ -196,6 +248,13 @@ impl FinalityGadget {
             );
             let encoded = vote.encode();
             self.on_vote(vote);
+            {
+                let mut own = self.own_votes.lock();
+                if own.len() >= MAX_OWN_VOTES {
+                    own.pop_front();
+                }
+                own.push_back((*header.number(), encoded.clone()));
+            }
             if self.outgoing.try_send(encoded).is_err() {
                 tracing::debug!(target: "finality", "Vote queue full; vote not gossiped");
             }
@@ -260,7 +319,8 @@ impl FinalityGadget {
             tracing::debug!(target: "finality", number, ?hash, "Final block is not on our best chain yet");
             return;
         }
-        let justifications = Justifications::from((POC_ENGINE_ID, justification.encode()));
+        let engine = self.client.engine().engine_id();
+        let justifications = Justifications::from((engine, justification.encode()));
         match self.client.finalize(&hash, Some(justifications)) {
             Ok(()) => {
                 let db = self.client.db().clone();
@@ -282,7 +342,7 @@ impl FinalityGadget {
     ) -> Result<(), FinalityError> {
         let hash = header.hash();
         let encoded = justifications
-            .get(POC_ENGINE_ID)
+            .get(self.client.engine().engine_id())
             .ok_or(FinalityError::Malformed(hash))?;
         let justification =
             Justification::decode(&mut &encoded[..]).map_err(|_| FinalityError::Malformed(hash))?;
@@ -321,19 +381,48 @@ impl FinalityGadget {
     }
 }
 
-/// The POC justification stored for block `hash`, if any.
+/// The finality justification stored for block `hash`, if any.
 pub(crate) fn stored_justification(client: &Client, hash: &Hash) -> Option<Justification> {
     let justifications = client.db().justifications(hash).ok().flatten()?;
-    let encoded = justifications.get(POC_ENGINE_ID)?;
+    let encoded = justifications.get(client.engine().engine_id())?;
     Justification::decode(&mut &encoded[..]).ok()
 }
 
-/// Runs the gadget on every imported block until shutdown.
+impl FinalityGadget {
+    /// Sends this node's votes for blocks not final yet again. Gossip reaches only the peers
+    /// connected at the time: a voter that was down (or partitioned) when a block was voted on
+    /// learns the votes from the next sending, so finality resumes when it returns.
+    fn rebroadcast(&self) {
+        let finalized = self.client.info().finalized.0;
+        let pending: Vec<Vec<u8>> = {
+            let mut own = self.own_votes.lock();
+            own.retain(|(number, _)| *number > finalized);
+            own.iter().map(|(_, vote)| vote.clone()).collect()
+        };
+        for vote in pending {
+            if self.outgoing.try_send(vote).is_err() {
+                break;
+            }
+        }
+    }
+}
+
+/// Runs the gadget on every imported block until shutdown, sending its pending votes again
+/// every other slot.
 pub(crate) async fn run(gadget: Arc<FinalityGadget>, mut shutdown: wcme_module::Shutdown) {
     let mut imported = gadget.client.subscribe_imported();
+    let period = gadget
+        .client
+        .engine()
+        .slot_duration()
+        .saturating_mul(2)
+        .max(MIN_REBROADCAST);
+    let mut rebroadcast = tokio::time::interval(period);
+    rebroadcast.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = shutdown.wait() => break,
+            _ = rebroadcast.tick() => gadget.rebroadcast(),
             block = imported.recv() => match block {
                 Ok(block) => {
                     let gadget = gadget.clone();
@@ -346,7 +435,7 @@ pub(crate) async fn run(gadget: Arc<FinalityGadget>, mut shutdown: wcme_module::
     }
 }
 
-/// `wcme_justification(hash)`: the POC justification that finalized block `hash`, or `null`
+/// `wcme_justification(hash)`: the justification that finalized block `hash`, or `null`
 /// if the block is not known to be final by one (or unknown).
 pub(crate) fn justification_rpc(
     client: &Arc<Client>,

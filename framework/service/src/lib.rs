@@ -29,9 +29,9 @@ pub use client::{
     ImportError,
 };
 pub use config::NodeConfig;
-pub use consensus::{EngineError, RuntimeSchedule, engine_for};
+pub use consensus::{EngineContext, EngineError, RuntimeSchedule, ValidatorSchedule, engine_for};
 pub use equivocation::{EquivocationSeen, ReportError, submit_report};
-pub use finality::{FinalityGadget, VoteVerdict};
+pub use finality::{FinalityGadget, VoteVerdict, VoterSource};
 pub use metrics::Metrics;
 pub use modules::{RpcEndpoint, RpcExtension, network_id};
 pub use network::{NetworkSettings, NetworkStatus, PeerStatus};

@@ -120,10 +120,13 @@ impl Module for ChainModule {
             |executor, genesis| {
                 crate::consensus::engine_for(
                     &self.consensus,
-                    &self.keys,
-                    executor,
-                    genesis,
-                    Arc::new(crate::equivocation::BusSink(ctx.events().clone())),
+                    crate::consensus::EngineContext {
+                        keys: &self.keys,
+                        executor,
+                        genesis,
+                        equivocations: Arc::new(crate::equivocation::BusSink(ctx.events().clone())),
+                        clock: self.clock.clone(),
+                    },
                 )
             },
             self.clock.clone(),
@@ -276,6 +279,7 @@ impl Module for RpcServerModule {
 
 /// The finality gadget: votes with this node's keys, finalizes blocks with justifications.
 pub(crate) struct FinalityModule {
+    pub(crate) source: crate::finality::VoterSource,
     pub(crate) keys: Vec<sp_core::sr25519::Pair>,
 }
 
@@ -302,6 +306,7 @@ impl Module for FinalityModule {
         );
         let gadget = Arc::new(crate::finality::FinalityGadget::new(
             client,
+            self.source,
             self.keys.clone(),
             Arc::new(crate::equivocation::BusSink(ctx.events().clone())),
         ));

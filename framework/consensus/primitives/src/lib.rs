@@ -11,3 +11,4 @@
 //! (for import) run the same code.
 
 pub mod poc;
+pub mod pow;

@@ -27,6 +27,13 @@ extern crate alloc;
 /// Engine id of Proof-of-Credit in digests.
 pub const POC_ENGINE_ID: ConsensusEngineId = *b"wpoc";
 
+/// Engine id of the Aura engine's slot digest and seal (the POC formats under their own id; not
+/// Substrate's `aura`, whose digest is a bare slot that tools would misread).
+pub const AURA_ENGINE_ID: ConsensusEngineId = *b"waur";
+
+/// Engine id of the PBFT engine's slot digest and seal.
+pub const PBFT_ENGINE_ID: ConsensusEngineId = *b"wpbf";
+
 /// Key type of packing keys in the keystore (`key insert --key-type poc_`).
 pub const POC_KEY_TYPE: [u8; 4] = *b"poc_";
 
@@ -71,9 +78,16 @@ pub struct PreDigest {
 }
 
 impl PreDigest {
-    /// This digest as a header item.
+    /// This digest as a header item of the POC engine.
     pub fn to_digest_item(&self) -> DigestItem {
-        DigestItem::PreRuntime(POC_ENGINE_ID, self.encode())
+        self.to_digest_item_for(POC_ENGINE_ID)
+    }
+
+    /// This digest as a header item of `engine`: Aura and PBFT headers carry the same slot
+    /// digest and seal as POC under their own engine id, so a header of one engine never
+    /// passes for another's.
+    pub fn to_digest_item_for(&self, engine: ConsensusEngineId) -> DigestItem {
+        DigestItem::PreRuntime(engine, self.encode())
     }
 }
 
@@ -97,10 +111,18 @@ pub enum DigestError {
 
 /// The POC pre-runtime digest of a header (sealed or not): exactly one must be present.
 pub fn find_pre_digest<H: HeaderT>(header: &H) -> Result<PreDigest, DigestError> {
+    find_pre_digest_for(header, POC_ENGINE_ID)
+}
+
+/// The slot pre-runtime digest of `engine` in a header: exactly one must be present.
+pub fn find_pre_digest_for<H: HeaderT>(
+    header: &H,
+    engine: ConsensusEngineId,
+) -> Result<PreDigest, DigestError> {
     let mut found = None;
     for item in header.digest().logs() {
         if let DigestItem::PreRuntime(id, data) = item
-            && *id == POC_ENGINE_ID
+            && *id == engine
         {
             if found.is_some() {
                 return Err(DigestError::DuplicatePreDigest);
@@ -120,9 +142,17 @@ pub fn find_pre_digest<H: HeaderT>(header: &H) -> Result<PreDigest, DigestError>
 /// Splits a sealed header into the header without its seal (what the runtime executes and the
 /// seal signs) and the seal's signature.
 pub fn split_seal<H: HeaderT>(header: &H) -> Result<(H, Signature), DigestError> {
+    split_seal_for(header, POC_ENGINE_ID)
+}
+
+/// [`split_seal`] for the seal of `engine`.
+pub fn split_seal_for<H: HeaderT>(
+    header: &H,
+    engine: ConsensusEngineId,
+) -> Result<(H, Signature), DigestError> {
     let mut pre_header = header.clone();
     let signature = match pre_header.digest_mut().pop() {
-        Some(DigestItem::Seal(id, data)) if id == POC_ENGINE_ID => {
+        Some(DigestItem::Seal(id, data)) if id == engine => {
             let bytes: [u8; 64] = data
                 .as_slice()
                 .try_into()
@@ -136,7 +166,12 @@ pub fn split_seal<H: HeaderT>(header: &H) -> Result<(H, Signature), DigestError>
 
 /// The seal item for a pre-header hash signed by a packing key.
 pub fn seal_item(signature: &Signature) -> DigestItem {
-    DigestItem::Seal(POC_ENGINE_ID, signature.0.to_vec())
+    seal_item_for(signature, POC_ENGINE_ID)
+}
+
+/// The seal item of `engine` for a pre-header hash signed by a packing key.
+pub fn seal_item_for(signature: &Signature, engine: ConsensusEngineId) -> DigestItem {
+    DigestItem::Seal(engine, signature.0.to_vec())
 }
 
 /// Checks that `header` is sealed by `key`: returns its pre-digest and the header without the
