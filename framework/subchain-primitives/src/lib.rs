@@ -9,8 +9,20 @@
 //! validators sign encodes the same on both chains. The SCALE encodings (codec indices) are
 //! fixed: changing one changes what is on chain and in RPC.
 //!
+//! A subchain's **accounts** sign in the [`SignatureScheme`] it chose at genesis; [`account`]
+//! has the account signature type subchain runtimes use ([`AccountSignature`], SCALE-compatible
+//! with `MultiSignature` for sr25519 and ed25519), its SM2 verification, and key pairs for
+//! wallets and tests ([`Sm2Pair`], [`AccountPair`]).
+//!
 //! Plain types with no FRAME or node dependencies; checks on them are pure functions
-//! ([`C3nKey::from_bytes`], [`C3nKey::is_well_formed`]).
+//! ([`C3nKey::from_bytes`], [`C3nKey::is_well_formed`], [`SchemeSignature::verify_in`]).
+
+pub mod account;
+
+pub use account::{
+    AccountPair, AccountSignature, AccountSigner, KeyError, SchemeSignature, Sm2Pair,
+    sm2_account_id, sm2_verify,
+};
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
@@ -96,19 +108,23 @@ impl ConsensusKind {
 
 /// The signature scheme of a subchain's accounts and validators (DESIGN §5).
 ///
-/// SCALE: one byte, its [`code`](Self::code).
+/// SCALE: one byte, its [`code`](Self::code). JSON (genesis config): `"sr25519"`, `"ed25519"`,
+/// `"sm2"`.
 #[derive(
     Encode,
     Decode,
     DecodeWithMemTracking,
     MaxEncodedLen,
     TypeInfo,
+    Serialize,
+    Deserialize,
     Clone,
     Copy,
     PartialEq,
     Eq,
     Debug,
 )]
+#[serde(rename_all = "lowercase")]
 pub enum SignatureScheme {
     /// Schnorr over Ristretto25519 (Substrate's default).
     #[codec(index = 0)]
@@ -141,13 +157,20 @@ impl SignatureScheme {
         }
     }
 
-    /// Lower-case name, as the RPC shows it.
+    /// Lower-case name, as the RPC, genesis configs and the CLI write it.
     pub fn name(self) -> &'static str {
         match self {
             Self::Sr25519 => "sr25519",
             Self::Ed25519 => "ed25519",
             Self::Sm2 => "sm2",
         }
+    }
+
+    /// The scheme called `name` (its [`name`](Self::name), any letter case).
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Sr25519, Self::Ed25519, Self::Sm2]
+            .into_iter()
+            .find(|scheme| scheme.name().eq_ignore_ascii_case(name))
     }
 
     /// Length of a public key of this scheme: 32 bytes, or 33 for a compressed SM2 point.
@@ -303,8 +326,20 @@ mod tests {
             assert_eq!(SignatureScheme::from_code(code), Some(scheme));
             assert_eq!(scheme.encode(), vec![code]);
             assert_eq!(scheme.name(), name);
+            assert_eq!(SignatureScheme::from_name(name), Some(scheme));
+            assert_eq!(
+                SignatureScheme::from_name(&name.to_uppercase()),
+                Some(scheme)
+            );
+            assert_eq!(serde_json::to_value(scheme).expect("json"), json!(name));
+            assert_eq!(
+                serde_json::from_value::<SignatureScheme>(json!(name)).ok(),
+                Some(scheme)
+            );
             assert_eq!(scheme.key_length(), key_length);
         }
+        assert_eq!(SignatureScheme::from_name("ecdsa"), None);
+        assert!(serde_json::from_value::<SignatureScheme>(json!("ecdsa")).is_err());
         assert_eq!(SignatureScheme::from_code(3), None);
         assert!(SignatureScheme::decode(&mut &[3u8][..]).is_err());
     }

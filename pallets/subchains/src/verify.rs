@@ -17,7 +17,7 @@
 //! fails. The chain id, genesis hash and registry id bind it to one subchain.
 //!
 //! sr25519 and ed25519 signatures are over the payload bytes; SM2 signatures are SM2DSA over
-//! the payload with the default distinguishing id [`SM2_DISTID`] (SM3 of `Z_A ‖ payload`).
+//! the payload with the default distinguishing id [`wcme_subchain_primitives::SM2_DISTID`] (SM3 of `Z_A ‖ payload`).
 
 use alloc::vec;
 use codec::Encode;
@@ -25,8 +25,7 @@ use sp_core::{H256, ed25519, sr25519};
 use sp_crypto_hashing::blake2_256;
 
 use crate::types::{
-    C3nKey, C3nSignature, SM2_DISTID, SubchainId, VALIDATOR_SET_DOMAIN, ValidatorSetId,
-    ValidatorSignature,
+    C3nKey, C3nSignature, SubchainId, VALIDATOR_SET_DOMAIN, ValidatorSetId, ValidatorSignature,
 };
 
 /// Why a signature did not verify.
@@ -45,7 +44,8 @@ pub trait SignatureVerifier {
 }
 
 /// Verifies all three schemes: sr25519 and ed25519 through `sp_io`'s host functions, SM2 with
-/// RustCrypto's `sm2` (SM2DSA with SM3, distinguishing id [`SM2_DISTID`]).
+/// RustCrypto's `sm2` (SM2DSA with SM3, distinguishing id
+/// [`wcme_subchain_primitives::SM2_DISTID`]).
 pub struct DefaultVerifier;
 
 impl SignatureVerifier for DefaultVerifier {
@@ -84,20 +84,9 @@ impl SignatureVerifier for WithoutSm2 {
     }
 }
 
-/// SM2DSA verification of `signature` (`r ‖ s`) over `message` by the compressed point `key`.
-pub fn sm2_verify(key: &[u8; 33], message: &[u8], signature: &C3nSignature) -> bool {
-    use sm2::dsa::{Signature, VerifyingKey, signature::Verifier};
-    let Ok(public) = sm2::PublicKey::from_sec1_bytes(key) else {
-        return false;
-    };
-    let Ok(verifying_key) = VerifyingKey::new(SM2_DISTID, public) else {
-        return false;
-    };
-    let Ok(signature) = Signature::from_bytes(signature.into()) else {
-        return false;
-    };
-    verifying_key.verify(message, &signature).is_ok()
-}
+/// SM2DSA verification of `signature` (`r ‖ s`) over `message` by the compressed point `key`
+/// (`0x02`/`0x03` only): the same check a subchain's SM2 accounts get.
+pub use wcme_subchain_primitives::sm2_verify;
 
 /// The 32 bytes the validators of subchain `subchain` sign to approve `validators` as their set
 /// number `new_set_id` (see the module documentation).

@@ -3,8 +3,15 @@
 //! being the same: the transaction extensions of a signed transaction, in Substrate's order;
 //! building and signing a transaction natively, as a wallet does; and reading a block's failed
 //! extrinsics from its `System::Events` (the node's `benchmark` subcommands check every block).
+//!
+//! The signature type is a parameter: the main chain signs with `MultiSignature`
+//! ([`UncheckedExtrinsic`]'s default, [`sign`]), a subchain with the scheme it chose at genesis
+//! (its own signature type, signed through [`try_sign_with`]). Everything else about the
+//! transaction format is the same.
 
 extern crate alloc;
+
+mod apis;
 
 use alloc::{format, string::String, vec::Vec};
 use codec::{Decode, Encode};
@@ -36,9 +43,10 @@ pub type TxExtension<R> = (
 /// How WCME runtimes address accounts in calls: Substrate's `MultiAddress` without indices.
 pub type Address = MultiAddress<AccountId, ()>;
 
-/// A signed or bare extrinsic of runtime `R` with calls `Call`.
-pub type UncheckedExtrinsic<R, Call> =
-    generic::UncheckedExtrinsic<Address, Call, Signature, TxExtension<R>>;
+/// A signed or bare extrinsic of runtime `R` with calls `Call` and signatures `S` (by default
+/// `MultiSignature`, the main chain's).
+pub type UncheckedExtrinsic<R, Call, S = Signature> =
+    generic::UncheckedExtrinsic<Address, Call, S, TxExtension<R>>;
 
 /// The transaction extensions for a transaction with `nonce`, valid for `era`, paying `tip`.
 pub fn tx_extension<R>(nonce: R::Nonce, era: Era, tip: Balance) -> TxExtension<R>
@@ -60,7 +68,7 @@ where
 }
 
 /// Signs `call` by `signer` with `nonce` as an immortal, tip-free transaction of the chain with
-/// `genesis` whose runtime is at `version`.
+/// `genesis` whose runtime is at `version`, with a `MultiSignature` (the main chain's format).
 ///
 /// Needs no externalities: the implicit data (spec and transaction version, genesis hash twice
 /// for an immortal era) is given, not read from state. The signed payload is Substrate's: call,
@@ -77,6 +85,41 @@ where
     R::RuntimeCall: Dispatchable<Info = DispatchInfo, PostInfo = PostDispatchInfo>,
     R::OnChargeTransaction: OnChargeTransaction<R, Balance = Balance>,
 {
+    let account = AccountId::from(signer.public().0);
+    let signed = try_sign_with::<R, Signature, core::convert::Infallible, _>(
+        call,
+        account,
+        nonce,
+        genesis,
+        version,
+        |payload| Ok(signer.sign(payload).into()),
+    );
+    let Ok(extrinsic) = signed;
+    extrinsic
+}
+
+/// [`sign`] for any signature type `S`: `call` by the account `signer` with `nonce`, as an
+/// immortal, tip-free transaction of the chain with `genesis` at `version`, with the signature
+/// `sign_payload` makes over the signing payload it is given (Substrate's: call, extensions and
+/// implicit data, already hashed with blake2-256 if longer than 256 bytes). `Err` is
+/// `sign_payload`'s error (e.g. a signer that can fail).
+///
+/// Needs no externalities. `S` must be the runtime's signature type for the result to decode
+/// there, and `signer` the account the signature verifies for.
+pub fn try_sign_with<R, S, E, F>(
+    call: R::RuntimeCall,
+    signer: AccountId,
+    nonce: R::Nonce,
+    genesis: R::Hash,
+    version: &RuntimeVersion,
+    sign_payload: F,
+) -> Result<UncheckedExtrinsic<R, R::RuntimeCall, S>, E>
+where
+    R: frame_system::Config + pallet_transaction_payment::Config + Send + Sync,
+    R::RuntimeCall: Dispatchable<Info = DispatchInfo, PostInfo = PostDispatchInfo>,
+    R::OnChargeTransaction: OnChargeTransaction<R, Balance = Balance>,
+    F: FnOnce(&[u8]) -> Result<S, E>,
+{
     let extension = tx_extension::<R>(nonce, Era::Immortal, 0);
     let implicit = (
         (),
@@ -90,13 +133,17 @@ where
     );
     let signature = (&call, &extension, &implicit).using_encoded(|payload| {
         if payload.len() > 256 {
-            signer.sign(&sp_crypto_hashing::blake2_256(payload))
+            sign_payload(&sp_crypto_hashing::blake2_256(payload))
         } else {
-            signer.sign(payload)
+            sign_payload(payload)
         }
-    });
-    let address = Address::Id(AccountId::from(signer.public().0));
-    UncheckedExtrinsic::<R, R::RuntimeCall>::new_signed(call, address, signature.into(), extension)
+    })?;
+    Ok(UncheckedExtrinsic::<R, R::RuntimeCall, S>::new_signed(
+        call,
+        Address::Id(signer),
+        signature,
+        extension,
+    ))
 }
 
 /// Checks the encoded `System::Events` of a block of runtime `R`, whose events are `Event`:

@@ -6,11 +6,12 @@
 //! council) and the chain's genesis identity (`ChainConfig`: base token, consensus kind,
 //! validator set, see [`chain_config`]). A business adds its own pallets next to these.
 //!
-//! It uses the chain-wide types of `wcme-primitives` (header, opaque block, `AccountId`,
-//! `MultiSignature`), the same transaction format as the main chain and the runtime APIs the
-//! WCME node calls on any chain, so the node can run it beside the main-chain runtime, told
-//! apart by its `spec_name` ([`VERSION`], `"wcme-subchain"`). (Wiring it into `wcme-node` is in
-//! progress; see `docs/subchain-runtime.md`.)
+//! It uses the chain-wide types of `wcme-primitives` (header, opaque block, 32-byte
+//! `AccountId`), the same transaction format as the main chain and the runtime APIs the WCME
+//! node calls on any chain, so the node can run it beside the main-chain runtime, told apart by
+//! its `spec_name` ([`VERSION`], `"wcme-subchain"`). Its accounts sign in the scheme chosen at
+//! genesis — sr25519 (default), ed25519 or SM2 with SM3 ([`Signature`], `MultiSignature`'s
+//! encoding for sr25519 and ed25519; see `docs/subchain-runtime.md`).
 //!
 //! ## Native execution
 //!
@@ -51,7 +52,13 @@ pub use frame_system::Call as SystemCall;
 pub use pallet_balances::Call as BalancesCall;
 pub use pallet_sudo::Call as SudoCall;
 pub use pallet_timestamp::Call as TimestampCall;
-pub use wcme_primitives::{AccountId, Balance, BlockNumber, Hash, Header, Nonce, Signature};
+pub use wcme_primitives::{AccountId, Balance, BlockNumber, Hash, Header, Nonce};
+
+/// A transaction signature: `wcme_subchain_primitives::SchemeSignature` (`MultiSignature`'s
+/// bytes for sr25519 and ed25519, plus SM2 with its public key), valid only in the account
+/// scheme the chain fixed at genesis (`ChainConfig::AccountScheme`).
+pub type Signature =
+    wcme_subchain_primitives::AccountSignature<chain_config::ChainAccountScheme<Runtime>>;
 
 /// Ticker of the subchain's base token: the default a genesis config declares
 /// (`chainConfig.tokenSymbol`) and what the node's chain spec shows wallets (`tokenSymbol`).
@@ -133,7 +140,7 @@ pub type TxExtension = wcme_runtime_common::TxExtension<Runtime>;
 
 /// An extrinsic as the runtime decodes it.
 pub type UncheckedExtrinsic =
-    generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+    wcme_runtime_common::UncheckedExtrinsic<Runtime, RuntimeCall, Signature>;
 
 /// The payload a signer signs: call, explicit and implicit extension data.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;

@@ -2,15 +2,22 @@
 //! `benchmark transfers` (a subchain node hands [`signed_transfer`] and [`check_block_events`]
 //! to `wcme_cli::BenchmarkHooks`). Wallets such as @polkadot/api build the same bytes from the
 //! metadata.
+//!
+//! A transaction verifies only if it is signed in the chain's account scheme
+//! (`ChainConfig::AccountScheme`): [`sign`] and [`signed_transfer`] sign with sr25519 (the
+//! default scheme), [`sign_with`] and [`signed_transfer_with`] with an [`AccountPair`] of any
+//! scheme, e.g. `AccountPair::from_dev_uri(SignatureScheme::Sm2, "//Alice")` on an SM2 chain.
 
 use alloc::{string::String, vec::Vec};
 use codec::Encode;
-use sp_core::sr25519;
+use sp_core::{Pair as _, sr25519};
 use sp_runtime::generic::Era;
+
+pub use wcme_subchain_primitives::{AccountPair, KeyError, Sm2Pair};
 
 use crate::{
     AccountId, Address, Balance, BalancesCall, Hash, Nonce, Runtime, RuntimeCall, RuntimeEvent,
-    TxExtension, UncheckedExtrinsic, VERSION,
+    Signature, TxExtension, UncheckedExtrinsic, VERSION,
 };
 
 /// The transaction extensions for a transaction with `nonce`, valid for `era`, paying `tip`.
@@ -18,19 +25,57 @@ pub fn tx_extension(nonce: Nonce, era: Era, tip: Balance) -> TxExtension {
     wcme_runtime_common::tx_extension::<Runtime>(nonce, era, tip)
 }
 
-/// Signs `call` by `signer` with `nonce` as an immortal transaction of the chain with `genesis`
-/// (needs no externalities; see [`wcme_runtime_common::sign`]).
+/// Signs `call` by the sr25519 key `signer` with `nonce` as an immortal transaction of the
+/// chain with `genesis` (needs no externalities; see [`wcme_runtime_common::try_sign_with`]).
+/// Valid on a chain whose accounts use sr25519, the default.
 pub fn sign(
     signer: &sr25519::Pair,
     call: RuntimeCall,
     nonce: Nonce,
     genesis: Hash,
 ) -> UncheckedExtrinsic {
-    wcme_runtime_common::sign::<Runtime>(signer, call, nonce, genesis, &VERSION)
+    let account = AccountId::from(signer.public().0);
+    let signed = wcme_runtime_common::try_sign_with::<
+        Runtime,
+        Signature,
+        core::convert::Infallible,
+        _,
+    >(call, account, nonce, genesis, &VERSION, |payload| {
+        Ok(Signature::from(signer.sign(payload)))
+    });
+    let Ok(extrinsic) = signed;
+    extrinsic
 }
 
-/// The encoded `Balances::transfer_keep_alive(to, amount)` signed by `signer` (the shape of
-/// `wcme_cli::TransferSigner`).
+/// Signs `call` by `signer`, a key of any scheme, with `nonce` as an immortal transaction of the
+/// chain with `genesis`. Valid on a chain whose accounts use `signer`'s scheme. `Err` only if
+/// SM2 signing fails ([`KeyError::Sm2SigningFailed`]).
+pub fn sign_with(
+    signer: &AccountPair,
+    call: RuntimeCall,
+    nonce: Nonce,
+    genesis: Hash,
+) -> Result<UncheckedExtrinsic, KeyError> {
+    wcme_runtime_common::try_sign_with::<Runtime, Signature, KeyError, _>(
+        call,
+        signer.account_id(),
+        nonce,
+        genesis,
+        &VERSION,
+        |payload| signer.sign(payload).map(Signature::from),
+    )
+}
+
+/// `Balances::transfer_keep_alive(to, amount)`.
+pub fn transfer_call(to: &AccountId, amount: Balance) -> RuntimeCall {
+    RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+        dest: Address::Id(to.clone()),
+        value: amount,
+    })
+}
+
+/// The encoded `Balances::transfer_keep_alive(to, amount)` signed by the sr25519 key `signer`
+/// (the shape of `wcme_cli::TransferSigner`).
 pub fn signed_transfer(
     signer: &sr25519::Pair,
     to: &AccountId,
@@ -38,11 +83,19 @@ pub fn signed_transfer(
     nonce: Nonce,
     genesis: Hash,
 ) -> Vec<u8> {
-    let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
-        dest: Address::Id(to.clone()),
-        value: amount,
-    });
-    sign(signer, call, nonce, genesis).encode()
+    sign(signer, transfer_call(to, amount), nonce, genesis).encode()
+}
+
+/// The encoded `Balances::transfer_keep_alive(to, amount)` signed by `signer`, a key of any
+/// scheme (see [`sign_with`]).
+pub fn signed_transfer_with(
+    signer: &AccountPair,
+    to: &AccountId,
+    amount: Balance,
+    nonce: Nonce,
+    genesis: Hash,
+) -> Result<Vec<u8>, KeyError> {
+    sign_with(signer, transfer_call(to, amount), nonce, genesis).map(|xt| xt.encode())
 }
 
 /// Checks the `System::Events` of a block: `Err` describing the first extrinsic that failed to

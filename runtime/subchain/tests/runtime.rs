@@ -127,6 +127,7 @@ fn preset_json_is_what_a_chain_spec_carries() {
             "tokenSymbol": "SUB",
             "tokenDecimals": 12,
             "consensus": "aura",
+            "accountScheme": "sr25519",
             "validators": [{ "sr25519": alice }],
         })
     );

@@ -1,11 +1,16 @@
 //! # Chain-config pallet
 //!
 //! What makes a subchain *this* subchain, written at genesis from its chain spec: its base token
-//! (symbol and decimals), the consensus kind its nodes run, and its validator set (the C3N keys
-//! of DESIGN §5, bounded by [`Config::MaxValidators`]). In the runtime as `ChainConfig`.
+//! (symbol and decimals), the consensus kind its nodes run, the signature scheme of its accounts,
+//! and its validator set (the C3N keys of DESIGN §5, bounded by [`Config::MaxValidators`]). In
+//! the runtime as `ChainConfig`.
 //!
 //! - The **base token** and the **consensus kind** are fixed at genesis: no call changes them.
 //!   Switching engines is a coordinated upgrade of every node, not a transaction.
+//! - The **account scheme** ([`AccountScheme`]: sr25519, ed25519 or SM2) is fixed at genesis
+//!   too: the runtime's signature type accepts signatures of this scheme only
+//!   ([`ChainAccountScheme`] hands it to `wcme_subchain_primitives::AccountSignature`). Changing
+//!   it would strand every account, so no call does.
 //! - The **validator set** changes only through [`Pallet::set_validators`], gated by
 //!   [`Config::ValidatorSetOrigin`] (root, i.e. `Sudo`, in the template; a council in a fork
 //!   that swaps governance). Each change bumps [`CurrentSetId`] (0 at genesis) and emits
@@ -14,7 +19,7 @@
 //!
 //! All of it is served to the node (and to RPC clients through `state_call`) by the runtime
 //! APIs of [`runtime_api`]: `ValidatorSetApi` (validators, set id) and `ChainConfigApi`
-//! (consensus kind, base token).
+//! (consensus kind, base token, account scheme).
 //!
 //! The pallet is a module of the runtime crate (a fork keeps or extends it with the runtime);
 //! it refers to nothing in the runtime but its [`Config`], so it can move to its own crate as
@@ -26,14 +31,28 @@ pub mod weights;
 
 pub use pallet::*;
 pub use types::{
-    C3nKey, ConsensusKind, DEFAULT_CONSENSUS, MAX_SYMBOL_LENGTH, RESERVED_SYMBOL, SignatureScheme,
-    Symbol, TokenError, TokenInfo, ValidatorSetId,
+    C3nKey, ConsensusKind, DEFAULT_ACCOUNT_SCHEME, DEFAULT_CONSENSUS, MAX_SYMBOL_LENGTH,
+    RESERVED_SYMBOL, SignatureScheme, Symbol, TokenError, TokenInfo, ValidatorSetId,
 };
 pub use weights::WeightInfo;
 
+/// The chain's account scheme as a [`Get`](frame_support::traits::Get): reads
+/// [`AccountScheme`] (so it must run inside the chain's state, as signature checks do). The
+/// subchain runtime's `Signature` is `AccountSignature<ChainAccountScheme<Runtime>>`.
+pub struct ChainAccountScheme<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> frame_support::traits::Get<SignatureScheme> for ChainAccountScheme<T> {
+    fn get() -> SignatureScheme {
+        AccountScheme::<T>::get()
+    }
+}
+
 #[frame_support::pallet]
 pub mod pallet {
-    use super::{C3nKey, ConsensusKind, DEFAULT_CONSENSUS, TokenInfo, ValidatorSetId, WeightInfo};
+    use super::{
+        C3nKey, ConsensusKind, DEFAULT_ACCOUNT_SCHEME, DEFAULT_CONSENSUS, SignatureScheme,
+        TokenInfo, ValidatorSetId, WeightInfo,
+    };
     use alloc::{string::String, vec::Vec};
     use frame_support::pallet_prelude::*;
     use frame_system::pallet_prelude::*;
@@ -90,6 +109,26 @@ pub mod pallet {
     #[pallet::storage]
     pub type Consensus<T: Config> = StorageValue<_, ConsensusKind, ValueQuery, DefaultConsensus>;
 
+    /// [`DEFAULT_ACCOUNT_SCHEME`], what [`AccountScheme`] reads before genesis is built.
+    #[pallet::type_value]
+    pub fn DefaultAccountScheme() -> SignatureScheme {
+        DEFAULT_ACCOUNT_SCHEME
+    }
+
+    /// The signature scheme of the chain's accounts, as declared at genesis: transactions must be
+    /// signed in it (the runtime's signature type reads it through
+    /// [`ChainAccountScheme`](super::ChainAccountScheme)); a signature of another scheme is a bad
+    /// proof. Readable through `ChainConfigApi_account_scheme`. No call changes it: accounts
+    /// are keys of this scheme, and a change would leave them unable to sign.
+    #[pallet::storage]
+    pub type AccountScheme<T: Config> =
+        StorageValue<_, SignatureScheme, ValueQuery, DefaultAccountScheme>;
+
+    /// [`DEFAULT_ACCOUNT_SCHEME`], for a genesis config that names no account scheme.
+    fn default_account_scheme() -> SignatureScheme {
+        DEFAULT_ACCOUNT_SCHEME
+    }
+
     /// The current validator set: no duplicates, every key of one scheme; empty only if the
     /// genesis config named no validators and root has not set any since.
     #[pallet::storage]
@@ -101,7 +140,7 @@ pub mod pallet {
 
     /// The subchain's identity at genesis. In JSON (`chainConfig` of the runtime genesis
     /// config): `{"tokenSymbol": "SUB", "tokenDecimals": 12, "consensus": "aura",
-    /// "validators": [{"sr25519": "0x…"}]}`.
+    /// "accountScheme": "sr25519", "validators": [{"sr25519": "0x…"}]}`.
     #[pallet::genesis_config]
     pub struct GenesisConfig<T: Config> {
         /// The base token's ticker: 1–16 bytes of `A`–`Z`, `0`–`9`, `.`, `-`; not `WCME`.
@@ -110,6 +149,11 @@ pub mod pallet {
         pub token_decimals: u8,
         /// The consensus engine the chain runs.
         pub consensus: ConsensusKind,
+        /// The signature scheme of the chain's accounts: `"sr25519"`, `"ed25519"` or `"sm2"`.
+        /// Optional in JSON ([`DEFAULT_ACCOUNT_SCHEME`] if absent), so chain specs written before
+        /// it existed still build.
+        #[serde(default = "default_account_scheme")]
+        pub account_scheme: SignatureScheme,
         /// The first validator set: the same rules as [`Pallet::set_validators`], except that
         /// it may be empty. FRAME requires the default genesis config to build, and no default
         /// can name a business's validators; a chain built without any has none until root sets
@@ -128,6 +172,7 @@ pub mod pallet {
                 token_symbol: T::DefaultTokenSymbol::get().into(),
                 token_decimals: T::TokenDecimals::get(),
                 consensus: DEFAULT_CONSENSUS,
+                account_scheme: DEFAULT_ACCOUNT_SCHEME,
                 validators: Vec::new(),
                 _config: PhantomData,
             }
@@ -162,6 +207,7 @@ pub mod pallet {
             };
             Token::<T>::put(token);
             Consensus::<T>::put(self.consensus);
+            AccountScheme::<T>::put(self.account_scheme);
             Validators::<T>::put(validators);
             CurrentSetId::<T>::put(0);
         }
@@ -288,6 +334,11 @@ pub mod pallet {
         /// The base token recorded at genesis (`None` only before genesis is built).
         pub fn base_token() -> Option<TokenInfo> {
             Token::<T>::get()
+        }
+
+        /// The signature scheme of the chain's accounts, recorded at genesis.
+        pub fn account_scheme() -> SignatureScheme {
+            AccountScheme::<T>::get()
         }
     }
 }

@@ -1,13 +1,14 @@
 //! Runtime APIs of the chain-config pallet: how the node (and RPC clients through `state_call`)
-//! read the subchain's validator set, consensus kind and base token.
+//! read the subchain's validator set, consensus kind, base token and account scheme.
 //!
 //! Method names for `dispatch` / `state_call`: `ValidatorSetApi_validators`,
 //! `ValidatorSetApi_validator_set_id`, `ChainConfigApi_consensus_kind`,
-//! `ChainConfigApi_base_token`; no arguments, SCALE-encoded results.
+//! `ChainConfigApi_base_token`, `ChainConfigApi_account_scheme`; no arguments, SCALE-encoded
+//! results.
 
 use alloc::vec::Vec;
 
-use super::{C3nKey, ConsensusKind, TokenInfo, ValidatorSetId};
+use super::{C3nKey, ConsensusKind, SignatureScheme, TokenInfo, ValidatorSetId};
 
 sp_api::decl_runtime_apis! {
     /// The subchain's validator (C3N) set.
@@ -27,5 +28,9 @@ sp_api::decl_runtime_apis! {
 
         /// The base token (`None` only before genesis is built).
         fn base_token() -> Option<TokenInfo>;
+
+        /// The signature scheme the chain's accounts sign transactions with (one byte: its
+        /// code, 0 sr25519, 1 ed25519, 2 sm2).
+        fn account_scheme() -> SignatureScheme;
     }
 }

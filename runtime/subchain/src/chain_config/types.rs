@@ -1,5 +1,5 @@
-//! Types of the chain-config pallet: the consensus kind, validator keys and the base token a
-//! subchain records at genesis.
+//! Types of the chain-config pallet: the consensus kind, account scheme, validator keys and the
+//! base token a subchain records at genesis.
 //!
 //! [`ConsensusKind`], [`C3nKey`] (a validator key), [`SignatureScheme`] and [`ValidatorSetId`]
 //! are the main chain's registry's own (`pallet-wcme-subchains`), from the crate both use
@@ -16,6 +16,10 @@ pub use wcme_subchain_primitives::{C3nKey, ConsensusKind, SignatureScheme, Valid
 /// authorities (the validator set, in order) with BFT finality. With a single validator it is
 /// what the node's single-authority dev engine does.
 pub const DEFAULT_CONSENSUS: ConsensusKind = ConsensusKind::Aura;
+
+/// The account scheme of a genesis config that names none: [`SignatureScheme::Sr25519`], what
+/// every Substrate wallet signs with.
+pub const DEFAULT_ACCOUNT_SCHEME: SignatureScheme = SignatureScheme::Sr25519;
 
 /// Longest base-token symbol, in bytes (the main chain's smart-asset limit).
 pub const MAX_SYMBOL_LENGTH: u32 = 16;

@@ -79,7 +79,8 @@ impl frame_system::Config for Runtime {
     type BlockWeights = RuntimeBlockWeights;
     /// Length limits per block and per class.
     type BlockLength = RuntimeBlockLength;
-    /// 32-byte account ids (`MultiSignature` signers), as on the main chain.
+    /// 32-byte account ids, as on the main chain: an sr25519 or ed25519 key, or the hash of an
+    /// SM2 key (see `wcme_subchain_primitives::AccountSigner`).
     type AccountId = AccountId;
     /// Per-account transaction index.
     type Nonce = Nonce;
