@@ -7,7 +7,7 @@
 use std::process::ExitCode;
 
 use sp_keyring::Sr25519Keyring;
-use wcme_cli::{CliError, NewSubchain, NodeSpec};
+use wcme_cli::{CliError, NewSubchain, NodeSpec, SubchainRegistration};
 use wcme_executor::RuntimeDescriptor;
 use wcme_runtime_main as runtime;
 use wcme_runtime_subchain as subchain;
@@ -40,7 +40,7 @@ struct Builtin {
 
 /// The built-in chains: `dev` (one node, Alice authors) and `local` (a Proof-of-Credit testnet of
 /// four agents: Alice, Bob, Charlie, Dave) of the main chain, and `subchain-dev` (the subchain
-/// template, Alice authors).
+/// template under Aura, Alice its one validator).
 fn builtin_chain(id: &str) -> Option<Result<ChainSpec, CliError>> {
     let alice = format!("0x{}", hex::encode(Sr25519Keyring::Alice.public().0));
     let main_token = (
@@ -77,8 +77,7 @@ fn builtin_chain(id: &str) -> Option<Result<ChainSpec, CliError>> {
             chain_type: ChainType::Development,
             runtime: SUBCHAIN_RUNTIME,
             preset: "development",
-            consensus: ConsensusSpec::Dev {
-                authority: alice,
+            consensus: ConsensusSpec::Aura {
                 slot_duration_ms: subchain::MILLISECS_PER_BLOCK,
             },
             token: (
@@ -110,9 +109,15 @@ fn builtin_chain(id: &str) -> Option<Result<ChainSpec, CliError>> {
     )
 }
 
-/// `subchain new`: a business subchain on the subchain runtime template. Its validators are
-/// recorded in `ChainConfig` (consensus kind `aura`, the kind it will run); until the Aura engine
-/// exists the first validator authors alone with the dev engine.
+/// Proof-of-work settings of a new subchain: a block every two slots, starting at a difficulty
+/// a debug build mines in well under a slot, final six blocks deep.
+const POW_TARGET_SLOTS: u64 = 2;
+const POW_INITIAL_DIFFICULTY: u64 = 20_000;
+const POW_FINALITY_DEPTH: u32 = 6;
+
+/// `subchain new`: a business subchain on the subchain runtime template. Its engine and
+/// validators are recorded in `ChainConfig` and the spec's `consensus` section names the same
+/// engine (the node refuses a spec and genesis that disagree).
 fn new_subchain(new: &NewSubchain) -> Result<ChainSpec, CliError> {
     let endowed = new
         .endowed
@@ -133,15 +138,29 @@ fn new_subchain(new: &NewSubchain) -> Result<ChainSpec, CliError> {
         endowed,
         new.root.clone(),
         &new.symbol,
-        ConsensusKind::Aura,
+        new.consensus,
+        // The CLI resolved `--sudo` and `--endow` to accounts of this scheme.
+        new.account_scheme,
         validators,
     );
     let config = serde_json::to_value(genesis)
         .map_err(|e| CliError::BadArgument(format!("genesis does not serialize: {e}")))?;
-    let author = new
-        .validators
-        .first()
-        .ok_or_else(|| CliError::BadArgument("a subchain needs a validator".into()))?;
+    let slot_duration_ms = new.slot_duration_ms;
+    let consensus = match new.consensus {
+        ConsensusKind::Aura => ConsensusSpec::Aura { slot_duration_ms },
+        ConsensusKind::Pbft => ConsensusSpec::Pbft { slot_duration_ms },
+        ConsensusKind::Pow => ConsensusSpec::Pow {
+            slot_duration_ms,
+            target_slots: POW_TARGET_SLOTS,
+            initial_difficulty: POW_INITIAL_DIFFICULTY,
+            finality_depth: POW_FINALITY_DEPTH,
+        },
+        ConsensusKind::Poc => {
+            return Err(CliError::BadArgument(
+                "the subchain template has no Proof-of-Credit pallet".into(),
+            ));
+        }
+    };
     let symbol = new.symbol.as_str();
     Ok(ChainSpec {
         name: new.name.clone(),
@@ -150,12 +169,36 @@ fn new_subchain(new: &NewSubchain) -> Result<ChainSpec, CliError> {
         boot_nodes: Vec::new(),
         properties: properties((symbol, subchain::TOKEN_DECIMALS, subchain::SS58_PREFIX)),
         runtime: Some(subchain::VERSION.spec_name.to_string()),
-        consensus: ConsensusSpec::Dev {
-            authority: format!("0x{}", hex::encode(author.0)),
-            slot_duration_ms: new.slot_duration_ms,
-        },
+        consensus,
         genesis: Genesis::RuntimeGenesis(RuntimeGenesis::Config(config)),
     })
+}
+
+/// `subchain register`: `Subchains::register(config, stake)` signed by `owner` for the main
+/// chain with `genesis`, the base token not listed as a smart asset.
+fn sign_registration(
+    owner: &sp_core::sr25519::Pair,
+    registration: &SubchainRegistration,
+    stake: u128,
+    nonce: u32,
+    genesis: sp_core::H256,
+) -> Vec<u8> {
+    let config = pallet_wcme_subchains::SubchainConfig {
+        name: registration.name.clone().into_bytes(),
+        chain_id: registration.chain_id.clone().into_bytes(),
+        base_token: pallet_wcme_subchains::BaseToken {
+            symbol: registration.symbol.clone().into_bytes(),
+            decimals: registration.decimals,
+        },
+        listing: None,
+        consensus: registration.consensus,
+        signature_scheme: registration.signature_scheme,
+        validators: registration.validators.clone(),
+        genesis_hash: registration.genesis_hash,
+    };
+    let call =
+        runtime::RuntimeCall::Subchains(pallet_wcme_subchains::Call::register { config, stake });
+    codec::Encode::encode(&runtime::signing::sign(owner, call, nonce, genesis))
 }
 
 /// Token properties wallets read through `system_properties`: symbol, decimals, SS58 prefix.
@@ -189,6 +232,10 @@ fn main() -> ExitCode {
             pallets: runtime::benchmarks::DISPATCH,
         },
         new_subchain: Some(new_subchain),
+        register_subchain: Some(wcme_cli::RegistrationHooks {
+            sign: sign_registration,
+            unit: runtime::WCME,
+        }),
         rpc_extensions: &[
             wcme_smart_assets_rpc::rpc_module,
             wcme_poc_rpc::rpc_module,

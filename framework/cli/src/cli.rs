@@ -49,6 +49,27 @@ pub enum Command {
 pub enum SubchainCmd {
     /// Print the chain spec of a new business subchain on the node's subchain runtime.
     New(SubchainNewCmd),
+    /// Register a subchain, described by its chain spec, on a running main chain.
+    Register(SubchainRegisterCmd),
+}
+
+/// `subchain register --chain <SPEC> --main <URL> --owner <SURI> --stake <WCME>`.
+#[derive(Debug, Clone, Args)]
+pub struct SubchainRegisterCmd {
+    /// The subchain's chain spec (a file, or a built-in chain such as `subchain-dev`): its
+    /// genesis, validators, engine and base token are read from it.
+    #[arg(long)]
+    pub chain: String,
+    /// A main-chain node's HTTP JSON-RPC endpoint.
+    #[arg(long, default_value = "http://127.0.0.1:9944")]
+    pub main: String,
+    /// The owner's sr25519 secret URI on the main chain (`//Alice`, a mnemonic, 0x-seed); the
+    /// owner pays the stake and may top it up or deregister.
+    #[arg(long)]
+    pub owner: String,
+    /// The gas stake, in whole WCME (at least the registry's minimum).
+    #[arg(long)]
+    pub stake: u128,
 }
 
 /// `subchain new <NAME>`.
@@ -64,10 +85,21 @@ pub struct SubchainNewCmd {
     #[arg(long)]
     pub symbol: String,
     /// Validators, comma-separated: sr25519 public keys as SS58 or 0x-hex, or development names
-    /// (`alice` … `ferdie`). The first one authors with the dev engine.
+    /// (`alice` … `ferdie`). They author in turn (aura, pbft) and vote on finality.
     #[arg(long = "validators", value_delimiter = ',', default_value = "alice")]
     pub validators: Vec<String>,
-    /// The root (sudo) account [default: the first validator].
+    /// The consensus engine: `aura` (round-robin with BFT finality), `pbft` (three-phase
+    /// commit, instant finality) or `pow` (proof of work, for tests and demos).
+    #[arg(long, default_value = "aura")]
+    pub consensus: String,
+    /// The signature scheme of the chain's accounts, fixed at genesis: `sr25519` (what every
+    /// Substrate wallet signs with), `ed25519`, or `sm2` (SM2 with SM3, GB/T 32918). Development
+    /// names in `--sudo` and `--endow` mean the development keys of this scheme; validators
+    /// keep their sr25519 keys.
+    #[arg(long, default_value = "sr25519")]
+    pub accounts: String,
+    /// The root (sudo) account [default: the first validator's account; name it when the
+    /// accounts are not sr25519 and the first validator is not a development name].
     #[arg(long)]
     pub sudo: Option<String>,
     /// An account endowed at genesis with whole tokens, `ACCOUNT=AMOUNT` (repeatable).
@@ -368,6 +400,10 @@ pub enum Scheme {
     Ed25519,
     /// ECDSA over secp256k1.
     Ecdsa,
+    /// SM2 with SM3 (subchain accounts with `--accounts sm2`): a 0x-hex 32-byte secret, or a
+    /// development name such as `//Alice` (WCME's SM2 development keys; anyone can derive
+    /// them). The account id is the blake2-256 hash of the compressed public key.
+    Sm2,
 }
 
 /// Output formats of `key`.

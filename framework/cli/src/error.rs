@@ -77,6 +77,9 @@ pub enum CliError {
     /// An argument is unusable.
     #[error("invalid argument: {0}")]
     BadArgument(String),
+    /// A node answered a JSON-RPC request with an error, or could not be reached.
+    #[error("JSON-RPC: {0}")]
+    Rpc(String),
     /// The log filter does not parse.
     #[error("invalid log filter `{0}`")]
     BadLogFilter(String),

@@ -10,6 +10,7 @@ use sp_core::{
     crypto::{Ss58AddressFormat, Ss58Codec},
     ecdsa, ed25519, sr25519,
 };
+use wcme_subchain_primitives::{Sm2Pair, sm2_account_id};
 use zeroize::Zeroizing;
 
 use crate::{
@@ -130,6 +131,15 @@ fn run_offline(cmd: &KeyCmd, out: &mut dyn Write) -> Result<(), CliError> {
                 Scheme::Sr25519 => secret_report::<sr25519::Pair>(&phrase)?,
                 Scheme::Ed25519 => secret_report::<ed25519::Pair>(&phrase)?,
                 Scheme::Ecdsa => secret_report::<ecdsa::Pair>(&phrase)?,
+                // SM2 has no phrase derivation: the phrase's entropy is the secret scalar.
+                Scheme::Sm2 => {
+                    let mnemonic = bip39::Mnemonic::parse(&phrase)
+                        .map_err(|e| CliError::BadArgument(format!("generated phrase: {e}")))?;
+                    let entropy: [u8; 32] = mnemonic.to_entropy().try_into().map_err(|_| {
+                        CliError::BadArgument("--scheme sm2 needs --words 24".into())
+                    })?;
+                    sm2_secret_report(&format!("0x{}", hex::encode(entropy)))?
+                }
             };
             print_report(out, &report, *output_type)
         }
@@ -146,6 +156,8 @@ fn run_offline(cmd: &KeyCmd, out: &mut dyn Write) -> Result<(), CliError> {
                 (Scheme::Sr25519, true) => public_report::<sr25519::Pair>(uri)?,
                 (Scheme::Ed25519, true) => public_report::<ed25519::Pair>(uri)?,
                 (Scheme::Ecdsa, true) => public_report::<ecdsa::Pair>(uri)?,
+                (Scheme::Sm2, false) => sm2_secret_report(uri)?,
+                (Scheme::Sm2, true) => sm2_public_report(uri)?,
             };
             print_report(out, &report, *output_type)
         }
@@ -204,6 +216,52 @@ where
         public_hex: format!("0x{}", hex::encode(public.as_ref())),
         account_id: account_id_hex(public.as_ref()),
         ss58: public.to_ss58check_with_version(ss58_format()),
+        ..Default::default()
+    })
+}
+
+/// An SM2 key from a 0x-hex 32-byte secret or a development name (`//Alice`).
+fn sm2_secret_report(uri: &str) -> Result<KeyReport, CliError> {
+    let pair = match uri.strip_prefix("0x") {
+        Some(digits) => {
+            let secret: [u8; 32] = hex::decode(digits)
+                .ok()
+                .and_then(|bytes| bytes.try_into().ok())
+                .ok_or_else(|| {
+                    CliError::BadArgument("an SM2 secret is 32 bytes of 0x-hex".into())
+                })?;
+            Sm2Pair::from_secret(&secret)
+        }
+        None => Sm2Pair::from_dev_uri(uri),
+    }
+    .map_err(|e| CliError::BadArgument(format!("invalid SM2 key: {e:?}")))?;
+    let public = pair.public();
+    Ok(KeyReport {
+        secret_seed: Some(format!("0x{}", hex::encode(pair.secret()))),
+        public_hex: format!("0x{}", hex::encode(public)),
+        account_id: account_id_hex(&public),
+        ss58: pair.account_id().to_ss58check_with_version(ss58_format()),
+        ..Default::default()
+    })
+}
+
+/// An SM2 public key (33-byte compressed point, 0x-hex) and its account.
+fn sm2_public_report(text: &str) -> Result<KeyReport, CliError> {
+    let public: [u8; 33] = text
+        .strip_prefix("0x")
+        .and_then(|digits| hex::decode(digits).ok())
+        .and_then(|bytes| bytes.try_into().ok())
+        .filter(|key: &[u8; 33]| matches!(key.first(), Some(0x02 | 0x03)))
+        .ok_or_else(|| {
+            CliError::BadArgument(
+                "an SM2 public key is a 33-byte compressed point in 0x-hex (0x02… or 0x03…)".into(),
+            )
+        })?;
+    let account = sm2_account_id(&public);
+    Ok(KeyReport {
+        public_hex: format!("0x{}", hex::encode(public)),
+        account_id: account_id_hex(&public),
+        ss58: account.to_ss58check_with_version(ss58_format()),
         ..Default::default()
     })
 }
@@ -310,6 +368,72 @@ mod tests {
         assert_eq!(phrase.split(' ').count(), 12);
         let text = inspect(phrase, false).expect("valid");
         assert!(text.contains(json["ss58Address"].as_str().expect("address")));
+    }
+
+    fn sm2(cmd: KeyCmd) -> Result<serde_json::Value, CliError> {
+        let mut out = Vec::new();
+        run_offline(&cmd, &mut out)?;
+        Ok(serde_json::from_slice(&out).expect("json"))
+    }
+
+    fn sm2_inspect(uri: &str, public: bool) -> Result<serde_json::Value, CliError> {
+        sm2(KeyCmd::Inspect {
+            uri: uri.into(),
+            scheme: Scheme::Sm2,
+            public,
+            output_type: OutputType::Json,
+        })
+    }
+
+    #[test]
+    fn sm2_keys_show_the_subchain_account() {
+        let alice = Sm2Pair::from_dev_uri("//Alice").expect("dev key");
+        let json = sm2_inspect("//Alice", false).expect("valid");
+        assert_eq!(
+            json["publicKey"],
+            format!("0x{}", hex::encode(alice.public()))
+        );
+        assert_eq!(
+            json["ss58Address"],
+            alice.account_id().to_ss58check_with_version(ss58_format())
+        );
+        // The same key from its secret, and its account from the public key alone.
+        let seed = json["secretSeed"].as_str().expect("seed");
+        assert_eq!(sm2_inspect(seed, false).expect("valid"), json);
+        let public = json["publicKey"].as_str().expect("public");
+        let from_public = sm2_inspect(public, true).expect("valid");
+        assert_eq!(from_public["ss58Address"], json["ss58Address"]);
+        assert_eq!(from_public["accountId"], json["accountId"]);
+        // A generated key inspects to itself.
+        let generated = sm2(KeyCmd::Generate {
+            scheme: Scheme::Sm2,
+            words: 24,
+            output_type: OutputType::Json,
+        })
+        .expect("generates");
+        let seed = generated["secretSeed"].as_str().expect("seed");
+        assert_eq!(
+            sm2_inspect(seed, false).expect("valid")["ss58Address"],
+            generated["ss58Address"]
+        );
+        // Bad input: typed errors.
+        for (bad, public) in [
+            ("0x1234", false),
+            (&format!("0x{}", "00".repeat(32)) as &str, false),
+            ("0x1234", true),
+            (&format!("0x05{}", "11".repeat(32)) as &str, true),
+        ] {
+            assert!(
+                matches!(sm2_inspect(bad, public), Err(CliError::BadArgument(_))),
+                "{bad}"
+            );
+        }
+        let twelve = sm2(KeyCmd::Generate {
+            scheme: Scheme::Sm2,
+            words: 12,
+            output_type: OutputType::Json,
+        });
+        assert!(matches!(twelve, Err(CliError::BadArgument(_))));
     }
 
     fn insert_cmd(args: &[&str]) -> KeyCmd {

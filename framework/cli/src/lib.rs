@@ -13,6 +13,7 @@ mod error;
 mod key;
 mod localnet;
 mod logging;
+mod register;
 mod run;
 mod subchain;
 
@@ -28,9 +29,10 @@ pub use benchmark::{
 };
 pub use cli::{
     BenchmarkCmd, Cli, Command, KeyCmd, KeystoreParams, LocalnetCmd, PalletBenchmarkCmd, RunCmd,
-    SharedParams, SubchainCmd, SubchainNewCmd,
+    SharedParams, SubchainCmd, SubchainNewCmd, SubchainRegisterCmd,
 };
 pub use error::CliError;
+pub use register::{RegistrationHooks, RegistrationSigner, SubchainRegistration};
 pub use subchain::NewSubchain;
 
 /// Turns the arguments of `subchain new` into a chain spec on the node's subchain runtime.
@@ -59,6 +61,9 @@ pub struct NodeSpec {
     /// How `subchain new` turns its arguments into a chain spec on the node's subchain runtime;
     /// `None` if the node has none.
     pub new_subchain: Option<SubchainSpecBuilder>,
+    /// How `subchain register` signs a registration for the main chain; `None` if the node has
+    /// no main-chain runtime.
+    pub register_subchain: Option<RegistrationHooks>,
     /// Extra JSON-RPC methods (e.g. the runtime's `wcme_*` namespace).
     pub rpc_extensions: &'static [wcme_service::RpcExtension],
     /// The business's own modules, loaded after the node's (they may depend on `chain`,
@@ -138,6 +143,7 @@ pub fn run(spec: NodeSpec) -> ExitCode {
         Some(Command::Benchmark(cmd)) => benchmark::run(&spec, &cmd),
         Some(Command::Localnet(cmd)) => localnet::run(&cmd),
         Some(Command::Subchain(SubchainCmd::New(cmd))) => subchain::new(&spec, &cmd),
+        Some(Command::Subchain(SubchainCmd::Register(cmd))) => register::register(&spec, &cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -184,6 +190,7 @@ mod tests {
             builtin_chain: |_| None,
             benchmarks: BenchmarkHooks::default(),
             new_subchain: None,
+            register_subchain: None,
             rpc_extensions: &[],
             extra_modules: Vec::new,
         }

@@ -6,10 +6,10 @@ use std::{
 };
 
 use sp_core::{Pair as _, sr25519};
-use wcme_consensus_primitives::poc::{DEV_PACKING_KEY_PATH, POC_KEY_TYPE};
+use wcme_consensus_primitives::poc::POC_KEY_TYPE;
 use wcme_keystore::{KeyType, Keystore, Password};
 use wcme_service::{
-    ChainSpec, ConsensusSpec, NetworkSettings, NodeBuilder, NodeConfig, RpcConfig,
+    ChainSpec, NetworkSettings, NodeBuilder, NodeConfig, RpcConfig,
     wcme_network::{self, Multiaddr},
 };
 use zeroize::Zeroizing;
@@ -31,6 +31,11 @@ pub(crate) fn load_chain_spec(
         (Some(chain), _) => chain.as_str(),
         (None, _) => "dev",
     };
+    chain_spec_named(spec, id)
+}
+
+/// The chain `id` names: a built-in chain of the node, or a spec file at that path.
+pub(crate) fn chain_spec_named(spec: &NodeSpec, id: &str) -> Result<ChainSpec, CliError> {
     if let Some(builtin) = (spec.builtin_chain)(id) {
         return builtin;
     }
@@ -193,11 +198,7 @@ fn authoring_keys(
     let dev_uri = cmd
         .dev_key()
         .or(cmd.shared.dev.then_some("//Alice"))
-        .map(|uri| match chain_spec.consensus {
-            // A POC agent seals with its packing key, never its account key (DESIGN §4).
-            ConsensusSpec::Poc {} => format!("{uri}{DEV_PACKING_KEY_PATH}"),
-            ConsensusSpec::Dev { .. } => uri.to_string(),
-        });
+        .map(|uri| chain_spec.consensus.dev_authoring_uri(uri));
     if let Some(uri) = dev_uri {
         let pair = sr25519::Pair::from_string(&uri, None)
             .map_err(|e| CliError::BadArgument(format!("invalid dev key {uri}: {e:?}")))?;
@@ -316,7 +317,8 @@ async fn wait_for_signal() -> Result<(), CliError> {
 
 #[cfg(test)]
 mod tests {
-    use wcme_service::{ChainType, Genesis, RawGenesis};
+    use wcme_consensus_primitives::poc::DEV_PACKING_KEY_PATH;
+    use wcme_service::{ChainType, ConsensusSpec, Genesis, RawGenesis};
 
     use super::*;
     use crate::{Cli, cli::KeystoreParams};

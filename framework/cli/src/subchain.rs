@@ -13,6 +13,8 @@ use sp_core::{
 };
 use sp_keyring::Sr25519Keyring;
 
+use wcme_subchain_primitives::{AccountPair, ConsensusKind, SignatureScheme};
+
 use crate::{NodeSpec, cli::SubchainNewCmd, error::CliError};
 
 /// A new business subchain, as `subchain new` was asked for it.
@@ -26,10 +28,14 @@ pub struct NewSubchain {
     pub symbol: String,
     /// Validators' sr25519 keys, at least one, no duplicates; the first authors.
     pub validators: Vec<sr25519::Public>,
+    /// The signature scheme of the chain's accounts (`root` and `endowed` are accounts of it).
+    pub account_scheme: SignatureScheme,
     /// The root (sudo) account.
     pub root: AccountId32,
     /// Accounts endowed at genesis, with amounts in whole tokens.
     pub endowed: Vec<(AccountId32, u128)>,
+    /// The consensus engine (never `poc`: that is the main chain's, with its own pallet).
+    pub consensus: ConsensusKind,
     /// Block time in milliseconds.
     pub slot_duration_ms: u64,
 }
@@ -79,27 +85,43 @@ pub(crate) fn parse(cmd: &SubchainNewCmd) -> Result<NewSubchain, CliError> {
             "chain id {id:?}: use 1 to 64 characters from [a-z0-9_-]"
         )));
     }
+    let account_scheme = account_scheme(&cmd.accounts)?;
     let mut validators = Vec::new();
     for validator in &cmd.validators {
-        let key = sr25519::Public::from(<[u8; 32]>::from(account(validator)?));
+        // Validators author with sr25519 keys, whatever the accounts sign with.
+        let key = sr25519::Public::from(<[u8; 32]>::from(account(
+            validator,
+            SignatureScheme::Sr25519,
+        )?));
         if validators.contains(&key) {
             return Err(bad(format!("validator {validator} is listed twice")));
         }
         validators.push(key);
     }
-    let Some(first) = validators.first() else {
+    let (Some(first), Some(first_name)) = (validators.first(), cmd.validators.first()) else {
         return Err(bad("a subchain needs at least one validator".into()));
     };
     let root = match &cmd.sudo {
-        Some(sudo) => account(sudo)?,
-        None => AccountId32::from(first.0),
+        Some(sudo) => account(sudo, account_scheme)?,
+        None => match (account_scheme, dev_name(first_name)) {
+            // The first validator's development account of the chain's scheme.
+            (_, Some(_)) => account(first_name, account_scheme)?,
+            (SignatureScheme::Sr25519, None) => AccountId32::from(first.0),
+            (scheme, None) => {
+                return Err(bad(format!(
+                    "--accounts {}: the first validator's sr25519 key is no account on this \
+                     chain; name the root account with --sudo",
+                    scheme.name()
+                )));
+            }
+        },
     };
     let mut endowed: Vec<(AccountId32, u128)> = Vec::new();
     for entry in &cmd.endow {
         let (who, amount) = entry
             .split_once('=')
             .ok_or_else(|| bad(format!("--endow {entry:?}: expected ACCOUNT=AMOUNT")))?;
-        let who = account(who)?;
+        let who = account(who, account_scheme)?;
         let amount: u128 = amount.trim().parse().map_err(|_| {
             bad(format!(
                 "--endow {entry:?}: the amount is not a whole number"
@@ -113,13 +135,30 @@ pub(crate) fn parse(cmd: &SubchainNewCmd) -> Result<NewSubchain, CliError> {
     if cmd.slot_duration_ms < 1000 {
         return Err(bad("--slot-duration-ms must be at least 1000".into()));
     }
+    let consensus = match cmd.consensus.as_str() {
+        "aura" => ConsensusKind::Aura,
+        "pbft" => ConsensusKind::Pbft,
+        "pow" => ConsensusKind::Pow,
+        "poc" => {
+            return Err(bad(
+                "--consensus poc: Proof-of-Credit is the main chain's engine and needs its Poc \
+                 pallet; a subchain runs aura, pbft or pow"
+                    .into(),
+            ));
+        }
+        other => {
+            return Err(bad(format!("--consensus {other:?}: use aura, pbft or pow")));
+        }
+    };
     Ok(NewSubchain {
         name: name.to_string(),
         id,
         symbol: cmd.symbol.clone(),
         validators,
+        account_scheme,
         root,
         endowed,
+        consensus,
         slot_duration_ms: cmd.slot_duration_ms,
     })
 }
@@ -137,12 +176,34 @@ fn id_from_name(name: &str) -> String {
         .collect()
 }
 
-/// An account: a development name (`alice` … `ferdie`), SS58, or 32 bytes of 0x-hex.
-fn account(text: &str) -> Result<AccountId32, CliError> {
+/// The account scheme named `name` (`--accounts`).
+fn account_scheme(name: &str) -> Result<SignatureScheme, CliError> {
+    SignatureScheme::from_name(name.trim()).ok_or_else(|| {
+        CliError::BadArgument(format!("--accounts {name:?}: use sr25519, ed25519 or sm2"))
+    })
+}
+
+/// The development account called `text` (`alice` … `ferdie`, `alicestash`, …, any case).
+fn dev_name(text: &str) -> Option<Sr25519Keyring> {
     let text = text.trim();
-    let dev = Sr25519Keyring::iter().find(|who| format!("{who:?}").eq_ignore_ascii_case(text));
-    if let Some(who) = dev {
-        return Ok(who.to_account_id());
+    Sr25519Keyring::iter().find(|who| format!("{who:?}").eq_ignore_ascii_case(text))
+}
+
+/// An account of a chain whose accounts use `scheme`: a development name (`alice` … `ferdie`:
+/// the account of that development key in `scheme`, e.g. Alice's SM2 account on an SM2 chain),
+/// SS58, or 32 bytes of 0x-hex.
+fn account(text: &str, scheme: SignatureScheme) -> Result<AccountId32, CliError> {
+    let text = text.trim();
+    if let Some(who) = dev_name(text) {
+        let uri = format!("//{}", <&'static str>::from(who));
+        return AccountPair::from_dev_uri(scheme, &uri)
+            .map(|pair| pair.account_id())
+            .map_err(|e| {
+                CliError::BadArgument(format!(
+                    "{text}: no {} development key: {e:?}",
+                    scheme.name()
+                ))
+            });
     }
     if let Some(hex) = text.strip_prefix("0x") {
         let bytes: [u8; 32] = hex::decode(hex)
@@ -170,8 +231,125 @@ mod tests {
             validators: vec!["alice".into()],
             sudo: None,
             endow: Vec::new(),
+            consensus: "aura".into(),
+            accounts: "sr25519".into(),
             slot_duration_ms: 6000,
             output: None,
+        }
+    }
+
+    /// Development account `uri`'s account in `scheme`.
+    fn dev(scheme: SignatureScheme, uri: &str) -> AccountId32 {
+        AccountPair::from_dev_uri(scheme, uri)
+            .expect("a development key")
+            .account_id()
+    }
+
+    #[test]
+    fn accounts_default_to_sr25519() {
+        let parsed = parse(&cmd("S")).expect("valid");
+        assert_eq!(parsed.account_scheme, SignatureScheme::Sr25519);
+        assert_eq!(
+            dev(SignatureScheme::Sr25519, "//Alice"),
+            Sr25519Keyring::Alice.to_account_id()
+        );
+    }
+
+    #[test]
+    fn development_names_are_accounts_of_the_chains_scheme() {
+        for (name, scheme) in [
+            ("sr25519", SignatureScheme::Sr25519),
+            ("ed25519", SignatureScheme::Ed25519),
+            ("sm2", SignatureScheme::Sm2),
+            ("SM2", SignatureScheme::Sm2),
+        ] {
+            let mut args = cmd("S");
+            args.accounts = name.into();
+            args.validators = vec!["alice".into(), "bob".into()];
+            args.endow = vec!["alice=1000".into(), "CharlieStash=5".into()];
+            let parsed = parse(&args).expect("valid");
+            assert_eq!(parsed.account_scheme, scheme);
+            // Validators keep their sr25519 keys.
+            assert_eq!(
+                parsed.validators,
+                vec![Sr25519Keyring::Alice.public(), Sr25519Keyring::Bob.public()]
+            );
+            // Root defaults to the first validator's account of the scheme.
+            assert_eq!(parsed.root, dev(scheme, "//Alice"));
+            assert_eq!(
+                parsed.endowed,
+                vec![
+                    (dev(scheme, "//Alice"), 1000),
+                    (dev(scheme, "//Charlie//stash"), 5)
+                ]
+            );
+            args.sudo = Some("bob".into());
+            assert_eq!(parse(&args).expect("valid").root, dev(scheme, "//Bob"));
+        }
+        assert_eq!(
+            dev(SignatureScheme::Ed25519, "//Alice"),
+            sp_keyring::Ed25519Keyring::Alice.to_account_id()
+        );
+        assert_ne!(
+            dev(SignatureScheme::Sm2, "//Alice"),
+            Sr25519Keyring::Alice.to_account_id()
+        );
+    }
+
+    #[test]
+    fn raw_accounts_are_taken_as_they_are_in_every_scheme() {
+        let raw = AccountId32::from([7u8; 32]);
+        let mut args = cmd("S");
+        args.accounts = "sm2".into();
+        args.endow = vec![format!("0x{}", hex::encode([7u8; 32])), raw.to_ss58check()]
+            .into_iter()
+            .enumerate()
+            .map(|(i, who)| format!("{who}={i}"))
+            .collect();
+        // Duplicate, since both name the same account.
+        assert!(matches!(parse(&args), Err(CliError::BadArgument(_))));
+        args.endow.truncate(1);
+        assert_eq!(parse(&args).expect("valid").endowed, vec![(raw, 0)]);
+    }
+
+    #[test]
+    fn an_sm2_chain_with_a_raw_first_validator_needs_a_root() {
+        let mut args = cmd("S");
+        args.accounts = "sm2".into();
+        args.validators = vec![format!(
+            "0x{}",
+            hex::encode(Sr25519Keyring::Dave.public().0)
+        )];
+        let refused = parse(&args);
+        assert!(
+            matches!(&refused, Err(CliError::BadArgument(message)) if message.contains("--sudo")),
+            "{refused:?}"
+        );
+        args.sudo = Some("eve".into());
+        assert_eq!(
+            parse(&args).expect("valid").root,
+            dev(SignatureScheme::Sm2, "//Eve")
+        );
+        // On an sr25519 chain the key is an account.
+        args.accounts = "sr25519".into();
+        args.sudo = None;
+        assert_eq!(
+            parse(&args).expect("valid").root,
+            Sr25519Keyring::Dave.to_account_id()
+        );
+    }
+
+    #[test]
+    fn unknown_account_schemes_are_refused() {
+        for name in ["ecdsa", "", "sm3", "sr25519,sm2"] {
+            let mut args = cmd("S");
+            args.accounts = name.into();
+            let refused = parse(&args);
+            assert!(
+                matches!(&refused, Err(CliError::BadArgument(message))
+                    if message.contains("--accounts") && message.contains("sm2")),
+                "{name}: {refused:?}"
+            );
         }
     }
 
@@ -222,5 +400,16 @@ mod tests {
         refused(&|a| a.endow = vec!["alice=-1".into()]);
         refused(&|a| a.endow = vec!["alice=1".into(), "alice=2".into()]);
         refused(&|a| a.slot_duration_ms = 10);
+        refused(&|a| a.consensus = "poc".into());
+        refused(&|a| a.consensus = "magic".into());
+        for (name, kind) in [
+            ("aura", ConsensusKind::Aura),
+            ("pbft", ConsensusKind::Pbft),
+            ("pow", ConsensusKind::Pow),
+        ] {
+            let mut args = cmd("Supply Chain");
+            args.consensus = name.into();
+            assert_eq!(parse(&args).expect("valid").consensus, kind);
+        }
     }
 }

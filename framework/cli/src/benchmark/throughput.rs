@@ -21,7 +21,6 @@ use sp_runtime::{
     traits::{BlakeTwo256, Hash as _, Header as _},
 };
 use wcme_consensus::ConsensusEngine;
-use wcme_consensus_primitives::poc::DEV_PACKING_KEY_PATH;
 use wcme_executor::BuildLimits;
 use wcme_primitives::{AccountId, Block, Hash, Header, Nonce, WCME};
 use wcme_service::{
@@ -240,10 +239,7 @@ fn authoring_keys(consensus: &ConsensusSpec) -> Result<Vec<sr25519::Pair>, CliEr
     DEV_ACCOUNTS
         .iter()
         .map(|name| {
-            let uri = match consensus {
-                ConsensusSpec::Dev { .. } => format!("//{name}"),
-                ConsensusSpec::Poc {} => format!("//{name}{DEV_PACKING_KEY_PATH}"),
-            };
+            let uri = consensus.dev_authoring_uri(&format!("//{name}"));
             sr25519::Pair::from_string(&uri, None)
                 .map_err(|e| CliError::BadArgument(format!("dev key {uri}: {e:?}")))
         })
