@@ -236,10 +236,12 @@ fn main() -> ExitCode {
             sign: sign_registration,
             unit: runtime::WCME,
         }),
+        relay: Some(runtime::signing::signed_submit_headers),
         rpc_extensions: &[
             wcme_smart_assets_rpc::rpc_module,
             wcme_poc_rpc::rpc_module,
             wcme_subchains_rpc::rpc_module,
+            wcme_cross_chain_rpc::rpc_module,
         ],
         // A business subchain returns its own modules here.
         extra_modules: Vec::new,

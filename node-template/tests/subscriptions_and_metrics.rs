@@ -2,12 +2,9 @@
 
 mod common;
 
-use std::{
-    io::{Read, Write},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
-use common::{TestNode, fast_chain_spec, run_cli, start_fast_node, wait_for_block};
+use common::{TestNode, fast_chain_spec, http_get, run_cli, start_fast_node, wait_for_block};
 use jsonrpsee::{
     core::client::{Subscription, SubscriptionClientT},
     rpc_params,
@@ -119,21 +116,6 @@ async fn heads_storage_and_extrinsic_status_stream_over_websocket() {
             "no storage change for the including block"
         );
     }
-}
-
-fn http_get(addr: &str, path: &str) -> String {
-    let mut stream = std::net::TcpStream::connect(addr).expect("connects");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("writes");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("reads");
-    response
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -42,6 +42,35 @@ pub enum Command {
     /// Business subchains.
     #[command(subcommand)]
     Subchain(SubchainCmd),
+    /// Relay a subchain's finalized headers to the main chain for audit.
+    Relay(RelayCmd),
+}
+
+/// `relay --main <URL> --subchain <URL> --subchain-id <ID> --key <SURI>`.
+#[derive(Debug, Clone, Args)]
+pub struct RelayCmd {
+    /// A main-chain node's JSON-RPC endpoint (`ws://` or `http://`, one port serves both).
+    #[arg(long, default_value = "ws://127.0.0.1:9944")]
+    pub main: String,
+    /// A node of the subchain, with its JSON-RPC endpoint.
+    #[arg(long)]
+    pub subchain: String,
+    /// The subchain's id in the main chain's registry (`wcme_subchains`).
+    #[arg(long)]
+    pub subchain_id: u32,
+    /// The relayer's sr25519 secret URI on the main chain (`//Bob`, a mnemonic, 0x-seed): it
+    /// signs the submissions and pays their transaction fees.
+    #[arg(long)]
+    pub key: String,
+    /// Most headers per submission (the main runtime takes at most 64).
+    #[arg(long, default_value_t = 64)]
+    pub max_batch: u32,
+    /// Expose the relayer's Prometheus metrics on this port of 127.0.0.1.
+    #[arg(long)]
+    pub prometheus_port: Option<u16>,
+    /// Log filter, e.g. `-l relay=debug`. May be repeated.
+    #[arg(long = "log", short = 'l', value_name = "LOG_PATTERN")]
+    pub log: Vec<String>,
 }
 
 /// `subchain …`.

@@ -18,6 +18,9 @@ pub enum CliError {
     /// The database failed.
     #[error(transparent)]
     Storage(#[from] wcme_storage::StorageError),
+    /// A module failed to start or stop.
+    #[error(transparent)]
+    Module(#[from] wcme_module::ModuleError),
     /// The keystore failed (wrong password, corrupt key file, …).
     #[error(transparent)]
     Keystore(#[from] wcme_keystore::KeystoreError),

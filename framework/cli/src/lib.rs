@@ -2,8 +2,8 @@
 //!
 //! A node binary (see `node-template/`) describes itself with a [`NodeSpec`] — its runtime, its
 //! built-in chains — and calls [`run`]. Everything else, from argument parsing with Substrate's
-//! flag names to the `build-spec`, `key`, `purge-chain`, `export-blocks`, `import-blocks` and
-//! `benchmark` subcommands, lives here so that every business subchain forked from the template
+//! flag names to the `build-spec`, `key`, `purge-chain`, `export-blocks`, `import-blocks`,
+//! `benchmark` and `relay` subcommands, lives here so that every business subchain forked from the template
 //! behaves the same way for its operators.
 
 mod benchmark;
@@ -14,6 +14,7 @@ mod key;
 mod localnet;
 mod logging;
 mod register;
+mod relay;
 mod run;
 mod subchain;
 
@@ -28,8 +29,8 @@ pub use benchmark::{
     PalletBenchmarkDispatch, SwapSetupSigner, SwapSigner, TransferSigner,
 };
 pub use cli::{
-    BenchmarkCmd, Cli, Command, KeyCmd, KeystoreParams, LocalnetCmd, PalletBenchmarkCmd, RunCmd,
-    SharedParams, SubchainCmd, SubchainNewCmd, SubchainRegisterCmd,
+    BenchmarkCmd, Cli, Command, KeyCmd, KeystoreParams, LocalnetCmd, PalletBenchmarkCmd, RelayCmd,
+    RunCmd, SharedParams, SubchainCmd, SubchainNewCmd, SubchainRegisterCmd,
 };
 pub use error::CliError;
 pub use register::{RegistrationHooks, RegistrationSigner, SubchainRegistration};
@@ -64,6 +65,9 @@ pub struct NodeSpec {
     /// How `subchain register` signs a registration for the main chain; `None` if the node has
     /// no main-chain runtime.
     pub register_subchain: Option<RegistrationHooks>,
+    /// How `relay` signs `CrossChain::submit_headers` for the main chain; `None` if the node
+    /// has no main-chain runtime.
+    pub relay: Option<wcme_relayer::rpc::SubmitHeadersSigner>,
     /// Extra JSON-RPC methods (e.g. the runtime's `wcme_*` namespace).
     pub rpc_extensions: &'static [wcme_service::RpcExtension],
     /// The business's own modules, loaded after the node's (they may depend on `chain`,
@@ -114,6 +118,7 @@ pub fn run(spec: NodeSpec) -> ExitCode {
         Some(Command::PurgeChain(cmd)) => cmd.shared.log.clone(),
         Some(Command::ExportBlocks(cmd)) => cmd.shared.log.clone(),
         Some(Command::ImportBlocks(cmd)) => cmd.shared.log.clone(),
+        Some(Command::Relay(cmd)) => cmd.log.clone(),
         Some(Command::Key(_))
         | Some(Command::Benchmark(_))
         | Some(Command::Localnet(_))
@@ -144,6 +149,7 @@ pub fn run(spec: NodeSpec) -> ExitCode {
         Some(Command::Localnet(cmd)) => localnet::run(&cmd),
         Some(Command::Subchain(SubchainCmd::New(cmd))) => subchain::new(&spec, &cmd),
         Some(Command::Subchain(SubchainCmd::Register(cmd))) => register::register(&spec, &cmd),
+        Some(Command::Relay(cmd)) => relay::relay(&spec, &cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -191,6 +197,7 @@ mod tests {
             benchmarks: BenchmarkHooks::default(),
             new_subchain: None,
             register_subchain: None,
+            relay: None,
             rpc_extensions: &[],
             extra_modules: Vec::new,
         }

@@ -306,7 +306,8 @@ pub(crate) fn run_node(spec: &NodeSpec, cmd: &RunCmd) -> Result<(), CliError> {
     Ok(())
 }
 
-async fn wait_for_signal() -> Result<(), CliError> {
+/// Waits for Ctrl-C or SIGTERM.
+pub(crate) async fn wait_for_signal() -> Result<(), CliError> {
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .map_err(CliError::io("installing the SIGTERM handler"))?;
     tokio::select! {

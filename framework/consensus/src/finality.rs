@@ -13,162 +13,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use codec::{Decode, Encode};
-use wcme_consensus_primitives::poc::{
-    PackingKey, PrecommitEquivocation, RoundIndex, SignedVote, VoteKind,
-};
+use wcme_consensus_primitives::poc::{PackingKey, PrecommitEquivocation, VoteKind};
 use wcme_primitives::{BlockNumber, Hash};
 
-/// A signed finality vote of this chain.
-pub type ChainVote = SignedVote<Hash, BlockNumber>;
-
-/// The voters of one round and their stake.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct VoterSet {
-    round: RoundIndex,
-    stakes: BTreeMap<PackingKey, u128>,
-    total: u128,
-}
-
-impl VoterSet {
-    /// The voters of `round` with their stakes (a key listed twice counts once, with its
-    /// largest stake).
-    pub fn new(round: RoundIndex, voters: impl IntoIterator<Item = (PackingKey, u128)>) -> Self {
-        let mut stakes = BTreeMap::new();
-        for (key, stake) in voters {
-            let entry = stakes.entry(key).or_insert(0u128);
-            *entry = (*entry).max(stake);
-        }
-        let total = stakes.values().fold(0u128, |sum, s| sum.saturating_add(*s));
-        Self {
-            round,
-            stakes,
-            total,
-        }
-    }
-
-    /// The round these voters produce.
-    pub fn round(&self) -> RoundIndex {
-        self.round
-    }
-
-    /// `key`'s stake, if it votes.
-    pub fn stake(&self, key: &PackingKey) -> Option<u128> {
-        self.stakes.get(key).copied()
-    }
-
-    /// Whether `weight` is more than 2/3 of the total stake (exactly: `3 · weight > 2 · total`).
-    pub fn is_supermajority(&self, weight: u128) -> bool {
-        if self.total == 0 {
-            return false;
-        }
-        // 3w > 2t  ⇔  w > 2(t − w), which cannot overflow where it matters: if 2(t − w) does
-        // not fit in a u128, it is certainly above w.
-        match self.total.checked_sub(weight) {
-            None => true,
-            Some(rest) => rest.checked_mul(2).is_some_and(|twice| weight > twice),
-        }
-    }
-}
-
-/// Proof that a block is final: pre-commits for exactly it from more than 2/3 of the stake of
-/// its round's producers.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
-pub struct Justification {
-    /// The round whose producers signed.
-    pub round: RoundIndex,
-    /// The final block's height.
-    pub number: BlockNumber,
-    /// The final block's hash.
-    pub hash: Hash,
-    /// The pre-commits, one per voter.
-    pub precommits: Vec<ChainVote>,
-}
-
-/// Why a vote or a justification is not accepted.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum FinalityError {
-    /// The signature does not verify.
-    #[error("bad vote signature by {0:?}")]
-    BadSignature(PackingKey),
-    /// The signer is not a producer of the target's round.
-    #[error("{0:?} is not a voter of round {1}")]
-    NotAVoter(PackingKey, RoundIndex),
-    /// The vote names another round than its target block belongs to.
-    #[error("vote for round {found} on a block of round {expected}")]
-    WrongRound {
-        /// The target block's round.
-        expected: RoundIndex,
-        /// The vote's round.
-        found: RoundIndex,
-    },
-    /// A justification's vote is not a pre-commit for exactly the justified block.
-    #[error("justification for {0:?} holds a vote for another block or step")]
-    ForeignVote(Hash),
-    /// A justification is not a POC justification for the block it came with.
-    #[error("no POC justification for block {0:?}, or not for this block")]
-    Malformed(Hash),
-    /// The block's voter set cannot be read.
-    #[error("no voter set at block {0:?}")]
-    NoVoters(Hash),
-    /// A voter appears twice in a justification.
-    #[error("voter {0:?} counted twice")]
-    DuplicateVoter(PackingKey),
-    /// The signers hold no more than 2/3 of the stake.
-    #[error("pre-commits hold {weight} of {total} stake, not more than 2/3")]
-    NotEnoughWeight {
-        /// The signers' stake.
-        weight: u128,
-        /// The round's total stake.
-        total: u128,
-    },
-}
-
-/// Checks a single vote against the voter set of its target block's round.
-pub fn check_vote(vote: &ChainVote, voters: &VoterSet) -> Result<u128, FinalityError> {
-    if vote.vote.round != voters.round {
-        return Err(FinalityError::WrongRound {
-            expected: voters.round,
-            found: vote.vote.round,
-        });
-    }
-    let stake = voters
-        .stake(&vote.voter)
-        .ok_or(FinalityError::NotAVoter(vote.voter, voters.round))?;
-    if !vote.verify() {
-        return Err(FinalityError::BadSignature(vote.voter));
-    }
-    Ok(stake)
-}
-
-/// Verifies that `justification` proves its block final under `voters` (the producers of the
-/// block's round, read at the block).
-pub fn verify_justification(
-    justification: &Justification,
-    voters: &VoterSet,
-) -> Result<(), FinalityError> {
-    let mut seen = std::collections::BTreeSet::new();
-    let mut weight = 0u128;
-    for precommit in &justification.precommits {
-        if precommit.vote.kind != VoteKind::Precommit
-            || precommit.vote.hash != justification.hash
-            || precommit.vote.number != justification.number
-        {
-            return Err(FinalityError::ForeignVote(justification.hash));
-        }
-        if !seen.insert(precommit.voter) {
-            return Err(FinalityError::DuplicateVoter(precommit.voter));
-        }
-        weight = weight.saturating_add(check_vote(precommit, voters)?);
-    }
-    if !voters.is_supermajority(weight) {
-        return Err(FinalityError::NotEnoughWeight {
-            weight,
-            total: voters.total,
-        });
-    }
-    Ok(())
-}
+/// Voter sets, justifications and their checks live in `wcme-consensus-primitives` (no `std`,
+/// so the cross-chain pallet verifies subchain justifications with the same code); re-exported
+/// here for the node.
+pub use wcme_consensus_primitives::finality::{
+    ChainVote, FinalityError, Justification, VoterSet, check_vote, verify_justification,
+};
 
 /// What adding a vote to the book did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -313,7 +166,7 @@ impl VoteBook {
 mod tests {
     use super::*;
     use sp_core::{Pair as _, sr25519};
-    use wcme_consensus_primitives::poc::Vote;
+    use wcme_consensus_primitives::poc::{SignedVote, Vote};
 
     fn pairs() -> Vec<sr25519::Pair> {
         ["//A", "//B", "//C", "//D"]
@@ -342,19 +195,6 @@ mod tests {
             },
             pair,
         )
-    }
-
-    #[test]
-    fn supermajority_is_strictly_more_than_two_thirds() {
-        let set = voters(&[1, 1, 1, 0]);
-        assert!(!set.is_supermajority(2));
-        assert!(set.is_supermajority(3));
-        let set = voters(&[100, 100, 100, 100]);
-        assert!(!set.is_supermajority(266));
-        assert!(set.is_supermajority(267));
-        assert!(!voters(&[0, 0, 0, 0]).is_supermajority(0));
-        let huge = voters(&[u128::MAX / 2, u128::MAX / 2, 1, 1]);
-        assert!(!huge.is_supermajority(u128::MAX / 2));
     }
 
     #[test]
@@ -402,28 +242,6 @@ mod tests {
             verify_justification(&foreign, &set),
             Err(FinalityError::ForeignVote(Hash::repeat_byte(1)))
         );
-    }
-
-    #[test]
-    fn strangers_forgeries_and_wrong_rounds_are_rejected() {
-        let set = voters(&[10, 10, 10, 10]);
-        let stranger = sr25519::Pair::from_string("//E", None).expect("seed");
-        assert!(matches!(
-            check_vote(&vote(&stranger, VoteKind::Prevote, 1, 1), &set),
-            Err(FinalityError::NotAVoter(..))
-        ));
-        let mut forged = vote(&pairs()[0], VoteKind::Prevote, 1, 1);
-        forged.vote.hash = Hash::repeat_byte(2);
-        assert!(matches!(
-            check_vote(&forged, &set),
-            Err(FinalityError::BadSignature(_))
-        ));
-        let mut other_round = vote(&pairs()[0], VoteKind::Prevote, 1, 1);
-        other_round.vote.round = 8;
-        assert!(matches!(
-            check_vote(&other_round, &set),
-            Err(FinalityError::WrongRound { .. })
-        ));
     }
 
     #[test]

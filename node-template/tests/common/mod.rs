@@ -240,3 +240,21 @@ pub fn error_code_and_data(error: jsonrpsee::core::client::Error) -> (i32, Strin
         other => panic!("expected a JSON-RPC error, got {other:?}"),
     }
 }
+
+/// `GET path` from the HTTP server at `addr` (`host:port`): the whole response, headers
+/// included.
+pub fn http_get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("writes");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("reads");
+    response
+}

@@ -240,7 +240,7 @@ mod benchmarks {
     fn charge() {
         let (id, _, _) = subchain::<T>(1);
         // Leave exactly the minimum, so this charge suspends the subchain (the longest path).
-        let fee = T::HeaderFee::get();
+        let fee = Fees::<T>::get().header_fee;
         let spare = T::MinStake::get().saturating_sub(T::MinGasBalance::get());
         drain::<T>(id, spare);
 
@@ -253,6 +253,22 @@ mod benchmarks {
         assert_eq!(
             Registry::<T>::subchain_view(id).is_some_and(|v| v.status.is_active()),
             !suspended
+        );
+    }
+
+    #[benchmark]
+    fn set_gas_fees() {
+        let min_gas = T::MinGasBalance::get();
+
+        #[extrinsic_call]
+        _(RawOrigin::Root, min_gas, min_gas);
+
+        assert_eq!(
+            Fees::<T>::get(),
+            GasFees {
+                header_fee: min_gas,
+                message_fee: min_gas
+            }
         );
     }
 

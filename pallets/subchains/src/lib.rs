@@ -12,10 +12,12 @@
 //!   ([`HoldReason::GasStake`]). With a [`TokenListing`], the base token is also issued as a
 //!   smart asset by the subchain account through [`Config::AssetIssuer`], against collateral the
 //!   registrant pays.
-//! - **Prepaid gas.** The stake is a gas balance, drained only through [`SubchainGas`]:
-//!   [`Config::HeaderFee`] per audited header and [`Config::MessageFee`] per cross-chain message,
-//!   both charged by the cross-chain pallet. The drained WCME is slashed from the hold and given
-//!   to [`Config::OnGasCharged`] (burned with `()`). Nothing else ever spends it.
+//! - **Prepaid gas.** The stake is a gas balance, drained only through [`SubchainGas`]: the
+//!   header fee per audited header and the message fee per cross-chain message ([`Fees`], set at
+//!   genesis and by root through [`Pallet::set_gas_fees`], never above
+//!   [`Config::MinGasBalance`]), both charged by the cross-chain pallet. The drained WCME is
+//!   slashed from the hold and given to [`Config::OnGasCharged`] (burned with `()`). Nothing
+//!   else ever spends it.
 //! - **Lifecycle.** Active → Suspended when the gas falls below [`Config::MinGasBalance`] or
 //!   the subchain is frozen ([`SubchainRegistry::freeze`], from fork evidence; or
 //!   [`Pallet::freeze`] by [`Config::GovernanceOrigin`]). [`Pallet::top_up`] (anyone) and
@@ -77,7 +79,7 @@ pub mod pallet {
     use crate::{
         traits::{BaseTokenIssuer, SubchainGas, SubchainRegistry, ValidatorSetInfo},
         types::{
-            Balance, BaseToken, C3nKey, ChainId, ConsensusKind, GasCharge, MAX_DECIMALS,
+            Balance, BaseToken, C3nKey, ChainId, ConsensusKind, GasCharge, GasFees, MAX_DECIMALS,
             SignatureScheme, SubchainConfig, SubchainId, SubchainInfo, SubchainStatus,
             SubchainView, SuspendReason, TokenListing, ValidatorSet, ValidatorSetId,
             ValidatorSignature, WCME_SYMBOL,
@@ -159,17 +161,20 @@ pub mod pallet {
         type MinStake: Get<Balance>;
 
         /// Least gas an active subchain has; below it, it is suspended. At least the larger of
-        /// the two fees (so an active subchain can always pay one more charge) and positive.
+        /// the two fees (so an active subchain can always pay one more charge) and positive:
+        /// genesis and [`Pallet::set_gas_fees`] refuse fees above it.
         #[pallet::constant]
         type MinGasBalance: Get<Balance>;
 
-        /// Gas drained per audited header.
+        /// The header fee of the genesis config's default (the gas drained per audited header
+        /// is [`Fees`], which genesis writes and [`Pallet::set_gas_fees`] changes).
         #[pallet::constant]
-        type HeaderFee: Get<Balance>;
+        type DefaultHeaderFee: Get<Balance>;
 
-        /// Gas drained per cross-chain message.
+        /// The message fee of the genesis config's default (the gas drained per cross-chain
+        /// message is [`Fees`]).
         #[pallet::constant]
-        type MessageFee: Get<Balance>;
+        type DefaultMessageFee: Get<Balance>;
 
         /// Receives the drained gas. `()` burns it; the POC fee handler would pay it to block
         /// producers with the transaction fees.
@@ -209,6 +214,76 @@ pub mod pallet {
     #[pallet::type_value]
     pub fn FirstSubchainId() -> SubchainId {
         1
+    }
+
+    /// The configured default fees: what [`Fees`] reads on a chain whose genesis predates it.
+    #[pallet::type_value]
+    pub fn DefaultFees<T: Config>() -> GasFees {
+        GasFees {
+            header_fee: T::DefaultHeaderFee::get(),
+            message_fee: T::DefaultMessageFee::get(),
+        }
+    }
+
+    /// The gas fees charged now: per audited header and per cross-chain message. Written at
+    /// genesis and by [`Pallet::set_gas_fees`]; neither is ever above
+    /// [`Config::MinGasBalance`].
+    #[pallet::storage]
+    pub type Fees<T: Config> = StorageValue<_, GasFees, ValueQuery, DefaultFees<T>>;
+
+    /// Genesis: the gas fees (JSON `{"headerFee": …, "messageFee": …}`, in 10^-12 WCME; both
+    /// optional, defaulting to [`Config::DefaultHeaderFee`] and [`Config::DefaultMessageFee`]).
+    /// Each at most [`Config::MinGasBalance`], or the genesis is refused.
+    #[pallet::genesis_config]
+    pub struct GenesisConfig<T: Config> {
+        /// Gas drained per audited header.
+        #[serde(default = "default_header_fee::<T>")]
+        pub header_fee: Balance,
+        /// Gas drained per cross-chain message.
+        #[serde(default = "default_message_fee::<T>")]
+        pub message_fee: Balance,
+        /// Ties the config to the runtime.
+        #[serde(skip)]
+        pub _config: core::marker::PhantomData<T>,
+    }
+
+    /// [`Config::DefaultHeaderFee`]: the genesis header fee when a config leaves it out.
+    fn default_header_fee<T: Config>() -> Balance {
+        T::DefaultHeaderFee::get()
+    }
+
+    /// [`Config::DefaultMessageFee`]: the genesis message fee when a config leaves it out.
+    fn default_message_fee<T: Config>() -> Balance {
+        T::DefaultMessageFee::get()
+    }
+
+    impl<T: Config> Default for GenesisConfig<T> {
+        fn default() -> Self {
+            Self {
+                header_fee: default_header_fee::<T>(),
+                message_fee: default_message_fee::<T>(),
+                _config: core::marker::PhantomData,
+            }
+        }
+    }
+
+    #[pallet::genesis_build]
+    impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+        fn build(&self) {
+            let fees = GasFees {
+                header_fee: self.header_fee,
+                message_fee: self.message_fee,
+            };
+            if let Err(error) = Pallet::<T>::check_fees(&fees) {
+                panic!(
+                    "pallet-wcme-subchains genesis: headerFee {} and messageFee {} must not exceed MinGasBalance {}: {error:?}",
+                    fees.header_fee,
+                    fees.message_fee,
+                    T::MinGasBalance::get()
+                );
+            }
+            Fees::<T>::put(fees);
+        }
     }
 
     /// The id the next registered subchain gets.
@@ -335,6 +410,13 @@ pub mod pallet {
             /// How much.
             amount: Balance,
         },
+        /// Root set the gas fees charged from now on.
+        GasFeesSet {
+            /// Gas per audited header.
+            header_fee: Balance,
+            /// Gas per cross-chain message.
+            message_fee: Balance,
+        },
     }
 
     /// Errors of the subchain registry.
@@ -422,6 +504,8 @@ pub mod pallet {
         UnsupportedScheme,
         /// An amount or counter overflowed.
         Overflow,
+        /// A gas fee above `MinGasBalance`: an active subchain could not always pay it.
+        FeeAboveMinGas,
     }
 
     impl<T> From<QuorumError> for Error<T> {
@@ -448,8 +532,8 @@ pub mod pallet {
                 "pallet-wcme-subchains: MinGasBalance must be positive"
             );
             assert!(
-                min_gas >= T::HeaderFee::get() && min_gas >= T::MessageFee::get(),
-                "pallet-wcme-subchains: MinGasBalance must cover HeaderFee and MessageFee"
+                min_gas >= T::DefaultHeaderFee::get() && min_gas >= T::DefaultMessageFee::get(),
+                "pallet-wcme-subchains: MinGasBalance must cover DefaultHeaderFee and DefaultMessageFee"
             );
             assert!(
                 T::MinStake::get() >= min_gas,
@@ -817,6 +901,33 @@ pub mod pallet {
             Subchains::<T>::insert(id, info);
             Ok(())
         }
+
+        /// Set the gas drained per audited header (`header_fee`) and per cross-chain message
+        /// (`message_fee`) from now on, for every subchain.
+        ///
+        /// Origin: root. Each fee must be at most [`Config::MinGasBalance`], so that an active
+        /// subchain can always pay one more charge ([`Error::FeeAboveMinGas`]). Emits
+        /// [`Event::GasFeesSet`].
+        #[pallet::call_index(7)]
+        #[pallet::weight(T::WeightInfo::set_gas_fees())]
+        pub fn set_gas_fees(
+            origin: OriginFor<T>,
+            #[pallet::compact] header_fee: Balance,
+            #[pallet::compact] message_fee: Balance,
+        ) -> DispatchResult {
+            ensure_root(origin)?;
+            let fees = GasFees {
+                header_fee,
+                message_fee,
+            };
+            Self::check_fees(&fees)?;
+            Fees::<T>::put(fees);
+            Self::deposit_event(Event::GasFeesSet {
+                header_fee,
+                message_fee,
+            });
+            Ok(())
+        }
     }
 
     /// A [`SubchainConfig`] after its checks, in stored form.
@@ -857,6 +968,16 @@ pub mod pallet {
             u32::try_from(len)
                 .unwrap_or(u32::MAX)
                 .min(T::MaxValidators::get())
+        }
+
+        /// [`Error::FeeAboveMinGas`] if a fee exceeds [`Config::MinGasBalance`].
+        pub(crate) fn check_fees(fees: &GasFees) -> DispatchResult {
+            let min_gas = T::MinGasBalance::get();
+            ensure!(
+                fees.header_fee <= min_gas && fees.message_fee <= min_gas,
+                Error::<T>::FeeAboveMinGas
+            );
+            Ok(())
         }
 
         /// [`Error::InsufficientBalance`] unless `who` can pay `amount` and keep its account.
@@ -1005,9 +1126,10 @@ pub mod pallet {
         pub(crate) fn charge(id: SubchainId, charge: GasCharge) -> Result<Balance, DispatchError> {
             let mut info = Subchains::<T>::get(id).ok_or(Error::<T>::UnknownSubchain)?;
             ensure!(info.status.is_active(), Error::<T>::NotActive);
+            let fees = Fees::<T>::get();
             let fee = match charge {
-                GasCharge::Header => T::HeaderFee::get(),
-                GasCharge::Message => T::MessageFee::get(),
+                GasCharge::Header => fees.header_fee,
+                GasCharge::Message => fees.message_fee,
             };
             let gas = info
                 .gas
@@ -1095,11 +1217,16 @@ pub mod pallet {
             ids.into_iter().filter_map(Self::subchain_view).collect()
         }
 
-        /// The registry's invariants: each unrefunded subchain's gas is exactly what is held
+        /// The registry's invariants: both fees at most `MinGasBalance`; each unrefunded
+        /// subchain's gas is exactly what is held
         /// on its account, a refunded one has none; every subchain has a validator set of its
         /// scheme, and its chain id and name point back to it.
         #[cfg(any(test, feature = "try-runtime"))]
         pub fn do_try_state() -> Result<(), sp_runtime::DispatchError> {
+            ensure!(
+                Self::check_fees(&Fees::<T>::get()).is_ok(),
+                "a gas fee above MinGasBalance"
+            );
             let next = NextSubchainId::<T>::get();
             for (id, info) in Subchains::<T>::iter() {
                 ensure!(id > 0 && id < next, "subchain id out of range");
@@ -1182,6 +1309,14 @@ pub mod pallet {
 
         fn subchain_of(who: &T::AccountId) -> Option<SubchainId> {
             Pallet::<T>::subchain_of(who)
+        }
+
+        fn genesis_hash(id: SubchainId) -> Option<H256> {
+            Subchains::<T>::get(id).map(|info| info.genesis_hash)
+        }
+
+        fn is_frozen(id: SubchainId) -> bool {
+            Subchains::<T>::get(id).is_some_and(|info| info.frozen)
         }
 
         fn freeze(id: SubchainId) -> Result<(), DispatchError> {

@@ -59,9 +59,6 @@ parameter_types! {
     pub static IssuerEnabled: bool = true;
     /// Whether the mock's verifier checks SM2 (thread-local).
     pub static Sm2Enabled: bool = true;
-    /// The header fee ([`HEADER_FEE`] unless a test changes it; thread-local, at most
-    /// [`MIN_GAS`]).
-    pub static MockHeaderFee: Balance = HEADER_FEE;
 }
 
 /// What a runtime writes to let the smart-asset pallet ask the registry about subchain accounts.
@@ -135,8 +132,8 @@ impl pallet_wcme_subchains::Config for Test {
     type PalletId = SubchainsPalletId;
     type MinStake = ConstU128<MIN_STAKE>;
     type MinGasBalance = ConstU128<MIN_GAS>;
-    type HeaderFee = MockHeaderFee;
-    type MessageFee = ConstU128<MESSAGE_FEE>;
+    type DefaultHeaderFee = ConstU128<HEADER_FEE>;
+    type DefaultMessageFee = ConstU128<MESSAGE_FEE>;
     type OnGasCharged = GasToTreasury;
     type RetirementDelay = ConstU64<RETIREMENT_DELAY>;
     type MaxValidators = ConstU32<MAX_VALIDATORS>;
@@ -327,6 +324,16 @@ pub fn payload_for(id: SubchainId, set_id: u64, validators: &[Vec<u8>]) -> [u8; 
     crate::verify::validator_set_payload(id, &info.chain_id, &info.genesis_hash, set_id, &keys)
 }
 
+/// Sets the header fee in storage, as `set_gas_fees` would (at most [`MIN_GAS`]).
+pub fn set_header_fee(fee: Balance) {
+    crate::Fees::<Test>::mutate(|fees| fees.header_fee = fee);
+}
+
+/// The header fee in storage.
+pub fn header_fee() -> Balance {
+    crate::Fees::<Test>::get().header_fee
+}
+
 /// Test externalities at block 1 (so events are kept) with the mock's genesis balances.
 pub fn new_test_ext() -> sp_io::TestExternalities {
     let storage = RuntimeGenesisConfig {
@@ -341,6 +348,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
             ],
             ..Default::default()
         },
+        subchains: Default::default(),
     }
     .build_storage()
     .expect("mock genesis builds");

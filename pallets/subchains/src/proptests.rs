@@ -111,7 +111,7 @@ fn charge(id: u32, kind: GasCharge) -> Result<(), TestCaseError> {
         (Ok(fee), Some(before), Some(after)) => {
             prop_assert!(before.status.is_active());
             let expected = match kind {
-                GasCharge::Header => MockHeaderFee::get(),
+                GasCharge::Header => header_fee(),
                 GasCharge::Message => MESSAGE_FEE,
             };
             prop_assert_eq!(fee, expected);
@@ -153,7 +153,7 @@ proptest! {
         ops in prop::collection::vec(op(), 1..80),
     ) {
         new_test_ext().execute_with(|| -> Result<(), TestCaseError> {
-            MockHeaderFee::set(header_fee);
+            set_header_fee(header_fee);
             let issuance = Balances::total_issuance();
             let mut model = Model::default();
             for (i, stake) in stakes.into_iter().enumerate() {
@@ -224,7 +224,7 @@ proptest! {
         fee in prop_oneof![Just(HEADER_FEE), Just(MIN_GAS), 1..=MIN_GAS],
     ) {
         new_test_ext().execute_with(|| -> Result<(), TestCaseError> {
-            MockHeaderFee::set(fee);
+            set_header_fee(fee);
             let id = crate::NextSubchainId::<Test>::get();
             prop_assert!(Subchains::register(RuntimeOrigin::signed(ALICE), config("x"), stake).is_ok());
             let mut paid = 0u128;

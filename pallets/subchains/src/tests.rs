@@ -1230,7 +1230,146 @@ fn the_registry_trait_reads_the_registry() {
             <Subchains as SubchainRegistry<u128, u64>>::freeze(9),
             Error::<Test>::UnknownSubchain
         );
+        assert_eq!(
+            <Subchains as SubchainRegistry<u128, u64>>::genesis_hash(id),
+            Some(H256::repeat_byte(0xab))
+        );
+        assert_eq!(
+            <Subchains as SubchainRegistry<u128, u64>>::genesis_hash(9),
+            None
+        );
+        assert!(!<Subchains as SubchainRegistry<u128, u64>>::is_frozen(id));
+        assert!(!<Subchains as SubchainRegistry<u128, u64>>::is_frozen(9));
+        assert_ok!(<Subchains as SubchainRegistry<u128, u64>>::freeze(id));
+        assert!(<Subchains as SubchainRegistry<u128, u64>>::is_frozen(id));
+        assert!(!<Subchains as SubchainRegistry<u128, u64>>::is_active(id));
     });
+}
+
+// --- gas fees -----------------------------------------------------------------------------------
+
+#[test]
+fn genesis_fees_default_to_the_config_and_charges_read_storage() {
+    new_test_ext().execute_with(|| {
+        assert_eq!(
+            crate::Fees::<Test>::get(),
+            GasFees {
+                header_fee: HEADER_FEE,
+                message_fee: MESSAGE_FEE
+            }
+        );
+        let id = register(ALICE, config("Fees"), 2_000);
+        assert_ok!(Subchains::set_gas_fees(RuntimeOrigin::root(), 30, 7));
+        assert_eq!(
+            last_event(),
+            RuntimeEvent::Subchains(Event::GasFeesSet {
+                header_fee: 30,
+                message_fee: 7
+            })
+        );
+        assert_eq!(Subchains::charge_header(id), Ok(30));
+        assert_eq!(Subchains::charge_message(id), Ok(7));
+        assert_eq!(info(id).gas, 2_000 - 37);
+        assert_eq!(held(id), 2_000 - 37);
+        check_invariants();
+    });
+}
+
+#[test]
+fn set_gas_fees_is_root_only_and_refuses_fees_above_min_gas() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(
+            Subchains::set_gas_fees(RuntimeOrigin::signed(ALICE), 1, 1),
+            DispatchError::BadOrigin
+        );
+        assert_noop!(
+            Subchains::set_gas_fees(RuntimeOrigin::root(), MIN_GAS + 1, 1),
+            Error::<Test>::FeeAboveMinGas
+        );
+        assert_noop!(
+            Subchains::set_gas_fees(RuntimeOrigin::root(), 1, MIN_GAS + 1),
+            Error::<Test>::FeeAboveMinGas
+        );
+        // Exactly MinGasBalance, and zero, are allowed.
+        assert_ok!(Subchains::set_gas_fees(RuntimeOrigin::root(), MIN_GAS, 0));
+        assert_eq!(
+            crate::Fees::<Test>::get(),
+            GasFees {
+                header_fee: MIN_GAS,
+                message_fee: 0
+            }
+        );
+        check_invariants();
+    });
+}
+
+#[test]
+fn a_fee_of_min_gas_drains_a_stake_in_few_headers() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(Subchains::set_gas_fees(RuntimeOrigin::root(), MIN_GAS, 0));
+        let id = register(ALICE, config("Short"), MIN_STAKE);
+        // Active down to exactly MIN_GAS: MIN_STAKE / MIN_GAS charges, the last one suspends.
+        let charges = MIN_STAKE / MIN_GAS;
+        for _ in 0..charges {
+            assert_eq!(Subchains::charge_header(id), Ok(MIN_GAS));
+        }
+        assert_eq!(status(id), SubchainStatus::Suspended);
+        assert_eq!(info(id).gas, 0);
+        assert_noop!(Subchains::charge_header(id), Error::<Test>::NotActive);
+        check_invariants();
+    });
+}
+
+#[test]
+fn genesis_refuses_fees_above_min_gas() {
+    use sp_runtime::BuildStorage;
+    let too_high = crate::GenesisConfig::<Test> {
+        header_fee: MIN_GAS + 1,
+        message_fee: 0,
+        _config: Default::default(),
+    };
+    let built = std::panic::catch_unwind(|| too_high.build_storage());
+    assert!(
+        built.is_err(),
+        "a header fee above MinGasBalance is refused"
+    );
+    let ok = crate::GenesisConfig::<Test> {
+        header_fee: MIN_GAS,
+        message_fee: 1,
+        _config: Default::default(),
+    };
+    let mut ext = sp_io::TestExternalities::new(ok.build_storage().expect("builds"));
+    ext.execute_with(|| {
+        assert_eq!(
+            crate::Fees::<Test>::get(),
+            GasFees {
+                header_fee: MIN_GAS,
+                message_fee: 1
+            }
+        );
+    });
+}
+
+#[test]
+fn genesis_json_is_camel_case_and_optional() {
+    let config: crate::GenesisConfig<Test> =
+        serde_json::from_str(r#"{"headerFee": 100, "messageFee": 3}"#).expect("parses");
+    assert_eq!((config.header_fee, config.message_fee), (100, 3));
+    // Old specs without the fees, or with only one, still load with the defaults.
+    let config: crate::GenesisConfig<Test> = serde_json::from_str("{}").expect("parses");
+    assert_eq!(
+        (config.header_fee, config.message_fee),
+        (HEADER_FEE, MESSAGE_FEE)
+    );
+    let config: crate::GenesisConfig<Test> =
+        serde_json::from_str(r#"{"headerFee": 50}"#).expect("parses");
+    assert_eq!((config.header_fee, config.message_fee), (50, MESSAGE_FEE));
+    assert!(serde_json::from_str::<crate::GenesisConfig<Test>>(r#"{"fee": 1}"#).is_err());
+    let json = serde_json::to_value(crate::GenesisConfig::<Test>::default()).expect("json");
+    assert_eq!(
+        json,
+        serde_json::json!({"headerFee": HEADER_FEE, "messageFee": MESSAGE_FEE})
+    );
 }
 
 #[test]

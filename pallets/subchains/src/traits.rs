@@ -2,14 +2,16 @@
 //!
 //! - [`SubchainGas`]: what the cross-chain pallet calls to drain a subchain's prepaid gas per
 //!   audited header and per cross-chain message.
-//! - [`SubchainRegistry`]: what the cross-chain pallet reads (status, validator set, consensus
-//!   kind, subchain account) and the `freeze` hook it calls on fork evidence.
+//! - [`SubchainRegistry`]: what the cross-chain pallet reads (status, freeze, validator set,
+//!   consensus kind, genesis hash, subchain account) and the `freeze` hook it calls on fork
+//!   evidence.
 //! - [`BaseTokenIssuer`]: what the registry calls to issue a subchain's base token as a smart
 //!   asset. `()` means "no smart-asset pallet"; a runtime with one forwards to
 //!   `pallet_wcme_smart_assets::SmartAssetIssuer` (see `docs/subchains.md`).
 
 use alloc::vec::Vec;
 use frame_support::weights::Weight;
+use sp_core::H256;
 use sp_runtime::DispatchError;
 
 use crate::types::{
@@ -18,14 +20,14 @@ use crate::types::{
 };
 
 /// Draining a subchain's prepaid gas. Each charge needs the subchain to be active, takes the
-/// configured fee from the gas held on the subchain account, hands it to
+/// current fee ([`crate::Fees`]) from the gas held on the subchain account, hands it to
 /// [`crate::Config::OnGasCharged`] and suspends the subchain if its gas falls below
 /// [`crate::Config::MinGasBalance`]. On error nothing is changed.
 pub trait SubchainGas {
-    /// Charge [`crate::Config::HeaderFee`] for one audited header of `id`; returns the fee.
+    /// Charge the header fee for one audited header of `id`; returns the fee.
     fn charge_header(id: SubchainId) -> Result<Balance, DispatchError>;
 
-    /// Charge [`crate::Config::MessageFee`] for one cross-chain message of `id`; returns the fee.
+    /// Charge the message fee for one cross-chain message of `id`; returns the fee.
     fn charge_message(id: SubchainId) -> Result<Balance, DispatchError>;
 
     /// Upper bound of the weight of one charge, for the caller's own weight.
@@ -65,6 +67,14 @@ pub trait SubchainRegistry<AccountId, BlockNumber> {
 
     /// The registered subchain whose account `who` is, if any.
     fn subchain_of(who: &AccountId) -> Option<SubchainId>;
+
+    /// The hash of `id`'s genesis block, as registered; `None` if no such subchain was
+    /// registered. The first header audited for `id` must have it as parent.
+    fn genesis_hash(id: SubchainId) -> Option<H256>;
+
+    /// Whether `id` is frozen (on evidence or by governance); `false` for unknown ids. A
+    /// frozen subchain is also suspended.
+    fn is_frozen(id: SubchainId) -> bool;
 
     /// Freeze `id` on evidence (two conflicting finalized headers): it is suspended until
     /// governance unfreezes it, and can neither be deregistered nor refunded meanwhile.

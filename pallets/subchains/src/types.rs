@@ -210,12 +210,33 @@ pub struct ValidatorSet<Keys> {
     Debug,
 )]
 pub enum GasCharge {
-    /// An audited header (`HeaderFee`).
+    /// An audited header (the header fee).
     #[codec(index = 0)]
     Header,
-    /// A cross-chain message (`MessageFee`).
+    /// A cross-chain message (the message fee).
     #[codec(index = 1)]
     Message,
+}
+
+/// The gas fees every subchain pays ([`crate::Fees`]): set at genesis and by root, each at most
+/// `MinGasBalance`.
+#[derive(
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+)]
+pub struct GasFees {
+    /// Gas drained per audited header.
+    pub header_fee: Balance,
+    /// Gas drained per cross-chain message.
+    pub message_fee: Balance,
 }
 
 /// Why a subchain was suspended.

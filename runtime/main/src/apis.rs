@@ -14,13 +14,14 @@
 use alloc::{boxed::Box, vec::Vec};
 use sp_runtime::traits::Block as BlockT;
 
+use pallet_wcme_cross_chain::AuditedHeader;
 use pallet_wcme_smart_assets::{AmmError, AssetId, PoolView};
 use pallet_wcme_subchains::{SubchainId, SubchainView};
 use wcme_consensus_primitives::poc::{AgentInfo, CreditInfo, Evidence, RoundInfo, Slot, SlotOwner};
 
 use super::{
-    AccountId, Balance, Block, BlockNumber, Executive, InherentDataExt, Nonce, Poc, Runtime,
-    RuntimeCall, RuntimeGenesisConfig, SmartAssets, Subchains, System, TransactionPayment,
+    AccountId, Balance, Block, BlockNumber, CrossChain, Executive, InherentDataExt, Nonce, Poc,
+    Runtime, RuntimeCall, RuntimeGenesisConfig, SmartAssets, Subchains, System, TransactionPayment,
     UncheckedExtrinsic, VERSION, genesis_config_presets,
 };
 
@@ -81,6 +82,16 @@ wcme_runtime_common::impl_node_runtime_apis! {
 
         fn subchain(id: SubchainId) -> Option<SubchainView<AccountId, BlockNumber>> {
             Subchains::subchain_view(id)
+        }
+    }
+
+    impl pallet_wcme_cross_chain::runtime_api::CrossChainApi<Block> for Runtime {
+        fn audited_head(subchain: SubchainId) -> Option<AuditedHeader> {
+            CrossChain::audited_head(subchain)
+        }
+
+        fn audited_header(subchain: SubchainId, number: u32) -> Option<AuditedHeader> {
+            CrossChain::audited_header(subchain, number)
         }
     }
 }

@@ -4,7 +4,8 @@
 //! (`TransactionPayment`), block time (`Timestamp`), temporary governance (`Sudo`, until the
 //! council exists), the genesis-frozen reserve (`Reserve`), Proof-of-Credit consensus (`Poc`,
 //! with `Credit` keeping producers' credit) and smart assets with their AMM pools against WCME
-//! (`SmartAssets`). Subchain pallets join in later issues (DESIGN §3).
+//! (`SmartAssets`), the subchain registry (`Subchains`) and the audit of subchain headers
+//! (`CrossChain`) (DESIGN §3).
 //!
 //! ## Native execution
 //!
@@ -44,6 +45,7 @@ pub use apis::{RUNTIME_API_VERSIONS, RuntimeApi, api};
 pub use frame_system::Call as SystemCall;
 pub use pallet_balances::Call as BalancesCall;
 pub use pallet_timestamp::Call as TimestampCall;
+pub use pallet_wcme_cross_chain::Call as CrossChainCall;
 pub use pallet_wcme_poc::Call as PocCall;
 pub use pallet_wcme_reserve::Call as ReserveCall;
 pub use pallet_wcme_smart_assets::Call as SmartAssetsCall;
@@ -194,8 +196,12 @@ mod runtime {
     #[runtime::pallet_index(8)]
     pub type Subchains = pallet_wcme_subchains;
 
-    /// Smart assets, IOUs and their AMM pools against WCME (DESIGN §6). Index 10: 9 is kept for
-    /// CrossChain, in DESIGN §3's order.
+    /// Cross-chain audit (DESIGN §5): subchain headers verified per consensus kind, the audited
+    /// header chains, fork evidence that freezes a subchain.
+    #[runtime::pallet_index(9)]
+    pub type CrossChain = pallet_wcme_cross_chain;
+
+    /// Smart assets, IOUs and their AMM pools against WCME (DESIGN §6).
     #[runtime::pallet_index(10)]
     pub type SmartAssets = pallet_wcme_smart_assets;
 }

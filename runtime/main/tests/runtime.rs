@@ -423,7 +423,7 @@ fn dispatch_core_version() {
     // Every implemented API is advertised, by the ids a client looks them up with.
     use sp_api::RuntimeApiInfo;
     use wcme_runtime_main::{Block, Nonce};
-    type ApiIds = [(&'static str, [u8; 8]); 12];
+    type ApiIds = [(&'static str, [u8; 8]); 13];
     let ids: ApiIds =
         [
             ("Core", <dyn sp_api::Core<Block>>::ID),
@@ -486,6 +486,10 @@ fn dispatch_core_version() {
                         AccountId,
                         wcme_runtime_main::BlockNumber,
                     >>::ID,
+            ),
+            (
+                "CrossChainApi",
+                <dyn pallet_wcme_cross_chain::runtime_api::CrossChainApi<Block>>::ID,
             ),
         ];
     for (name, id) in ids {

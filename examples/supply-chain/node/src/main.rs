@@ -131,6 +131,7 @@ fn main() -> ExitCode {
             sign: sign_registration,
             unit: main_chain::WCME,
         }),
+        relay: Some(main_chain::signing::signed_submit_headers),
         rpc_extensions: &[],
         // The business's own modules (an ERP bridge, a label printer feed) go here.
         extra_modules: Vec::new,

@@ -316,12 +316,13 @@ parameter_types! {
     pub const SubchainsPalletId: PalletId = PalletId(*b"wcme/sub");
     /// Smallest gas stake a subchain registers with: 1 000 WCME.
     pub const SubchainMinStake: Balance = 1_000 * WCME;
-    /// Below this gas balance a subchain is suspended: 10 WCME.
-    pub const SubchainMinGasBalance: Balance = 10 * WCME;
-    /// Gas per audited header: 0.05 WCME.
-    pub const SubchainHeaderFee: Balance = WCME / 20;
-    /// Gas per cross-chain message: 0.01 WCME.
-    pub const SubchainMessageFee: Balance = WCME / 100;
+    /// Below this gas balance a subchain is suspended: 100 WCME. Also the highest fee genesis
+    /// or root may set (a chain spec for tests may charge up to 100 WCME a header).
+    pub const SubchainMinGasBalance: Balance = 100 * WCME;
+    /// Default gas per audited header, unless the genesis config says otherwise: 0.05 WCME.
+    pub const SubchainDefaultHeaderFee: Balance = WCME / 20;
+    /// Default gas per cross-chain message: 0.01 WCME.
+    pub const SubchainDefaultMessageFee: Balance = WCME / 100;
     /// Blocks from deregistration to the refund of the remaining stake: 7 days.
     pub const SubchainRetirementDelay: BlockNumber = 7 * DAYS;
 }
@@ -332,12 +333,12 @@ impl pallet_wcme_subchains::Config for Runtime {
     type PalletId = SubchainsPalletId;
     type MinStake = SubchainMinStake;
     type MinGasBalance = SubchainMinGasBalance;
-    type HeaderFee = SubchainHeaderFee;
-    type MessageFee = SubchainMessageFee;
+    type DefaultHeaderFee = SubchainDefaultHeaderFee;
+    type DefaultMessageFee = SubchainDefaultMessageFee;
     /// Drained gas pays the block producers, like transaction fees.
     type OnGasCharged = pallet_wcme_poc::DealWithFees<Runtime>;
     type RetirementDelay = SubchainRetirementDelay;
-    type MaxValidators = ConstU32<100>;
+    type MaxValidators = ConstU32<SUBCHAIN_MAX_VALIDATORS>;
     type MaxNameLength = ConstU32<64>;
     type MaxSymbolLength = ConstU32<16>;
     /// Freezing and unfreezing by call is root's until the council exists.
@@ -345,6 +346,28 @@ impl pallet_wcme_subchains::Config for Runtime {
     type SignatureVerifier = pallet_wcme_subchains::DefaultVerifier;
     type AssetIssuer = BaseTokens;
     type WeightInfo = pallet_wcme_subchains::weights::SubstrateWeight<Runtime>;
+}
+
+/// Most validators in a subchain's set; also the most pre-commits of a subchain justification.
+pub const SUBCHAIN_MAX_VALIDATORS: u32 = 100;
+
+impl pallet_wcme_cross_chain::Config for Runtime {
+    /// Status, validator sets, genesis hashes and the freeze come from the registry.
+    type Registry = Subchains;
+    /// Each audited header drains the registry's header fee from the subchain's gas.
+    type Gas = Subchains;
+    type MaxHeadersPerSubmission = ConstU32<64>;
+    /// 4096 audited headers kept per subchain (hours of a subchain's blocks).
+    type AuditedHistory = ConstU32<4096>;
+    type MaxPrecommits = ConstU32<SUBCHAIN_MAX_VALIDATORS>;
+    /// A PoW header is audited under 6 descendants, the template's finality depth.
+    type PowConfirmations = ConstU32<6>;
+    /// The node template's PoW subchains aim at one block every 2 slots.
+    type PowTargetSlots = ConstU64<2>;
+    /// Hand-derived until benchmarked (see the pallet's `weights.rs`).
+    type WeightInfo = pallet_wcme_cross_chain::weights::SubstrateWeight<Runtime>;
+    #[cfg(feature = "runtime-benchmarks")]
+    type BenchmarkHelper = pallet_wcme_cross_chain::benchmarking::SubchainsHelper<Runtime>;
 }
 
 /// Lets the smart-asset pallet ask the registry whether an account is a subchain's (the orphan

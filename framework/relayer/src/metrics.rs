@@ -1,0 +1,65 @@
+//! Prometheus metrics of a relayer: how far each chain is, how much was submitted.
+
+use substrate_prometheus_endpoint::{Counter, Gauge, PrometheusError, Registry, U64, register};
+
+/// The relayer's metrics.
+#[derive(Clone)]
+pub struct RelayMetrics {
+    source_head: Gauge<U64>,
+    audited_head: Gauge<U64>,
+    headers_submitted: Counter<U64>,
+    batches_failed: Counter<U64>,
+}
+
+impl RelayMetrics {
+    /// Registers the relayer's metrics in `registry`.
+    pub fn register(registry: &Registry) -> Result<Self, PrometheusError> {
+        Ok(Self {
+            source_head: register(
+                Gauge::new(
+                    "wcme_relay_subchain_head",
+                    "The subchain's head the relayer follows (finalized, or best for PoW)",
+                )?,
+                registry,
+            )?,
+            audited_head: register(
+                Gauge::new(
+                    "wcme_relay_audited_head",
+                    "The subchain's last header audited by the main chain",
+                )?,
+                registry,
+            )?,
+            headers_submitted: register(
+                Counter::new(
+                    "wcme_relay_headers_submitted_total",
+                    "Subchain headers this relayer submitted for audit",
+                )?,
+                registry,
+            )?,
+            batches_failed: register(
+                Counter::new(
+                    "wcme_relay_batches_failed_total",
+                    "Batches this relayer submitted that were not audited in time",
+                )?,
+                registry,
+            )?,
+        })
+    }
+
+    pub(crate) fn set_source(&self, number: u32) {
+        self.source_head.set(u64::from(number));
+    }
+
+    pub(crate) fn set_audited(&self, number: u32) {
+        self.audited_head.set(u64::from(number));
+    }
+
+    pub(crate) fn submitted(&self, headers: usize) {
+        self.headers_submitted
+            .inc_by(u64::try_from(headers).unwrap_or(u64::MAX));
+    }
+
+    pub(crate) fn failed(&self) {
+        self.batches_failed.inc();
+    }
+}

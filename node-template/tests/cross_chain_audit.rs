@@ -1,0 +1,289 @@
+//! Header audit end to end: a main chain, a subchain registered on it, and `wcme-node relay`
+//! between them, all real processes. The relayer submits the subchain's finalized headers with
+//! their justifications; the main chain audits them against the registered validator set and
+//! drains the subchain's gas stake per header; with the stake exhausted the subchain is
+//! suspended and nothing more is audited, until a `top_up` reactivates it and the relayer goes
+//! on from where the audit stopped. Two relayers run at once, and one is killed and restarted
+//! part-way: every header is audited and charged exactly once.
+
+mod common;
+
+use std::{
+    path::Path,
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use common::{TestNode, call, http_get, node_binary, poc::eventually, run_cli, wait_for_block};
+use jsonrpsee::http_client::HttpClient;
+use serde_json::{Value, json};
+use sp_keyring::Sr25519Keyring;
+use wcme_runtime_main::{RuntimeCall, WCME, signing::sign};
+
+/// The header fee of the test's main chain: 100 WCME, so that the registry's minimum stake of
+/// 1,000 WCME pays for exactly ten headers.
+const HEADER_FEE: u128 = 100 * WCME;
+
+/// The dev main chain with 1 s blocks and a 100 WCME header fee, written to `dir/main.json`.
+fn main_spec(dir: &Path) -> String {
+    let (ok, stdout, stderr) = run_cli(&["build-spec", "--chain", "dev"]);
+    assert!(ok, "build-spec failed: {stderr}");
+    let mut spec: Value = serde_json::from_str(&stdout).expect("spec is JSON");
+    spec["consensus"]["slotDurationMs"] = json!(1000);
+    let patch = &mut spec["genesis"]["runtimeGenesis"]["patch"];
+    assert!(
+        patch.is_object(),
+        "the dev spec carries a genesis patch: {spec}"
+    );
+    patch["subchains"]["headerFee"] = json!(HEADER_FEE as u64);
+    let path = dir.join("main.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&spec).expect("JSON")).expect("writes");
+    path.to_str().expect("utf8").to_owned()
+}
+
+/// `wcme-node relay`, logging to `log`; killed when dropped.
+struct RelayProcess(Child);
+
+impl RelayProcess {
+    fn start(main: &TestNode, subchain: &TestNode, id: u32, key: &str, log: &Path) -> Self {
+        Self::start_with(main, subchain, id, key, log, &[])
+    }
+
+    fn start_with(
+        main: &TestNode,
+        subchain: &TestNode,
+        id: u32,
+        key: &str,
+        log: &Path,
+        extra: &[&str],
+    ) -> Self {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .expect("relay log");
+        let child = Command::new(node_binary())
+            .args([
+                "relay",
+                "--main",
+                &main.ws_url,
+                "--subchain",
+                &subchain.http_url,
+            ])
+            .args(["--subchain-id", &id.to_string(), "--key", key])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("wcme-node relay starts");
+        Self(child)
+    }
+}
+
+impl Drop for RelayProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn subchain_view(rpc: &HttpClient, id: u32) -> Value {
+    call(rpc, "wcme_subchain", vec![id.into()])
+        .await
+        .expect("wcme_subchain")
+}
+
+async fn audited_number(rpc: &HttpClient, id: u32) -> Option<u64> {
+    let head: Value = call(rpc, "wcme_auditedHead", vec![id.into()])
+        .await
+        .expect("wcme_auditedHead");
+    head["number"].as_u64()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn relayed_headers_drain_the_stake_until_suspension_and_a_top_up_resumes_the_audit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = main_spec(dir.path());
+    let main_base = dir.path().join("main");
+    let main = TestNode::start(&[
+        "--chain",
+        &spec,
+        "--alice",
+        "--base-path",
+        main_base.to_str().expect("utf8"),
+        "--no-prometheus",
+    ]);
+    let main_rpc = main.rpc();
+    wait_for_block(&main_rpc, 1, Duration::from_secs(60)).await;
+
+    // `subchain-dev`: Aura with Alice as its one validator, finalizing every block.
+    let sub_base = dir.path().join("subchain");
+    let subchain = TestNode::start(&[
+        "--chain",
+        "subchain-dev",
+        "--alice",
+        "--base-path",
+        sub_base.to_str().expect("utf8"),
+        "--no-prometheus",
+    ]);
+    let sub_rpc = subchain.rpc();
+
+    let (ok, stdout, stderr) = run_cli(&[
+        "subchain",
+        "register",
+        "--chain",
+        "subchain-dev",
+        "--main",
+        &main.http_url,
+        "--owner",
+        "//Alice",
+        "--stake",
+        "1000",
+    ]);
+    assert!(ok, "subchain register failed: {stderr}");
+    let id: u32 = stdout.trim().parse().expect("prints the subchain id");
+    assert_eq!(
+        audited_number(&main_rpc, id).await,
+        None,
+        "nothing audited yet"
+    );
+
+    let relay_log = dir.path().join("relay.log");
+    let bob = RelayProcess::start(&main, &subchain, id, "//Bob", &relay_log);
+    let charlie_log = dir.path().join("relay-charlie.log");
+    let charlie = RelayProcess::start_with(
+        &main,
+        &subchain,
+        id,
+        "//Charlie",
+        &charlie_log,
+        &["--prometheus-port", "0"],
+    );
+    let relay_log_text = || std::fs::read_to_string(&relay_log).unwrap_or_default();
+
+    // Bob's relayer dies part-way (SIGKILL: nothing flushed, nothing said) and comes back.
+    eventually("some headers audited", Duration::from_secs(90), || {
+        let rpc = main_rpc.clone();
+        async move { audited_number(&rpc, id).await.is_some() }
+    })
+    .await;
+    drop(bob);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let bob = RelayProcess::start(&main, &subchain, id, "//Bob", &relay_log);
+
+    // Ten headers at 100 WCME spend the 1,000 WCME stake: below the 10 WCME minimum, the
+    // subchain is suspended, with exactly ten headers audited and charged.
+    eventually(
+        "the subchain suspended for lack of gas",
+        Duration::from_secs(120),
+        || {
+            let rpc = main_rpc.clone();
+            async move { subchain_view(&rpc, id).await["status"] == "suspended" }
+        },
+    )
+    .await;
+    let view = subchain_view(&main_rpc, id).await;
+    assert_eq!(view["headersCharged"], 10, "{view}\n{}", relay_log_text());
+    assert_eq!(view["gas"], "0", "{view}");
+    assert_eq!(view["gasSpent"], (10 * HEADER_FEE).to_string(), "{view}");
+    assert_eq!(audited_number(&main_rpc, id).await, Some(10));
+    // What the main chain audited is the subchain's own block #10.
+    let audited: Value = call(&main_rpc, "wcme_auditedHead", vec![id.into()])
+        .await
+        .expect("wcme_auditedHead");
+    let hash_10: String = call(&sub_rpc, "chain_getBlockHash", vec![10.into()])
+        .await
+        .expect("block #10");
+    assert_eq!(audited["hash"], hash_10.as_str(), "{audited}");
+
+    // Suspended, nothing more is audited while the subchain goes on.
+    wait_for_block(&sub_rpc, 16, Duration::from_secs(60)).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(audited_number(&main_rpc, id).await, Some(10));
+
+    // A top-up of 500 WCME reactivates it; the relayer resumes at #11 and the five headers
+    // the top-up pays for suspend it again at #15.
+    let genesis: sp_core::H256 = call(&main_rpc, "chain_getBlockHash", vec![0.into()])
+        .await
+        .expect("genesis");
+    let top_up = RuntimeCall::Subchains(pallet_wcme_subchains::Call::top_up {
+        id,
+        amount: 500 * WCME,
+    });
+    let alice_nonce: u32 = call(
+        &main_rpc,
+        "system_accountNextIndex",
+        vec![Sr25519Keyring::Alice.to_account_id().to_string().into()],
+    )
+    .await
+    .expect("nonce");
+    let extrinsic = sign(&Sr25519Keyring::Alice.pair(), top_up, alice_nonce, genesis);
+    let _: sp_core::H256 = call(
+        &main_rpc,
+        "author_submitExtrinsic",
+        vec![format!("0x{}", hex::encode(codec::Encode::encode(&extrinsic))).into()],
+    )
+    .await
+    .expect("top_up submitted");
+    eventually(
+        "the audit resumed up to #15",
+        Duration::from_secs(90),
+        || {
+            let rpc = main_rpc.clone();
+            async move { audited_number(&rpc, id).await == Some(15) }
+        },
+    )
+    .await;
+    eventually(
+        "the subchain suspended again",
+        Duration::from_secs(30),
+        || {
+            let rpc = main_rpc.clone();
+            async move { subchain_view(&rpc, id).await["status"] == "suspended" }
+        },
+    )
+    .await;
+    assert_eq!(subchain_view(&main_rpc, id).await["headersCharged"], 15);
+    // The audited chain is the subchain's own, block by block.
+    for number in 1..=15u32 {
+        let audited: Value = call(
+            &main_rpc,
+            "wcme_auditedHeader",
+            vec![id.into(), number.into()],
+        )
+        .await
+        .expect("wcme_auditedHeader");
+        let hash: String = call(&sub_rpc, "chain_getBlockHash", vec![number.into()])
+            .await
+            .expect("subchain block");
+        assert_eq!(audited["hash"], hash.as_str(), "#{number}: {audited}");
+    }
+    let log = relay_log_text() + &std::fs::read_to_string(&charlie_log).unwrap_or_default();
+    assert!(log.contains("Main chain audited subchain headers"), "{log}");
+    assert!(log.contains("not active on the main chain"), "{log}");
+    // Charlie's relayer exports how far the audit is.
+    let charlie_log = std::fs::read_to_string(&charlie_log).unwrap_or_default();
+    let addr = charlie_log
+        .lines()
+        .find_map(|line| line.split("Prometheus exporter started at ").nth(1))
+        .unwrap_or_else(|| panic!("exporter address logged: {charlie_log}"))
+        .trim()
+        .to_owned();
+    // (Within its next pass: it may still be waiting out the poll interval of the last one.)
+    eventually(
+        "the relayer's metrics at #15",
+        Duration::from_secs(10),
+        || {
+            let metrics = http_get(&addr, "/metrics");
+            async move { metrics.contains("wcme_relay_audited_head 15") }
+        },
+    )
+    .await;
+    let metrics = http_get(&addr, "/metrics");
+    assert!(
+        metrics.contains("wcme_relay_headers_submitted_total"),
+        "{metrics}"
+    );
+    drop((bob, charlie));
+}

@@ -1,0 +1,292 @@
+//! Benchmarks of the cross-chain audit (frame-benchmarking v2), each in its worst case: real
+//! sr25519 pre-commits from every validator of the largest sets, the most headers, a full
+//! audited history so every audited header prunes one, and the real gas charges and freeze of
+//! the registry.
+//!
+//! `wcme-node benchmark pallet --pallet pallet_wcme_cross_chain` runs them in the main runtime;
+//! they also run as tests on the mock runtime with `cargo test -p pallet-wcme-cross-chain
+//! --features runtime-benchmarks`. Subchains are registered through [`BenchmarkHelper`]
+//! ([`SubchainsHelper`] for the registry of `pallet-wcme-subchains`).
+
+use super::*;
+use crate::{
+    Pallet as CrossChain,
+    types::{ConsensusKind, SubchainId},
+};
+use alloc::{boxed::Box, format, vec, vec::Vec};
+use core::marker::PhantomData;
+use frame_benchmarking::v2::*;
+use frame_support::traits::{Get, fungible::Mutate};
+use frame_system::RawOrigin;
+use pallet_wcme_subchains::SubchainRegistry;
+use sp_core::{H256, Pair as _, sr25519};
+use sp_runtime::{Digest, traits::Header as _};
+use wcme_consensus_primitives::{
+    poc::{SignedVote, Vote, VoteKind},
+    pow::{self, PowPreDigest},
+};
+
+/// Registering subchains for the benchmarks: the cross-chain pallet only reads the registry, so
+/// the runtime says how one is created.
+pub trait BenchmarkHelper {
+    /// Registers an active subchain running `consensus` whose validators are the sr25519 keys
+    /// `validators` (validator-set id 0), with genesis hash `genesis` and gas for at least
+    /// `headers` header charges; returns its id.
+    fn register_subchain(
+        consensus: ConsensusKind,
+        validators: Vec<[u8; 32]>,
+        genesis: H256,
+        headers: u32,
+    ) -> SubchainId;
+}
+
+/// [`BenchmarkHelper`] over `pallet-wcme-subchains`: a funded owner registers the subchain with
+/// the least stake that covers the headers.
+pub struct SubchainsHelper<T>(PhantomData<T>);
+
+impl<T: pallet_wcme_subchains::Config> BenchmarkHelper for SubchainsHelper<T> {
+    fn register_subchain(
+        consensus: ConsensusKind,
+        validators: Vec<[u8; 32]>,
+        genesis: H256,
+        headers: u32,
+    ) -> SubchainId {
+        let id = pallet_wcme_subchains::NextSubchainId::<T>::get();
+        let owner: T::AccountId = account("subchain-owner", id, 0);
+        let fees = pallet_wcme_subchains::Fees::<T>::get();
+        let stake = <T as pallet_wcme_subchains::Config>::MinStake::get().max(
+            fees.header_fee
+                .saturating_mul(u128::from(headers))
+                .saturating_add(<T as pallet_wcme_subchains::Config>::MinGasBalance::get()),
+        );
+        <T as pallet_wcme_subchains::Config>::Currency::set_balance(
+            &owner,
+            stake
+                .saturating_mul(2)
+                .saturating_add(1_000_000_000_000_000_000),
+        );
+        let config = pallet_wcme_subchains::SubchainConfig {
+            name: format!("xbench{id}").into_bytes(),
+            chain_id: format!("xbench-{id}").into_bytes(),
+            base_token: pallet_wcme_subchains::BaseToken {
+                symbol: b"XB".to_vec(),
+                decimals: 12,
+            },
+            listing: None,
+            consensus: consensus.code(),
+            signature_scheme: pallet_wcme_subchains::SignatureScheme::Sr25519.code(),
+            validators: validators.iter().map(|key| key.to_vec()).collect(),
+            genesis_hash: genesis,
+        };
+        if let Err(error) = pallet_wcme_subchains::Pallet::<T>::register(
+            RawOrigin::Signed(owner).into(),
+            config,
+            stake,
+        ) {
+            panic!("benchmark subchain does not register: {error:?}");
+        }
+        id
+    }
+}
+
+/// The sr25519 validator `i` of the benchmarks.
+fn validator(i: u32) -> sr25519::Pair {
+    let mut seed = [0x5au8; 32];
+    seed[..4].copy_from_slice(&i.to_le_bytes());
+    sr25519::Pair::from_seed(&seed)
+}
+
+/// `n` validators.
+fn validators(n: u32) -> Vec<sr25519::Pair> {
+    (0..n).map(validator).collect()
+}
+
+/// Their public keys.
+fn publics(pairs: &[sr25519::Pair]) -> Vec<[u8; 32]> {
+    pairs.iter().map(|pair| pair.public().0).collect()
+}
+
+/// A subchain header: number `number` on `parent`, a state root derived from `salt` and the
+/// number (never zero), with `digest`.
+fn header(number: u32, parent: H256, salt: u8, digest: Digest) -> Header {
+    let mut root = [salt; 32];
+    root[..4].copy_from_slice(&number.to_le_bytes());
+    root[31] = 1;
+    Header::new(number, H256::repeat_byte(0xee), H256(root), parent, digest)
+}
+
+/// Pre-commits of `signers` in `round` for `header`.
+fn justification(header: &Header, round: u32, signers: &[sr25519::Pair]) -> Justification {
+    let hash = header.hash();
+    Justification {
+        round,
+        number: header.number,
+        hash,
+        precommits: signers
+            .iter()
+            .map(|pair| {
+                SignedVote::sign(
+                    Vote {
+                        kind: VoteKind::Precommit,
+                        round,
+                        number: header.number,
+                        hash,
+                    },
+                    pair,
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Makes `subchain`'s audited head header `AuditedHistory` (hash `head_hash`) with the `prunable`
+/// oldest entries of a full history stored, so that each of the next `prunable` audited headers
+/// prunes one. Returns the head's number.
+fn full_history<T: Config>(subchain: SubchainId, head_hash: H256, prunable: u32) -> u32 {
+    let head_number = T::AuditedHistory::get().max(1);
+    let head = AuditedHeader {
+        number: head_number,
+        hash: head_hash,
+        parent_hash: H256::repeat_byte(0x01),
+        state_root: H256::repeat_byte(0x02),
+        extrinsics_root: H256::repeat_byte(0x03),
+    };
+    for number in 1..=prunable.min(head_number) {
+        AuditedHeaders::<T>::insert(subchain, number, AuditedHeader { number, ..head });
+    }
+    AuditedHeaders::<T>::insert(subchain, head_number, head);
+    AuditedHeads::<T>::insert(subchain, head);
+    head_number
+}
+
+#[benchmarks]
+mod benchmarks {
+    use super::*;
+
+    #[benchmark]
+    fn submit_headers_bft(
+        h: Linear<1, { T::MaxHeadersPerSubmission::get() }>,
+        p: Linear<1, { T::MaxPrecommits::get() }>,
+    ) {
+        let keys = validators(p);
+        let subchain = T::BenchmarkHelper::register_subchain(
+            ConsensusKind::Pbft,
+            publics(&keys),
+            H256::repeat_byte(0x42),
+            h,
+        );
+        let tip_hash = H256::repeat_byte(0x77);
+        let tip = full_history::<T>(subchain, tip_hash, h);
+        let mut parent = tip_hash;
+        let mut chain = Vec::new();
+        for number in tip.saturating_add(1)..=tip.saturating_add(h) {
+            let next = header(number, parent, 0xa1, Digest::default());
+            parent = next.hash();
+            chain.push(next);
+        }
+        let proof =
+            FinalityProof::Justification(justification(chain.last().expect("h ≥ 1"), 0, &keys));
+        let headers = HeadersOf::<T>::truncate_from(chain);
+        let relayer: T::AccountId = whitelisted_caller();
+
+        #[extrinsic_call]
+        submit_headers(RawOrigin::Signed(relayer), subchain, headers, proof);
+
+        assert_eq!(
+            CrossChain::<T>::audited_head(subchain).map(|head| head.number),
+            Some(tip.saturating_add(h))
+        );
+    }
+
+    #[benchmark]
+    fn submit_headers_pow(
+        h: Linear<
+            { T::PowConfirmations::get().saturating_add(1) },
+            { T::MaxHeadersPerSubmission::get() },
+        >,
+    ) {
+        let subchain = T::BenchmarkHelper::register_subchain(
+            ConsensusKind::Pow,
+            publics(&validators(1)),
+            H256::repeat_byte(0x42),
+            h,
+        );
+        let tip_hash = H256::repeat_byte(0x77);
+        let tip = full_history::<T>(subchain, tip_hash, h);
+        // Difficulty 1 at exactly the target spacing stays 1 (any nonce meets it), so the
+        // checks all run without mining.
+        let target = T::PowTargetSlots::get();
+        let mut digest = PowPreDigest {
+            slot: 1_000,
+            difficulty: 1,
+        };
+        PowHeads::<T>::insert(subchain, digest);
+        let mut parent = tip_hash;
+        let mut chain = Vec::new();
+        for number in tip.saturating_add(1)..=tip.saturating_add(h) {
+            digest = PowPreDigest {
+                slot: digest.slot.saturating_add(target),
+                difficulty: pow::next_difficulty(
+                    digest.difficulty,
+                    digest.slot,
+                    digest.slot.saturating_add(target),
+                    target,
+                ),
+            };
+            let mut next = header(
+                number,
+                parent,
+                0xb2,
+                Digest {
+                    logs: vec![digest.to_digest_item()],
+                },
+            );
+            next.digest.push(pow::seal_item(0));
+            parent = next.hash();
+            chain.push(next);
+        }
+        let headers = HeadersOf::<T>::truncate_from(chain);
+        let relayer: T::AccountId = whitelisted_caller();
+
+        #[extrinsic_call]
+        submit_headers(
+            RawOrigin::Signed(relayer),
+            subchain,
+            headers,
+            FinalityProof::Work,
+        );
+
+        let audited = h.saturating_sub(T::PowConfirmations::get());
+        assert_eq!(
+            CrossChain::<T>::audited_head(subchain).map(|head| head.number),
+            Some(tip.saturating_add(audited))
+        );
+    }
+
+    /// `p` is the pre-commits of both justifications together: a set of `p / 2` validators,
+    /// every one of whom signed both headers.
+    #[benchmark]
+    fn report_fork(p: Linear<2, { T::MaxPrecommits::get().saturating_mul(2) }>) {
+        let keys = validators((p / 2).max(1));
+        let genesis = H256::repeat_byte(0x42);
+        let subchain =
+            T::BenchmarkHelper::register_subchain(ConsensusKind::Pbft, publics(&keys), genesis, 1);
+        let first = header(1, genesis, 0xc3, Digest::default());
+        let second = header(1, genesis, 0xd4, Digest::default());
+        let first_justification = justification(&first, 0, &keys);
+        let second_justification = justification(&second, 0, &keys);
+        let reporter: T::AccountId = whitelisted_caller();
+
+        #[extrinsic_call]
+        _(
+            RawOrigin::Signed(reporter),
+            subchain,
+            Box::new((first, first_justification)),
+            Box::new((second, second_justification)),
+        );
+
+        assert!(T::Registry::is_frozen(subchain));
+    }
+
+    impl_benchmark_test_suite!(CrossChain, crate::mock::new_test_ext(), crate::mock::Test);
+}

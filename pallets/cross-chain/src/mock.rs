@@ -1,0 +1,263 @@
+//! A mock runtime for the audit's tests: System, Balances (`u128` balances and accounts), the
+//! real subchain registry (`pallet-wcme-subchains`, gas burned) and CrossChain; plus builders
+//! of subchain headers, justifications signed by real sr25519 keys, and mined PoW headers.
+
+use crate as pallet_wcme_cross_chain;
+use crate::types::{ConsensusKind, Header, Justification, SubchainId};
+use frame_support::{
+    PalletId, derive_impl, parameter_types,
+    traits::{ConstU32, ConstU64, ConstU128},
+};
+use pallet_wcme_subchains::{BaseToken, SubchainConfig, types::Balance};
+use sp_core::{H256, Pair, sr25519};
+use sp_runtime::{
+    BuildStorage, Digest,
+    traits::{Header as _, IdentityLookup},
+};
+use wcme_consensus_primitives::{
+    poc::{SignedVote, Vote, VoteKind},
+    pow::{self, PowPreDigest},
+};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+    pub enum Test {
+        System: frame_system,
+        Balances: pallet_balances,
+        Subchains: pallet_wcme_subchains,
+        CrossChain: pallet_wcme_cross_chain,
+    }
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+    type Block = Block;
+    type AccountId = u128;
+    type Lookup = IdentityLookup<u128>;
+    type AccountData = pallet_balances::AccountData<u128>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+    type AccountStore = System;
+    type Balance = u128;
+    type ExistentialDeposit = ConstU128<1>;
+    type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+parameter_types! {
+    pub const SubchainsPalletId: PalletId = PalletId(*b"wcme/sub");
+}
+
+impl pallet_wcme_subchains::Config for Test {
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type PalletId = SubchainsPalletId;
+    type MinStake = ConstU128<MIN_STAKE>;
+    type MinGasBalance = ConstU128<MIN_GAS>;
+    type DefaultHeaderFee = ConstU128<HEADER_FEE>;
+    type DefaultMessageFee = ConstU128<4>;
+    type OnGasCharged = ();
+    type RetirementDelay = ConstU64<10>;
+    type MaxValidators = ConstU32<MAX_VALIDATORS>;
+    type MaxNameLength = ConstU32<16>;
+    type MaxSymbolLength = ConstU32<8>;
+    type GovernanceOrigin = frame_system::EnsureRoot<u128>;
+    type SignatureVerifier = pallet_wcme_subchains::DefaultVerifier;
+    type AssetIssuer = ();
+    type WeightInfo = ();
+}
+
+impl pallet_wcme_cross_chain::Config for Test {
+    type Registry = Subchains;
+    type Gas = Subchains;
+    type MaxHeadersPerSubmission = ConstU32<MAX_HEADERS>;
+    type AuditedHistory = ConstU32<HISTORY>;
+    type MaxPrecommits = ConstU32<MAX_VALIDATORS>;
+    type PowConfirmations = ConstU32<CONFIRMATIONS>;
+    type PowTargetSlots = ConstU64<TARGET_SLOTS>;
+    type WeightInfo = ();
+    #[cfg(feature = "runtime-benchmarks")]
+    type BenchmarkHelper = crate::benchmarking::SubchainsHelper<Test>;
+}
+
+pub const MIN_STAKE: Balance = 1_000;
+pub const MIN_GAS: Balance = 100;
+pub const HEADER_FEE: Balance = 10;
+pub const MAX_VALIDATORS: u32 = 7;
+pub const MAX_HEADERS: u32 = 16;
+pub const HISTORY: u32 = 8;
+pub const CONFIRMATIONS: u32 = 3;
+pub const TARGET_SLOTS: u64 = 2;
+
+/// Registers subchains.
+pub const OWNER: u128 = 1;
+/// Submits headers.
+pub const RELAYER: u128 = 2;
+/// Genesis WCME of [`OWNER`] and [`RELAYER`].
+pub const RICH: Balance = 1_000_000_000;
+
+/// The registered genesis hash of every test subchain.
+pub const GENESIS: H256 = H256::repeat_byte(0x99);
+
+/// The sr25519 validator with seed `[n; 32]`.
+pub fn validator(n: u8) -> sr25519::Pair {
+    sr25519::Pair::from_seed(&[n; 32])
+}
+
+/// `n` validators, seeds `1..=n`.
+pub fn validators(n: u8) -> Vec<sr25519::Pair> {
+    (1..=n).map(validator).collect()
+}
+
+/// Registers a subchain of `consensus` with sr25519 `keys`, genesis [`GENESIS`] and `stake`;
+/// returns its id.
+pub fn register_with(
+    consensus: ConsensusKind,
+    keys: &[sr25519::Pair],
+    stake: Balance,
+) -> SubchainId {
+    let id = pallet_wcme_subchains::NextSubchainId::<Test>::get();
+    let config = SubchainConfig {
+        name: format!("chain{id}").into_bytes(),
+        chain_id: format!("chain-{id}").into_bytes(),
+        base_token: BaseToken {
+            symbol: b"SUB".to_vec(),
+            decimals: 12,
+        },
+        listing: None,
+        consensus: consensus.code(),
+        signature_scheme: 0,
+        validators: keys.iter().map(|pair| pair.public().0.to_vec()).collect(),
+        genesis_hash: GENESIS,
+    };
+    if let Err(error) = Subchains::register(RuntimeOrigin::signed(OWNER), config, stake) {
+        panic!("test subchain does not register: {error:?}");
+    }
+    id
+}
+
+/// A PBFT subchain with `n` validators (seeds `1..=n`) and the least stake.
+pub fn register_bft(n: u8) -> (SubchainId, Vec<sr25519::Pair>) {
+    let keys = validators(n);
+    (
+        register_with(ConsensusKind::Pbft, &keys, 5 * MIN_STAKE),
+        keys,
+    )
+}
+
+/// A PoW subchain (its one registered validator is never used).
+pub fn register_pow() -> SubchainId {
+    register_with(ConsensusKind::Pow, &validators(1), 5 * MIN_STAKE)
+}
+
+/// A header `number` on `parent` whose state root depends on `salt` (never zero).
+pub fn header(number: u32, parent: H256, salt: u8) -> Header {
+    let mut root = [salt; 32];
+    root[..4].copy_from_slice(&number.to_le_bytes());
+    root[31] = 1;
+    Header::new(
+        number,
+        H256::repeat_byte(0xee),
+        H256(root),
+        parent,
+        Digest::default(),
+    )
+}
+
+/// `n` headers on `(number, hash)`, consecutive and linked.
+pub fn chain(parent: (u32, H256), n: u32, salt: u8) -> Vec<Header> {
+    let (mut number, mut hash) = parent;
+    (0..n)
+        .map(|_| {
+            number += 1;
+            let next = header(number, hash, salt);
+            hash = next.hash();
+            next
+        })
+        .collect()
+}
+
+/// A pre-commit of `pair` for `header` in `round`.
+pub fn precommit(pair: &sr25519::Pair, header: &Header, round: u32) -> SignedVote<H256, u32> {
+    SignedVote::sign(
+        Vote {
+            kind: VoteKind::Precommit,
+            round,
+            number: header.number,
+            hash: header.hash(),
+        },
+        pair,
+    )
+}
+
+/// A justification of `header` in `round` signed by `signers`.
+pub fn justify(header: &Header, round: u32, signers: &[sr25519::Pair]) -> Justification {
+    Justification {
+        round,
+        number: header.number,
+        hash: header.hash(),
+        precommits: signers
+            .iter()
+            .map(|pair| precommit(pair, header, round))
+            .collect(),
+    }
+}
+
+/// Header `number` on `parent` with pre-digest `digest`, sealed with the first nonce whose work
+/// meets the digest's difficulty.
+pub fn mine(number: u32, parent: H256, digest: PowPreDigest) -> Header {
+    let mut header = header(number, parent, 0x33);
+    header.digest.push(digest.to_digest_item());
+    let pre_hash = header.hash();
+    let nonce = (0u64..)
+        .find(|nonce| pow::meets_difficulty(&pre_hash, *nonce, digest.difficulty))
+        .unwrap_or_default();
+    header.digest.push(pow::seal_item(nonce));
+    header
+}
+
+/// `n` mined headers on `(number, hash)`: the first at `first`, each next one `TARGET_SLOTS`
+/// slots later at the difficulty its parent dictates.
+pub fn pow_chain(parent: (u32, H256), first: PowPreDigest, n: u32) -> Vec<Header> {
+    let (mut number, mut hash) = parent;
+    let mut digest = first;
+    let mut headers = Vec::new();
+    for i in 0..n {
+        if i > 0 {
+            let slot = digest.slot + TARGET_SLOTS;
+            digest = PowPreDigest {
+                slot,
+                difficulty: pow::next_difficulty(
+                    digest.difficulty,
+                    digest.slot,
+                    slot,
+                    TARGET_SLOTS,
+                ),
+            };
+        }
+        number += 1;
+        let next = mine(number, hash, digest);
+        hash = next.hash();
+        headers.push(next);
+    }
+    headers
+}
+
+/// Test externalities at block 1 (so events are kept).
+pub fn new_test_ext() -> sp_io::TestExternalities {
+    let storage = RuntimeGenesisConfig {
+        system: Default::default(),
+        balances: pallet_balances::GenesisConfig {
+            balances: vec![(OWNER, RICH), (RELAYER, RICH)],
+            ..Default::default()
+        },
+        subchains: Default::default(),
+    }
+    .build_storage()
+    .expect("mock genesis builds");
+    let mut ext = sp_io::TestExternalities::new(storage);
+    ext.execute_with(|| System::set_block_number(1));
+    ext
+}
