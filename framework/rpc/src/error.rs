@@ -56,6 +56,9 @@ pub mod codes {
     pub const STATE_INVALID_COUNT: i32 = 4002;
     /// `state_*`: the node failed (unknown block, runtime or database error).
     pub const STATE_CLIENT: i32 = 4003;
+
+    /// `wcme_*`: the runtime call behind the method failed or its block is unknown.
+    pub const RUNTIME_CALL_FAILED: i32 = 5002;
 }
 
 /// Why the server could not be built or started.
@@ -345,6 +348,31 @@ impl From<PaymentError> for ErrorObjectOwned {
             PaymentError::Runtime { context, reason } => {
                 ErrorObjectOwned::owned(codes::PAYMENT_RUNTIME, context, Some(reason))
             }
+        }
+    }
+}
+
+/// A `wcme_*` method answering from a runtime API failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeApiError {
+    /// A parameter is missing or malformed (`-32602`).
+    #[error(transparent)]
+    Param(#[from] ParamError),
+    /// The runtime call failed: an unknown block, a runtime without the API, an answer that
+    /// does not decode ([`codes::RUNTIME_CALL_FAILED`]).
+    #[error("runtime call failed: {0}")]
+    Runtime(String),
+}
+
+impl From<RuntimeApiError> for ErrorObjectOwned {
+    fn from(error: RuntimeApiError) -> Self {
+        match error {
+            RuntimeApiError::Param(param) => param.into(),
+            RuntimeApiError::Runtime(message) => ErrorObjectOwned::owned(
+                codes::RUNTIME_CALL_FAILED,
+                "Runtime call failed",
+                Some(message),
+            ),
         }
     }
 }

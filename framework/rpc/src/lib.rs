@@ -44,7 +44,8 @@ pub use backend::{
 };
 pub use cors::{CorsPolicy, default_cors};
 pub use error::{
-    AuthorError, ChainError, ParamError, PaymentError, RpcError, StateError, SystemError, codes,
+    AuthorError, ChainError, ParamError, PaymentError, RpcError, RuntimeApiError, StateError,
+    SystemError, codes,
 };
 pub use jsonrpsee::RpcModule;
 pub use params::{PositionalParams, register_positional};

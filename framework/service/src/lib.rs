@@ -19,6 +19,7 @@ mod modules;
 mod network;
 mod pool;
 mod rpc_backend;
+mod runtime_api_rpc;
 
 pub use builder::{Node, NodeBuilder, ServiceError, open_client};
 pub use chain_spec::{
@@ -36,5 +37,6 @@ pub use metrics::Metrics;
 pub use modules::{RpcEndpoint, RpcExtension, network_id};
 pub use network::{NetworkSettings, NetworkStatus, PeerStatus};
 pub use pool::{ChainValidator, Pool};
+pub use runtime_api_rpc::call_runtime_api;
 pub use wcme_network;
 pub use wcme_rpc::RpcConfig;

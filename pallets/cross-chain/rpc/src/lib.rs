@@ -15,39 +15,14 @@
 
 use std::sync::Arc;
 
-use codec::{Decode, Encode};
-use jsonrpsee::{RpcModule, types::ErrorObjectOwned};
+use codec::Encode;
+use jsonrpsee::RpcModule;
 use pallet_wcme_cross_chain::AuditedHeader;
 use serde_json::{Value, json};
-use sp_core::H256;
-use wcme_rpc::{ParamError, PositionalParams, RpcError, hex::to_hex, register_positional};
-use wcme_service::Client;
+use wcme_rpc::{PositionalParams, RpcError, RuntimeApiError, hex::to_hex, register_positional};
+use wcme_service::{Client, call_runtime_api};
 
-/// JSON-RPC error code of a failed runtime call or unknown block (as the other `wcme_*`
-/// methods).
-pub const RUNTIME_CALL_FAILED: i32 = 5002;
-
-/// Why a `wcme_*` cross-chain call failed.
-#[derive(Debug, thiserror::Error)]
-pub enum CrossChainRpcError {
-    /// A parameter is missing or malformed (`-32602`).
-    #[error(transparent)]
-    Param(#[from] ParamError),
-    /// The runtime call failed (unknown block, runtime without `CrossChainApi`, …).
-    #[error("runtime call failed: {0}")]
-    Runtime(String),
-}
-
-impl From<CrossChainRpcError> for ErrorObjectOwned {
-    fn from(error: CrossChainRpcError) -> Self {
-        match error {
-            CrossChainRpcError::Param(param) => param.into(),
-            CrossChainRpcError::Runtime(message) => {
-                ErrorObjectOwned::owned(RUNTIME_CALL_FAILED, "Runtime call failed", Some(message))
-            }
-        }
-    }
-}
+pub use wcme_rpc::codes::RUNTIME_CALL_FAILED;
 
 /// A subchain id: a JSON integer that fits `u32`.
 fn subchain_id(value: &Value) -> Result<u32, String> {
@@ -68,32 +43,19 @@ pub fn header_json(header: &AuditedHeader) -> Value {
     })
 }
 
-/// Calls a `CrossChainApi` method at `at` (default: best block) and decodes the result.
-fn call<R: Decode>(
-    client: &Client,
-    at: Option<H256>,
-    method: &'static str,
-    args: &[u8],
-) -> Result<R, CrossChainRpcError> {
-    let at = at.unwrap_or(client.info().best.1);
-    client
-        .executor()
-        .call_decoded(&at, method, args)
-        .map_err(|error| CrossChainRpcError::Runtime(error.to_string()))
-}
-
-fn audited_head(client: &Client, params: &PositionalParams) -> Result<Value, CrossChainRpcError> {
+fn audited_head(client: &Client, params: &PositionalParams) -> Result<Value, RuntimeApiError> {
     let id = params.required(0, "subchainId", subchain_id)?;
     let at = params.hash_opt(1, "at")?;
-    let head: Option<AuditedHeader> = call(client, at, "CrossChainApi_audited_head", &id.encode())?;
+    let head: Option<AuditedHeader> =
+        call_runtime_api(client, at, "CrossChainApi_audited_head", &id.encode())?;
     Ok(head.as_ref().map_or(Value::Null, header_json))
 }
 
-fn audited_header(client: &Client, params: &PositionalParams) -> Result<Value, CrossChainRpcError> {
+fn audited_header(client: &Client, params: &PositionalParams) -> Result<Value, RuntimeApiError> {
     let id = params.required(0, "subchainId", subchain_id)?;
     let number = params.u32(1, "number")?;
     let at = params.hash_opt(2, "at")?;
-    let header: Option<AuditedHeader> = call(
+    let header: Option<AuditedHeader> = call_runtime_api(
         client,
         at,
         "CrossChainApi_audited_header",
@@ -118,6 +80,9 @@ pub fn rpc_module(client: &Arc<Client>) -> Result<RpcModule<()>, RpcError> {
 
 #[cfg(test)]
 mod tests {
+    use codec::Decode;
+    use sp_core::H256;
+
     use super::*;
 
     fn header() -> AuditedHeader {

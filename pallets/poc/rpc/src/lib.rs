@@ -21,42 +21,16 @@
 
 use std::sync::Arc;
 
-use codec::{Decode, Encode};
-use jsonrpsee::{RpcModule, types::ErrorObjectOwned};
+use codec::Encode;
+use jsonrpsee::RpcModule;
 use serde_json::{Value, json};
-use sp_core::{
-    H256,
-    crypto::{AccountId32, Ss58Codec},
-};
+use sp_core::crypto::{AccountId32, Ss58Codec};
 use wcme_consensus_primitives::poc::{AgentInfo, AgentStatus, CreditInfo, Producer, RoundInfo};
 use wcme_primitives::{Balance, BlockNumber};
-use wcme_rpc::{ParamError, PositionalParams, RpcError, register_positional};
-use wcme_service::Client;
+use wcme_rpc::{PositionalParams, RpcError, RuntimeApiError, register_positional};
+use wcme_service::{Client, call_runtime_api};
 
-/// JSON-RPC error code of a failed runtime call or unknown block (as the smart-asset methods).
-pub const RUNTIME_CALL_FAILED: i32 = 5002;
-
-/// Why a `wcme_*` POC call failed.
-#[derive(Debug, thiserror::Error)]
-pub enum PocRpcError {
-    /// A parameter is missing or malformed (`-32602`).
-    #[error(transparent)]
-    Param(#[from] ParamError),
-    /// The runtime call failed (unknown block, runtime without `PocApi`, …).
-    #[error("runtime call failed: {0}")]
-    Runtime(String),
-}
-
-impl From<PocRpcError> for ErrorObjectOwned {
-    fn from(error: PocRpcError) -> Self {
-        match error {
-            PocRpcError::Param(param) => param.into(),
-            PocRpcError::Runtime(message) => {
-                ErrorObjectOwned::owned(RUNTIME_CALL_FAILED, "Runtime call failed", Some(message))
-            }
-        }
-    }
-}
+pub use wcme_rpc::codes::RUNTIME_CALL_FAILED;
 
 /// An account from an SS58 address of any network prefix, or from 32 bytes of `0x` hex.
 fn account(value: &Value) -> Result<AccountId32, String> {
@@ -147,46 +121,33 @@ pub fn credit_json(credit: &CreditInfo) -> Value {
     })
 }
 
-/// Calls a `PocApi` method at `at` (default: best block) and decodes the result.
-fn call<R: Decode>(
-    client: &Client,
-    at: Option<H256>,
-    method: &'static str,
-    args: &[u8],
-) -> Result<R, PocRpcError> {
-    let at = at.unwrap_or(client.info().best.1);
-    client
-        .executor()
-        .call_decoded(&at, method, args)
-        .map_err(|error| PocRpcError::Runtime(error.to_string()))
-}
-
-fn round(client: &Client, params: &PositionalParams) -> Result<Value, PocRpcError> {
+fn round(client: &Client, params: &PositionalParams) -> Result<Value, RuntimeApiError> {
     let at = params.hash_opt(0, "at")?;
     let at = Some(at.unwrap_or(client.info().best.1));
-    let round: RoundInfo<AccountId32, Balance> = call(client, at, "PocApi_current_round", &[])?;
-    let slot_duration: u64 = call(client, at, "PocApi_slot_duration_ms", &[])?;
+    let round: RoundInfo<AccountId32, Balance> =
+        call_runtime_api(client, at, "PocApi_current_round", &[])?;
+    let slot_duration: u64 = call_runtime_api(client, at, "PocApi_slot_duration_ms", &[])?;
     Ok(round_json(&round, slot_duration))
 }
 
-fn agents(client: &Client, params: &PositionalParams) -> Result<Value, PocRpcError> {
+fn agents(client: &Client, params: &PositionalParams) -> Result<Value, RuntimeApiError> {
     let at = params.hash_opt(0, "at")?;
     let agents: Vec<AgentInfo<AccountId32, Balance, BlockNumber>> =
-        call(client, at, "PocApi_agents", &[])?;
+        call_runtime_api(client, at, "PocApi_agents", &[])?;
     Ok(Value::Array(agents.iter().map(agent_json).collect()))
 }
 
-fn credit(client: &Client, params: &PositionalParams) -> Result<Value, PocRpcError> {
+fn credit(client: &Client, params: &PositionalParams) -> Result<Value, RuntimeApiError> {
     let who = params.required(0, "account", account)?;
     let at = params.hash_opt(1, "at")?;
-    let credit: CreditInfo = call(client, at, "PocApi_credit", &who.encode())?;
+    let credit: CreditInfo = call_runtime_api(client, at, "PocApi_credit", &who.encode())?;
     Ok(credit_json(&credit))
 }
 
-fn pending_rewards(client: &Client, params: &PositionalParams) -> Result<String, PocRpcError> {
+fn pending_rewards(client: &Client, params: &PositionalParams) -> Result<String, RuntimeApiError> {
     let who = params.required(0, "account", account)?;
     let at = params.hash_opt(1, "at")?;
-    let pending: Balance = call(client, at, "PocApi_pending_rewards", &who.encode())?;
+    let pending: Balance = call_runtime_api(client, at, "PocApi_pending_rewards", &who.encode())?;
     Ok(pending.to_string())
 }
 

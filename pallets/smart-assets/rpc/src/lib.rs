@@ -23,8 +23,7 @@ use wcme_service::Client;
 
 /// JSON-RPC error code of a quote the AMM refuses (unknown pool, too little liquidity, …).
 pub const QUOTE_FAILED: i32 = 5001;
-/// JSON-RPC error code of a failed runtime call or unknown block.
-pub const RUNTIME_CALL_FAILED: i32 = 5002;
+pub use wcme_rpc::codes::RUNTIME_CALL_FAILED;
 
 /// Why a `wcme_*` AMM call failed.
 #[derive(Debug, thiserror::Error)]

@@ -22,46 +22,19 @@
 
 use std::sync::Arc;
 
-use codec::{Decode, Encode};
-use jsonrpsee::{RpcModule, types::ErrorObjectOwned};
+use codec::Encode;
+use jsonrpsee::RpcModule;
 use pallet_wcme_subchains::{SubchainStatus, SubchainView};
 use serde_json::{Value, json};
-use sp_core::{
-    H256,
-    crypto::{AccountId32, Ss58Codec},
-};
+use sp_core::crypto::{AccountId32, Ss58Codec};
 use wcme_primitives::BlockNumber;
-use wcme_rpc::{ParamError, PositionalParams, RpcError, hex::to_hex, register_positional};
-use wcme_service::Client;
+use wcme_rpc::{PositionalParams, RpcError, RuntimeApiError, hex::to_hex, register_positional};
+use wcme_service::{Client, call_runtime_api};
 
-/// JSON-RPC error code of a failed runtime call or unknown block (as the other `wcme_*`
-/// methods).
-pub const RUNTIME_CALL_FAILED: i32 = 5002;
+pub use wcme_rpc::codes::RUNTIME_CALL_FAILED;
 
 /// A subchain as the runtime API returns it on WCME runtimes.
 pub type View = SubchainView<AccountId32, BlockNumber>;
-
-/// Why a `wcme_*` subchain call failed.
-#[derive(Debug, thiserror::Error)]
-pub enum SubchainsRpcError {
-    /// A parameter is missing or malformed (`-32602`).
-    #[error(transparent)]
-    Param(#[from] ParamError),
-    /// The runtime call failed (unknown block, runtime without `SubchainsApi`, …).
-    #[error("runtime call failed: {0}")]
-    Runtime(String),
-}
-
-impl From<SubchainsRpcError> for ErrorObjectOwned {
-    fn from(error: SubchainsRpcError) -> Self {
-        match error {
-            SubchainsRpcError::Param(param) => param.into(),
-            SubchainsRpcError::Runtime(message) => {
-                ErrorObjectOwned::owned(RUNTIME_CALL_FAILED, "Runtime call failed", Some(message))
-            }
-        }
-    }
-}
 
 /// A subchain id: a JSON integer that fits `u32`.
 fn subchain_id(value: &Value) -> Result<u32, String> {
@@ -123,30 +96,16 @@ pub fn subchain_json(view: &View) -> Value {
     })
 }
 
-/// Calls a `SubchainsApi` method at `at` (default: best block) and decodes the result.
-fn call<R: Decode>(
-    client: &Client,
-    at: Option<H256>,
-    method: &'static str,
-    args: &[u8],
-) -> Result<R, SubchainsRpcError> {
-    let at = at.unwrap_or(client.info().best.1);
-    client
-        .executor()
-        .call_decoded(&at, method, args)
-        .map_err(|error| SubchainsRpcError::Runtime(error.to_string()))
-}
-
-fn subchains(client: &Client, params: &PositionalParams) -> Result<Value, SubchainsRpcError> {
+fn subchains(client: &Client, params: &PositionalParams) -> Result<Value, RuntimeApiError> {
     let at = params.hash_opt(0, "at")?;
-    let views: Vec<View> = call(client, at, "SubchainsApi_subchains", &[])?;
+    let views: Vec<View> = call_runtime_api(client, at, "SubchainsApi_subchains", &[])?;
     Ok(Value::Array(views.iter().map(subchain_json).collect()))
 }
 
-fn subchain(client: &Client, params: &PositionalParams) -> Result<Value, SubchainsRpcError> {
+fn subchain(client: &Client, params: &PositionalParams) -> Result<Value, RuntimeApiError> {
     let id = params.required(0, "id", subchain_id)?;
     let at = params.hash_opt(1, "at")?;
-    let view: Option<View> = call(client, at, "SubchainsApi_subchain", &id.encode())?;
+    let view: Option<View> = call_runtime_api(client, at, "SubchainsApi_subchain", &id.encode())?;
     Ok(view.as_ref().map_or(Value::Null, subchain_json))
 }
 
@@ -167,7 +126,9 @@ pub fn rpc_module(client: &Arc<Client>) -> Result<RpcModule<()>, RpcError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use codec::Decode;
     use pallet_wcme_subchains::{C3nKey, ConsensusKind, SignatureScheme};
+    use sp_core::H256;
     use sp_core::{Pair, sr25519};
 
     fn alice() -> AccountId32 {
