@@ -234,6 +234,7 @@ fn main() -> ExitCode {
         new_subchain: Some(new_subchain),
         register_subchain: Some(wcme_cli::RegistrationHooks {
             sign: sign_registration,
+            top_up: runtime::signing::signed_top_up,
             unit: runtime::WCME,
         }),
         relay: Some(runtime::signing::signed_submit_headers),

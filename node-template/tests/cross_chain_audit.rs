@@ -2,9 +2,9 @@
 //! between them, all real processes. The relayer submits the subchain's finalized headers with
 //! their justifications; the main chain audits them against the registered validator set and
 //! drains the subchain's gas stake per header; with the stake exhausted the subchain is
-//! suspended and nothing more is audited, until a `top_up` reactivates it and the relayer goes
-//! on from where the audit stopped. Two relayers run at once, and one is killed and restarted
-//! part-way: every header is audited and charged exactly once.
+//! suspended and nothing more is audited, until `wcme-node subchain top-up` reactivates it and
+//! the relayer goes on from where the audit stopped. Two relayers run at once, and one is killed
+//! and restarted part-way: every header is audited and charged exactly once.
 
 mod common;
 
@@ -17,8 +17,7 @@ use std::{
 use common::{TestNode, call, http_get, node_binary, poc::eventually, run_cli, wait_for_block};
 use jsonrpsee::http_client::HttpClient;
 use serde_json::{Value, json};
-use sp_keyring::Sr25519Keyring;
-use wcme_runtime_main::{RuntimeCall, WCME, signing::sign};
+use wcme_runtime_main::WCME;
 
 /// The header fee of the test's main chain: 100 WCME, so that the registry's minimum stake of
 /// 1,000 WCME pays for exactly ten headers.
@@ -172,7 +171,7 @@ async fn relayed_headers_drain_the_stake_until_suspension_and_a_top_up_resumes_t
     tokio::time::sleep(Duration::from_secs(2)).await;
     let bob = RelayProcess::start(&main, &subchain, id, "//Bob", &relay_log);
 
-    // Ten headers at 100 WCME spend the 1,000 WCME stake: below the 10 WCME minimum, the
+    // Ten headers at 100 WCME spend the 1,000 WCME stake: below the 100 WCME minimum, the
     // subchain is suspended, with exactly ten headers audited and charged.
     eventually(
         "the subchain suspended for lack of gas",
@@ -204,28 +203,25 @@ async fn relayed_headers_drain_the_stake_until_suspension_and_a_top_up_resumes_t
 
     // A top-up of 500 WCME reactivates it; the relayer resumes at #11 and the five headers
     // the top-up pays for suspend it again at #15.
-    let genesis: sp_core::H256 = call(&main_rpc, "chain_getBlockHash", vec![0.into()])
-        .await
-        .expect("genesis");
-    let top_up = RuntimeCall::Subchains(pallet_wcme_subchains::Call::top_up {
-        id,
-        amount: 500 * WCME,
-    });
-    let alice_nonce: u32 = call(
-        &main_rpc,
-        "system_accountNextIndex",
-        vec![Sr25519Keyring::Alice.to_account_id().to_string().into()],
-    )
-    .await
-    .expect("nonce");
-    let extrinsic = sign(&Sr25519Keyring::Alice.pair(), top_up, alice_nonce, genesis);
-    let _: sp_core::H256 = call(
-        &main_rpc,
-        "author_submitExtrinsic",
-        vec![format!("0x{}", hex::encode(codec::Encode::encode(&extrinsic))).into()],
-    )
-    .await
-    .expect("top_up submitted");
+    let top_up = |id: &str| {
+        run_cli(&[
+            "subchain",
+            "top-up",
+            "--id",
+            id,
+            "--main",
+            &main.http_url,
+            "--payer",
+            "//Alice",
+            "--amount",
+            "500",
+        ])
+    };
+    let (ok, _, stderr) = top_up("99");
+    assert!(!ok && stderr.contains("no subchain 99"), "{stderr}");
+    let (ok, stdout, stderr) = top_up(&id.to_string());
+    assert!(ok, "subchain top-up failed: {stderr}");
+    assert_eq!(stdout.trim(), "active", "prints the new status");
     eventually(
         "the audit resumed up to #15",
         Duration::from_secs(90),

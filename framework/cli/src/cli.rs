@@ -80,6 +80,25 @@ pub enum SubchainCmd {
     New(SubchainNewCmd),
     /// Register a subchain, described by its chain spec, on a running main chain.
     Register(SubchainRegisterCmd),
+    /// Add WCME to a registered subchain's gas stake (reactivates it if it ran out).
+    TopUp(SubchainTopUpCmd),
+}
+
+/// `subchain top-up --id <ID> --payer <SURI> --amount <WCME> [--main <URL>]`.
+#[derive(Debug, Clone, Args)]
+pub struct SubchainTopUpCmd {
+    /// The subchain's id on the main chain (`wcme_subchains`).
+    #[arg(long)]
+    pub id: u32,
+    /// A main-chain node's HTTP JSON-RPC endpoint.
+    #[arg(long, default_value = "http://127.0.0.1:9944")]
+    pub main: String,
+    /// The sr25519 secret URI of the account paying (anyone may top up a subchain).
+    #[arg(long)]
+    pub payer: String,
+    /// How much to add, in whole WCME.
+    #[arg(long)]
+    pub amount: u128,
 }
 
 /// `subchain register --chain <SPEC> --main <URL> --owner <SURI> --stake <WCME>`.

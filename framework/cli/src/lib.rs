@@ -30,10 +30,10 @@ pub use benchmark::{
 };
 pub use cli::{
     BenchmarkCmd, Cli, Command, KeyCmd, KeystoreParams, LocalnetCmd, PalletBenchmarkCmd, RelayCmd,
-    RunCmd, SharedParams, SubchainCmd, SubchainNewCmd, SubchainRegisterCmd,
+    RunCmd, SharedParams, SubchainCmd, SubchainNewCmd, SubchainRegisterCmd, SubchainTopUpCmd,
 };
 pub use error::CliError;
-pub use register::{RegistrationHooks, RegistrationSigner, SubchainRegistration};
+pub use register::{RegistrationHooks, RegistrationSigner, SubchainRegistration, TopUpSigner};
 pub use subchain::NewSubchain;
 
 /// Turns the arguments of `subchain new` into a chain spec on the node's subchain runtime.
@@ -62,8 +62,8 @@ pub struct NodeSpec {
     /// How `subchain new` turns its arguments into a chain spec on the node's subchain runtime;
     /// `None` if the node has none.
     pub new_subchain: Option<SubchainSpecBuilder>,
-    /// How `subchain register` signs a registration for the main chain; `None` if the node has
-    /// no main-chain runtime.
+    /// How `subchain register` and `subchain top-up` sign for the main chain; `None` if the node
+    /// has no main-chain runtime.
     pub register_subchain: Option<RegistrationHooks>,
     /// How `relay` signs `CrossChain::submit_headers` for the main chain; `None` if the node
     /// has no main-chain runtime.
@@ -149,6 +149,7 @@ pub fn run(spec: NodeSpec) -> ExitCode {
         Some(Command::Localnet(cmd)) => localnet::run(&cmd),
         Some(Command::Subchain(SubchainCmd::New(cmd))) => subchain::new(&spec, &cmd),
         Some(Command::Subchain(SubchainCmd::Register(cmd))) => register::register(&spec, &cmd),
+        Some(Command::Subchain(SubchainCmd::TopUp(cmd))) => register::top_up(&spec, &cmd),
         Some(Command::Relay(cmd)) => relay::relay(&spec, &cmd),
     };
     match result {

@@ -1,5 +1,5 @@
 //! `subchain register`: registers a subchain, described by its chain spec, on a running main
-//! chain.
+//! chain; `subchain top-up`: adds to a registered subchain's gas stake.
 //!
 //! Everything the registry asks for is read from the spec itself, not typed in by hand: the
 //! genesis block (built here with the node's subchain runtime, in a throw-away database), its
@@ -16,11 +16,19 @@ use jsonrpsee::{
     core::{client::ClientT, params::ArrayParams},
     http_client::{HttpClient, HttpClientBuilder},
 };
-use sp_core::{H256, Pair as _, crypto::Ss58Codec, sr25519};
+use sp_core::{
+    H256, Pair as _,
+    crypto::{AccountId32, Ss58Codec},
+    sr25519,
+};
 use wcme_service::{ChainSpec, open_client};
 use wcme_subchain_primitives::{C3nKey, ConsensusKind};
 
-use crate::{NodeSpec, cli::SubchainRegisterCmd, error::CliError};
+use crate::{
+    NodeSpec,
+    cli::{SubchainRegisterCmd, SubchainTopUpCmd},
+    error::CliError,
+};
 
 /// How long the registration may take to appear on the main chain.
 const INCLUSION_TIMEOUT: Duration = Duration::from_secs(120);
@@ -59,11 +67,18 @@ pub type RegistrationSigner = fn(
     genesis: H256,
 ) -> Vec<u8>;
 
-/// What a node binary supplies to `subchain register`.
+/// The encoded `Subchains::top_up(id, amount)` extrinsic signed by `payer` with `nonce` for the
+/// main chain with `genesis`; `amount` in the main token's smallest unit.
+pub type TopUpSigner =
+    fn(payer: &sr25519::Pair, id: u32, amount: u128, nonce: u32, genesis: H256) -> Vec<u8>;
+
+/// What a node binary supplies to `subchain register` and `subchain top-up`.
 #[derive(Clone, Copy)]
 pub struct RegistrationHooks {
     /// Signs the registration with the main-chain runtime.
     pub sign: RegistrationSigner,
+    /// Signs a top-up with the main-chain runtime.
+    pub top_up: TopUpSigner,
     /// The main token's smallest units per whole token (`--stake` is in whole tokens).
     pub unit: u128,
 }
@@ -171,6 +186,81 @@ async fn request<R: serde::de::DeserializeOwned>(
         .map_err(|e| CliError::Rpc(format!("{method}: {e}")))
 }
 
+/// An HTTP JSON-RPC client of the main-chain node at `url`.
+fn main_chain(url: &str) -> Result<HttpClient, CliError> {
+    HttpClientBuilder::default()
+        .request_timeout(REQUEST_TIMEOUT)
+        .build(url)
+        .map_err(|e| CliError::Rpc(format!("main chain at {url}: {e}")))
+}
+
+/// The account's nonce in the best block's state (`AccountNonceApi`), as opposed to
+/// `system_accountNextIndex`, which also counts its transactions in the pool.
+async fn on_chain_nonce(client: &HttpClient, who: &AccountId32) -> Result<u32, CliError> {
+    let encoded: String = request(
+        client,
+        "state_call",
+        vec![
+            "AccountNonceApi_account_nonce".into(),
+            format!("0x{}", hex::encode(codec::Encode::encode(who))).into(),
+        ],
+    )
+    .await?;
+    hex::decode(encoded.trim_start_matches("0x"))
+        .ok()
+        .and_then(|bytes| u32::decode(&mut &bytes[..]).ok())
+        .ok_or_else(|| CliError::Rpc("AccountNonceApi_account_nonce does not decode".into()))
+}
+
+/// Signs a transaction of `signer` with `sign(nonce, genesis)`, submits it and waits until it
+/// is in a block: until `done` answers `Some` (its result is returned), or fails when the
+/// signer's on-chain nonce passed the transaction's without `done` holding (it was included but
+/// the call failed: `refused` says how) or after [`INCLUSION_TIMEOUT`].
+async fn submit_and_wait<T>(
+    client: &HttpClient,
+    signer: &sr25519::Pair,
+    sign: impl FnOnce(u32, H256) -> Vec<u8>,
+    what: &str,
+    refused: &str,
+    mut done: impl AsyncFnMut() -> Result<Option<T>, CliError>,
+) -> Result<T, CliError> {
+    let genesis: H256 = request(client, "chain_getBlockHash", vec![0.into()]).await?;
+    let signer_id = AccountId32::from(signer.public().0);
+    let nonce: u32 = request(
+        client,
+        "system_accountNextIndex",
+        vec![signer_id.to_ss58check().into()],
+    )
+    .await?;
+    let hash: H256 = request(
+        client,
+        "author_submitExtrinsic",
+        vec![format!("0x{}", hex::encode(sign(nonce, genesis))).into()],
+    )
+    .await?;
+    tracing::info!(target: "subchain", ?hash, "{what} submitted; waiting for its block");
+    let deadline = Instant::now() + INCLUSION_TIMEOUT;
+    loop {
+        // Read the nonce before the outcome, so that a moved nonce and no outcome mean failure.
+        let on_chain = on_chain_nonce(client, &signer_id).await?;
+        if let Some(outcome) = done().await? {
+            return Ok(outcome);
+        }
+        if on_chain > nonce {
+            return Err(CliError::Rpc(format!(
+                "the {what} {hash:?} is in a block but the registry refused it ({refused}): see \
+                 that block's `System.ExtrinsicFailed` event"
+            )));
+        }
+        if Instant::now() >= deadline {
+            return Err(CliError::Rpc(format!(
+                "the {what} {hash:?} was not included within {INCLUSION_TIMEOUT:?}"
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
 /// Signs and submits the registration, then waits until the main chain lists the subchain;
 /// returns its id.
 async fn submit(
@@ -180,11 +270,7 @@ async fn submit(
     stake: u128,
     sign: RegistrationSigner,
 ) -> Result<u64, CliError> {
-    let client = HttpClientBuilder::default()
-        .request_timeout(REQUEST_TIMEOUT)
-        .build(url)
-        .map_err(|e| CliError::Rpc(format!("main chain at {url}: {e}")))?;
-    let genesis: H256 = request(&client, "chain_getBlockHash", vec![0.into()]).await?;
+    let client = main_chain(url)?;
     let listed: Vec<serde_json::Value> = request(&client, "wcme_subchains", vec![]).await?;
     if let Some(known) = listed.iter().find(|s| {
         s["chainId"] == registration.chain_id.as_str()
@@ -197,65 +283,95 @@ async fn submit(
             registration.chain_id, registration.name, known["id"]
         )));
     }
-    let owner_id = sp_core::crypto::AccountId32::from(owner.public().0);
-    let nonce: u32 = request(
-        &client,
-        "system_accountNextIndex",
-        vec![owner_id.to_ss58check().into()],
-    )
-    .await?;
-    let extrinsic = sign(owner, registration, stake, nonce, genesis);
-    let hash: H256 = request(
-        &client,
-        "author_submitExtrinsic",
-        vec![format!("0x{}", hex::encode(extrinsic)).into()],
-    )
-    .await?;
-    tracing::info!(target: "subchain", ?hash, "Registration submitted; waiting for its block");
-    let deadline = Instant::now() + INCLUSION_TIMEOUT;
     let genesis_hex = format!("{:?}", registration.genesis_hash);
-    loop {
-        // The on-chain nonce (not `system_accountNextIndex`, which counts pooled transactions)
-        // moves once the registration is in a block: then it is listed, or it failed. Read
-        // before the list, so a moved nonce and no listing mean failure.
-        let on_chain: String = request(
+    let id = submit_and_wait(
+        &client,
+        owner,
+        |nonce, genesis| sign(owner, registration, stake, nonce, genesis),
+        "registration",
+        "a stake below the minimum, too few funds, an invalid config",
+        async || {
+            let listed: Vec<serde_json::Value> = request(&client, "wcme_subchains", vec![]).await?;
+            Ok(listed
+                .iter()
+                .find(|s| {
+                    s["chainId"] == registration.chain_id.as_str()
+                        && s["genesisHash"] == genesis_hex.as_str()
+                })
+                .and_then(|s| s["id"].as_u64()))
+        },
+    )
+    .await?;
+    tracing::info!(target: "subchain", id, "✅ Subchain registered");
+    Ok(id)
+}
+
+/// `subchain top-up`.
+pub(crate) fn top_up(spec: &NodeSpec, cmd: &SubchainTopUpCmd) -> Result<(), CliError> {
+    let hooks = spec.register_subchain.ok_or_else(|| {
+        CliError::BadArgument("this node cannot sign main-chain transactions".into())
+    })?;
+    let payer = sr25519::Pair::from_string(&cmd.payer, None)
+        .map_err(|e| CliError::BadArgument(format!("--payer {}: {e:?}", cmd.payer)))?;
+    let amount = cmd
+        .amount
+        .checked_mul(hooks.unit)
+        .filter(|amount| *amount > 0)
+        .ok_or_else(|| {
+            CliError::BadArgument(format!("--amount {}: zero or too large", cmd.amount))
+        })?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(CliError::io("starting the async runtime"))?;
+    let id = cmd.id;
+    let (gas, status) = runtime.block_on(async {
+        let client = main_chain(&cmd.main)?;
+        let view = |client: &HttpClient| {
+            let client = client.clone();
+            async move {
+                let view: Option<serde_json::Value> =
+                    request(&client, "wcme_subchain", vec![id.into()]).await?;
+                Ok::<_, CliError>(view)
+            }
+        };
+        let before = view(&client)
+            .await?
+            .ok_or_else(|| CliError::BadArgument(format!("the main chain has no subchain {id}")))?;
+        // Gas held plus gas spent only grows, by exactly what is topped up: unlike the gas alone
+        // it shows the top-up even while relayed headers are being charged.
+        let amount_of = |view: &serde_json::Value, field: &str| {
+            view[field]
+                .as_str()
+                .and_then(|gas| gas.parse::<u128>().ok())
+        };
+        let paid_in = |view: &serde_json::Value| {
+            Some(amount_of(view, "gas")?.saturating_add(amount_of(view, "gasSpent")?))
+        };
+        let paid_before = paid_in(&before).ok_or_else(|| {
+            CliError::Rpc("wcme_subchain: no `gas` or `gasSpent` in the answer".into())
+        })?;
+        submit_and_wait(
             &client,
-            "state_call",
-            vec![
-                "AccountNonceApi_account_nonce".into(),
-                format!("0x{}", hex::encode(codec::Encode::encode(&owner_id))).into(),
-            ],
+            &payer,
+            |nonce, genesis| (hooks.top_up)(&payer, id, amount, nonce, genesis),
+            "top-up",
+            "a retired subchain, too few funds",
+            async || {
+                let after = view(&client).await?;
+                Ok(after.and_then(|after| {
+                    let topped_up = paid_in(&after)? >= paid_before.saturating_add(amount);
+                    topped_up.then(|| (amount_of(&after, "gas"), after["status"].clone()))
+                }))
+            },
         )
-        .await?;
-        let on_chain = hex::decode(on_chain.trim_start_matches("0x"))
-            .ok()
-            .and_then(|bytes| u32::decode(&mut &bytes[..]).ok())
-            .ok_or_else(|| CliError::Rpc("AccountNonceApi_account_nonce does not decode".into()))?;
-        let listed: Vec<serde_json::Value> = request(&client, "wcme_subchains", vec![]).await?;
-        if let Some(id) = listed
-            .iter()
-            .find(|s| s["chainId"] == registration.chain_id.as_str())
-            .and_then(|s| {
-                (s["genesisHash"] == genesis_hex.as_str())
-                    .then(|| s["id"].as_u64())
-                    .flatten()
-            })
-        {
-            tracing::info!(target: "subchain", id, "✅ Subchain registered");
-            return Ok(id);
-        }
-        if on_chain > nonce {
-            return Err(CliError::Rpc(format!(
-                "the registration {hash:?} is in a block but the registry refused it (a stake \
-                 below the minimum, too few funds, an invalid config): see that block's \
-                 `System.ExtrinsicFailed` event"
-            )));
-        }
-        if Instant::now() >= deadline {
-            return Err(CliError::Rpc(format!(
-                "the registration {hash:?} was not included within {INCLUSION_TIMEOUT:?}"
-            )));
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
+        .await
+    })?;
+    let gas = gas.unwrap_or_default();
+    let status = status
+        .as_str()
+        .map_or_else(|| status.to_string(), str::to_owned);
+    tracing::info!(target: "subchain", id, gas, %status, "✅ Subchain topped up");
+    println!("{status}");
+    Ok(())
 }

@@ -47,6 +47,18 @@ pub fn signed_transfer(
     sign(signer, call, nonce, genesis).encode()
 }
 
+/// The encoded `Subchains::top_up(id, amount)` signed by `payer`: what `subchain top-up` sends.
+pub fn signed_top_up(
+    payer: &sr25519::Pair,
+    id: u32,
+    amount: Balance,
+    nonce: Nonce,
+    genesis: Hash,
+) -> Vec<u8> {
+    let call = RuntimeCall::Subchains(pallet_wcme_subchains::Call::top_up { id, amount });
+    sign(payer, call, nonce, genesis).encode()
+}
+
 /// The encoded `CrossChain::submit_headers(subchain, headers, proof)` signed by `relayer`: the
 /// proof is the SCALE-encoded `justification` of the last header, or the headers' own work
 /// when `None`. Errs if the justification does not decode or there are more headers than

@@ -129,6 +129,7 @@ fn main() -> ExitCode {
         new_subchain: None,
         register_subchain: Some(wcme_cli::RegistrationHooks {
             sign: sign_registration,
+            top_up: main_chain::signing::signed_top_up,
             unit: main_chain::WCME,
         }),
         relay: Some(main_chain::signing::signed_submit_headers),

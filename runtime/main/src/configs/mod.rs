@@ -364,7 +364,8 @@ impl pallet_wcme_cross_chain::Config for Runtime {
     type PowConfirmations = ConstU32<6>;
     /// The node template's PoW subchains aim at one block every 2 slots.
     type PowTargetSlots = ConstU64<2>;
-    /// Hand-derived until benchmarked (see the pallet's `weights.rs`).
+    /// Benchmarked weights (`wcme-node benchmark pallet`, see the pallet's `weights.rs`), gas
+    /// charges and freeze included.
     type WeightInfo = pallet_wcme_cross_chain::weights::SubstrateWeight<Runtime>;
     #[cfg(feature = "runtime-benchmarks")]
     type BenchmarkHelper = pallet_wcme_cross_chain::benchmarking::SubchainsHelper<Runtime>;
