@@ -4,7 +4,8 @@
 //! drains the subchain's gas stake per header; with the stake exhausted the subchain is
 //! suspended and nothing more is audited, until `wcme-node subchain top-up` reactivates it and
 //! the relayer goes on from where the audit stopped. Two relayers run at once, and one is killed
-//! and restarted part-way: every header is audited and charged exactly once.
+//! and restarted part-way: every header is audited and charged exactly once. A proof-of-work
+//! subchain's real mined headers are audited under their confirmations.
 
 mod common;
 
@@ -14,7 +15,13 @@ use std::{
     time::Duration,
 };
 
-use common::{TestNode, call, http_get, node_binary, poc::eventually, run_cli, wait_for_block};
+use common::{
+    TestNode, best_number, call,
+    engines::{four_validator_subchain, hash_rate, start},
+    http_get, node_binary,
+    poc::eventually,
+    run_cli, wait_for_block,
+};
 use jsonrpsee::http_client::HttpClient;
 use serde_json::{Value, json};
 use wcme_runtime_main::WCME;
@@ -282,4 +289,90 @@ async fn relayed_headers_drain_the_stake_until_suspension_and_a_top_up_resumes_t
         "{metrics}"
     );
     drop((bob, charlie));
+}
+
+/// The confirmations the main runtime wants on top of an audited PoW header
+/// (`PowConfirmations`).
+const POW_CONFIRMATIONS: u32 = 6;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mined_headers_of_a_pow_subchain_are_audited_under_their_confirmations() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let main = common::start_fast_node(dir.path(), &["--alice", "--no-prometheus"]);
+    let main_rpc = main.rpc();
+    wait_for_block(&main_rpc, 1, Duration::from_secs(60)).await;
+
+    // One miner at about half a slot of hashing per block (the main chain checks each header's
+    // difficulty against its parent's with the same rule the miner follows).
+    let spec = four_validator_subchain(dir.path(), "pow");
+    let mut json: Value =
+        serde_json::from_slice(&std::fs::read(&spec).expect("spec")).expect("spec is JSON");
+    json["consensus"]["initialDifficulty"] = (hash_rate() / 2).max(1).into();
+    std::fs::write(&spec, json.to_string()).expect("writes");
+    let miner = start(&spec, dir.path(), "alice", true, None);
+    let miner_rpc = miner.rpc();
+
+    let (ok, stdout, stderr) = run_cli(&[
+        "subchain",
+        "register",
+        "--chain",
+        &spec,
+        "--main",
+        &main.http_url,
+        "--owner",
+        "//Alice",
+        "--stake",
+        "1000",
+    ]);
+    assert!(ok, "subchain register failed: {stderr}");
+    let id: u32 = stdout.trim().parse().expect("prints the subchain id");
+    assert_eq!(subchain_view(&main_rpc, id).await["consensus"], "pow");
+
+    let log = dir.path().join("relay.log");
+    let _relay = RelayProcess::start(&main, &miner, id, "//Bob", &log);
+    eventually(
+        "three PoW headers audited",
+        Duration::from_secs(180),
+        || {
+            let rpc = main_rpc.clone();
+            async move { audited_number(&rpc, id).await >= Some(3) }
+        },
+    )
+    .await;
+    let audited = audited_number(&main_rpc, id).await.unwrap_or_default() as u32;
+    // Only headers buried under the confirmations are audited.
+    assert!(
+        audited + POW_CONFIRMATIONS <= best_number(&miner_rpc).await,
+        "audited #{audited} without {POW_CONFIRMATIONS} confirmations"
+    );
+    for number in 1..=audited {
+        let header: Value = call(
+            &main_rpc,
+            "wcme_auditedHeader",
+            vec![id.into(), number.into()],
+        )
+        .await
+        .expect("wcme_auditedHeader");
+        let hash: String = call(&miner_rpc, "chain_getBlockHash", vec![number.into()])
+            .await
+            .expect("mined block");
+        assert_eq!(header["hash"], hash.as_str(), "#{number}: {header}");
+    }
+    // Charged exactly what was audited, read at one block.
+    let at: String = call(&main_rpc, "chain_getBlockHash", vec![])
+        .await
+        .expect("best hash");
+    let view: Value = call(
+        &main_rpc,
+        "wcme_subchain",
+        vec![id.into(), at.clone().into()],
+    )
+    .await
+    .expect("wcme_subchain");
+    let head: Value = call(&main_rpc, "wcme_auditedHead", vec![id.into(), at.into()])
+        .await
+        .expect("wcme_auditedHead");
+    assert_eq!(view["headersCharged"], head["number"], "{view}\n{head}");
+    let log = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(log.contains("Main chain audited subchain headers"), "{log}");
 }

@@ -3,31 +3,13 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::{
     best_number,
-    engines::{four_validator_subchain, hash_at, start},
+    engines::{four_validator_subchain, hash_at, hash_rate, start},
     poc::{authored, eventually, finalized},
 };
-
-/// Hashes per second of this machine's debug build, as the nodes will mine.
-fn hash_rate() -> u64 {
-    let started = Instant::now();
-    let mut hashes = 0u64;
-    let mut data = [0u8; 40];
-    while started.elapsed() < Duration::from_millis(300) {
-        for _ in 0..1000 {
-            data[32..].copy_from_slice(&hashes.to_le_bytes());
-            std::hint::black_box(<sp_core::Blake2Hasher as sp_core::Hasher>::hash(&data));
-            hashes += 1;
-        }
-    }
-    hashes * 1000
-        / u64::try_from(started.elapsed().as_millis())
-            .unwrap_or(1)
-            .max(1)
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_miners_extend_one_chain_that_becomes_final_by_depth() {

@@ -1,6 +1,9 @@
 //! Helpers for tests of subchains running the Aura, PBFT and PoW engines.
 
-use std::path::Path;
+use std::{
+    path::Path,
+    time::{Duration, Instant},
+};
 
 use jsonrpsee::http_client::HttpClient;
 
@@ -59,4 +62,22 @@ pub async fn hash_at(rpc: &HttpClient, number: u32) -> Option<String> {
     call::<Option<String>>(rpc, "chain_getBlockHash", vec![number.into()])
         .await
         .expect("chain_getBlockHash")
+}
+
+/// Hashes per second of this machine's debug build, as PoW nodes will mine.
+pub fn hash_rate() -> u64 {
+    let started = Instant::now();
+    let mut hashes = 0u64;
+    let mut data = [0u8; 40];
+    while started.elapsed() < Duration::from_millis(300) {
+        for _ in 0..1000 {
+            data[32..].copy_from_slice(&hashes.to_le_bytes());
+            std::hint::black_box(<sp_core::Blake2Hasher as sp_core::Hasher>::hash(&data));
+            hashes += 1;
+        }
+    }
+    hashes * 1000
+        / u64::try_from(started.elapsed().as_millis())
+            .unwrap_or(1)
+            .max(1)
 }
