@@ -14,7 +14,10 @@ use wcme_consensus::{
     Clock, ConsensusEngine, ConsensusError, DevEngine, EquivocationSink, Flavour, PowEngine,
     PowParams, ScheduledEngine, SlotSchedule,
 };
-use wcme_consensus_primitives::poc::{Slot, SlotOwner};
+use wcme_consensus_primitives::{
+    finality::validator_set_round,
+    poc::{Slot, SlotOwner},
+};
 use wcme_executor::{Executor, ExecutorError};
 use wcme_primitives::{AccountId, Hash};
 use wcme_subchain_primitives::{C3nKey, ConsensusKind, ValidatorSetId};
@@ -220,14 +223,14 @@ impl SlotSchedule for ValidatorSchedule {
         };
         let index = slot % count;
         let position = usize::try_from(index).unwrap_or(usize::MAX);
-        let Some(C3nKey::Sr25519(key)) = validators.get(position) else {
+        let Some(packing_key) = validators.get(position).and_then(C3nKey::sr25519) else {
             return Ok(None);
         };
         Ok(Some(SlotOwner {
-            round: u32::try_from(set_id).unwrap_or(u32::MAX),
+            round: validator_set_round(set_id),
             index: u32::try_from(index).unwrap_or(u32::MAX),
-            packing_key: sr25519::Public::from_raw(*key),
-            agent: AccountId::new(*key),
+            packing_key,
+            agent: AccountId::new(packing_key.0),
         }))
     }
 }

@@ -18,7 +18,10 @@ use wcme_consensus::finality::{
     Added, ChainVote, FinalityError, Justification, VoteBook, VoterSet, check_vote,
     verify_justification,
 };
-use wcme_consensus_primitives::poc::{Evidence, RoundInfo, SignedVote, Vote, VoteKind};
+use wcme_consensus_primitives::{
+    finality::validator_set_voters,
+    poc::{Evidence, RoundInfo, SignedVote, Vote, VoteKind},
+};
 use wcme_executor::{Executor, ExecutorError};
 use wcme_primitives::{AccountId, Balance, BlockNumber, Hash, Header};
 use wcme_subchain_primitives::{C3nKey, ValidatorSetId};
@@ -76,12 +79,9 @@ impl VoterSource {
                     executor.call_decoded(hash, "ValidatorSetApi_validators", &[])?;
                 let set_id: ValidatorSetId =
                     executor.call_decoded(hash, "ValidatorSetApi_validator_set_id", &[])?;
-                Ok(VoterSet::new(
-                    u32::try_from(set_id).unwrap_or(u32::MAX),
-                    validators.iter().filter_map(|key| match key {
-                        C3nKey::Sr25519(raw) => Some((sr25519::Public::from_raw(*raw), 1)),
-                        C3nKey::Ed25519(_) | C3nKey::Sm2(_) => None,
-                    }),
+                Ok(validator_set_voters(
+                    set_id,
+                    validators.iter().filter_map(C3nKey::sr25519),
                 ))
             }
         }

@@ -249,6 +249,15 @@ impl C3nKey {
         }
     }
 
+    /// The key as an sr25519 public key, if it is one: only those seal blocks and sign finality
+    /// votes.
+    pub fn sr25519(&self) -> Option<sp_core::sr25519::Public> {
+        match self {
+            Self::Sr25519(key) => Some(sp_core::sr25519::Public::from_raw(*key)),
+            Self::Ed25519(_) | Self::Sm2(_) => None,
+        }
+    }
+
     /// The raw public key bytes.
     pub fn as_bytes(&self) -> &[u8] {
         match self {
@@ -404,6 +413,7 @@ mod tests {
             assert!(C3nKey::Sm2(sm2).is_well_formed());
             assert_eq!(C3nKey::Sm2(sm2).as_bytes(), &sm2[..]);
             assert_eq!(C3nKey::Sm2(sm2).scheme(), Sm2);
+            assert_eq!(C3nKey::Sm2(sm2).sr25519(), None);
         }
         for prefix in [0x00, 0x04, 0xff] {
             sm2[0] = prefix;
@@ -411,6 +421,11 @@ mod tests {
             assert!(!C3nKey::Sm2(sm2).is_well_formed());
         }
         assert!(C3nKey::Sr25519([0; 32]).is_well_formed());
+        assert_eq!(
+            C3nKey::Sr25519([7; 32]).sr25519(),
+            Some(sp_core::sr25519::Public::from_raw([7; 32]))
+        );
+        assert_eq!(C3nKey::Ed25519([7; 32]).sr25519(), None);
         assert!(C3nKey::Ed25519([0xff; 32]).is_well_formed());
     }
 }

@@ -1023,5 +1023,8 @@ fn the_voter_set_is_the_sr25519_keys_in_the_set_round() {
     assert_eq!(voters.round(), 5);
     assert_eq!(voters.len(), 2);
     assert_eq!(voters.total(), 2);
-    assert_eq!(verify::round_of(u64::MAX), u32::MAX);
+    assert_eq!(
+        wcme_consensus_primitives::finality::validator_set_round(u64::MAX),
+        u32::MAX
+    );
 }

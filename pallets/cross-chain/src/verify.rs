@@ -14,11 +14,11 @@
 use alloc::vec::Vec;
 use sp_core::H256;
 use wcme_consensus_primitives::{
-    finality::{FinalityError, VoterSet, verify_justification},
+    finality::{FinalityError, VoterSet, validator_set_voters, verify_justification},
     pow::{self, MIN_DIFFICULTY, PowPreDigest},
 };
 
-use crate::types::{C3nKey, Header, Justification, SubchainBlockNumber, ValidatorSetId};
+use crate::types::{C3nKey, Header, Justification, SubchainBlockNumber};
 use pallet_wcme_subchains::ValidatorSetInfo;
 
 /// Why a submission or a piece of evidence does not verify. Each maps to the pallet error of
@@ -118,21 +118,12 @@ pub fn check_chain(tip: Tip, headers: &[Header]) -> Result<Vec<H256>, VerifyErro
     Ok(hashes)
 }
 
-/// The justification round of validator set `set_id`: the id as `u32` (saturated, as the
-/// subchain node's finality gadget does).
-pub fn round_of(set_id: ValidatorSetId) -> u32 {
-    u32::try_from(set_id).unwrap_or(u32::MAX)
-}
-
-/// The voters of a subchain's current validator set: each sr25519 key with weight 1 (ed25519
-/// and SM2 keys cannot sign finality votes), in the round [`round_of`] its id.
+/// The voters of a subchain's current validator set, counted as its own nodes count them
+/// ([`validator_set_voters`]: each sr25519 key with weight 1, the set id as the round).
 pub fn voter_set(validators: &ValidatorSetInfo) -> VoterSet {
-    VoterSet::new(
-        round_of(validators.set_id),
-        validators.keys.iter().filter_map(|key| match key {
-            C3nKey::Sr25519(raw) => Some((sp_core::sr25519::Public::from_raw(*raw), 1)),
-            C3nKey::Ed25519(_) | C3nKey::Sm2(_) => None,
-        }),
+    validator_set_voters(
+        validators.set_id,
+        validators.keys.iter().filter_map(C3nKey::sr25519),
     )
 }
 

@@ -31,6 +31,26 @@ extern crate alloc;
 /// A signed finality vote of a WCME chain (`H256` hashes, `u32` block numbers).
 pub type ChainVote = SignedVote<H256, u32>;
 
+/// The justification round of an Aura or PBFT chain's validator set `set_id`: the id as `u32`,
+/// saturated. Slot claims, finality votes and the main chain's audit all use this one rule.
+pub fn validator_set_round(set_id: u64) -> RoundIndex {
+    RoundIndex::try_from(set_id).unwrap_or(RoundIndex::MAX)
+}
+
+/// The voters of an Aura or PBFT chain's validator set `set_id`: each of its sr25519 keys
+/// (the others cannot sign finality votes) with weight 1, in round
+/// [`validator_set_round`]`(set_id)`. The chain's own finality gadget and the main chain's audit
+/// of its headers both count votes so.
+pub fn validator_set_voters(
+    set_id: u64,
+    sr25519_keys: impl IntoIterator<Item = PackingKey>,
+) -> VoterSet {
+    VoterSet::new(
+        validator_set_round(set_id),
+        sr25519_keys.into_iter().map(|key| (key, 1)),
+    )
+}
+
 /// The voters of one round and their weights.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VoterSet {
@@ -288,6 +308,10 @@ mod tests {
         assert!(!huge.is_supermajority(u128::MAX / 2));
         assert!(!VoterSet::new(0, []).is_supermajority(0));
         assert!(VoterSet::new(0, []).is_empty());
+        let keys: Vec<PackingKey> = pairs().iter().map(|pair| pair.public()).collect();
+        let set = validator_set_voters(5, keys.iter().copied().chain(keys.first().copied()));
+        assert_eq!((set.round(), set.len(), set.total()), (5, 4, 4));
+        assert_eq!(validator_set_round(u64::MAX), u32::MAX);
     }
 
     #[test]
