@@ -83,6 +83,9 @@ pub enum CliError {
     /// A node answered a JSON-RPC request with an error, or could not be reached.
     #[error("JSON-RPC: {0}")]
     Rpc(String),
+    /// Talking to a chain as a client (relaying, signing and submitting) failed.
+    #[error(transparent)]
+    Relay(#[from] wcme_relayer::RelayError),
     /// The log filter does not parse.
     #[error("invalid log filter `{0}`")]
     BadLogFilter(String),

@@ -12,15 +12,9 @@
 use std::time::{Duration, Instant};
 
 use codec::Decode;
-use jsonrpsee::{
-    core::{client::ClientT, params::ArrayParams},
-    http_client::{HttpClient, HttpClientBuilder},
-};
-use sp_core::{
-    H256, Pair as _,
-    crypto::{AccountId32, Ss58Codec},
-    sr25519,
-};
+use jsonrpsee::http_client::HttpClient;
+use sp_core::{H256, Pair as _, crypto::AccountId32, sr25519};
+use wcme_relayer::rpc;
 use wcme_service::{ChainSpec, open_client};
 use wcme_subchain_primitives::{C3nKey, ConsensusKind};
 
@@ -32,8 +26,6 @@ use crate::{
 
 /// How long the registration may take to appear on the main chain.
 const INCLUSION_TIMEOUT: Duration = Duration::from_secs(120);
-/// Timeout of each JSON-RPC request to the main chain.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What the main chain's registry is told about a subchain (`Subchains::register`'s config),
 /// in plain types so that the CLI needs no pallet.
@@ -174,24 +166,7 @@ async fn request<R: serde::de::DeserializeOwned>(
     method: &str,
     params: Vec<serde_json::Value>,
 ) -> Result<R, CliError> {
-    let mut array = ArrayParams::new();
-    for param in params {
-        array
-            .insert(param)
-            .map_err(|e| CliError::Rpc(format!("{method}: {e}")))?;
-    }
-    client
-        .request(method, array)
-        .await
-        .map_err(|e| CliError::Rpc(format!("{method}: {e}")))
-}
-
-/// An HTTP JSON-RPC client of the main-chain node at `url`.
-fn main_chain(url: &str) -> Result<HttpClient, CliError> {
-    HttpClientBuilder::default()
-        .request_timeout(REQUEST_TIMEOUT)
-        .build(url)
-        .map_err(|e| CliError::Rpc(format!("main chain at {url}: {e}")))
+    Ok(rpc::request(client, "main", method, params).await?)
 }
 
 /// The account's nonce in the best block's state (`AccountNonceApi`), as opposed to
@@ -226,18 +201,8 @@ async fn submit_and_wait<T>(
 ) -> Result<T, CliError> {
     let genesis: H256 = request(client, "chain_getBlockHash", vec![0.into()]).await?;
     let signer_id = AccountId32::from(signer.public().0);
-    let nonce: u32 = request(
-        client,
-        "system_accountNextIndex",
-        vec![signer_id.to_ss58check().into()],
-    )
-    .await?;
-    let hash: H256 = request(
-        client,
-        "author_submitExtrinsic",
-        vec![format!("0x{}", hex::encode(sign(nonce, genesis))).into()],
-    )
-    .await?;
+    let (hash, nonce) =
+        rpc::submit_signed(client, "main", signer, |nonce| Ok(sign(nonce, genesis))).await?;
     tracing::info!(target: "subchain", ?hash, "{what} submitted; waiting for its block");
     let deadline = Instant::now() + INCLUSION_TIMEOUT;
     loop {
@@ -270,7 +235,7 @@ async fn submit(
     stake: u128,
     sign: RegistrationSigner,
 ) -> Result<u64, CliError> {
-    let client = main_chain(url)?;
+    let client = rpc::connect("main", url)?;
     let listed: Vec<serde_json::Value> = request(&client, "wcme_subchains", vec![]).await?;
     if let Some(known) = listed.iter().find(|s| {
         s["chainId"] == registration.chain_id.as_str()
@@ -326,7 +291,7 @@ pub(crate) fn top_up(spec: &NodeSpec, cmd: &SubchainTopUpCmd) -> Result<(), CliE
         .map_err(CliError::io("starting the async runtime"))?;
     let id = cmd.id;
     let (gas, status) = runtime.block_on(async {
-        let client = main_chain(&cmd.main)?;
+        let client = rpc::connect("main", &cmd.main)?;
         let view = |client: &HttpClient| {
             let client = client.clone();
             async move {

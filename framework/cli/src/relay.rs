@@ -66,7 +66,7 @@ pub(crate) fn relay(spec: &NodeSpec, cmd: &RelayCmd) -> Result<(), CliError> {
         tokio::select! {
             signal = crate::run::wait_for_signal() => signal,
             outcome = outcome => match outcome {
-                Ok(Err(error)) => Err(CliError::Rpc(error.to_string())),
+                Ok(Err(error)) => Err(error.into()),
                 // The task ended without a fatal error, or was dropped: nothing more to do.
                 Ok(Ok(())) | Err(_) => Ok(()),
             },

@@ -72,9 +72,9 @@ pub enum RelayError {
     /// A header's hash is not the one the node lists at its height.
     #[error("the subchain node's header #{0} does not hash to its block hash")]
     InconsistentHeader(BlockNumber),
-    /// The main runtime's call cannot be built from the batch (a justification that does not
-    /// decode, more headers than the runtime takes).
-    #[error("cannot build the submission: {0}")]
+    /// The transaction cannot be built (for a batch: a justification that does not decode, more
+    /// headers than the runtime takes).
+    #[error("cannot build the transaction: {0}")]
     Unsignable(String),
     /// The submitted batch was not audited in time (refused on chain, or still pending).
     #[error("the batch #{from}..=#{to} was not audited within {waited:?}")]

@@ -1,6 +1,8 @@
 //! [`SubchainSource`] and [`MainChain`] over the nodes' JSON-RPC: the standard `chain_*`,
 //! `system_*` and `author_*` methods, `wcme_justification` on the subchain and
-//! `wcme_subchain` / `wcme_auditedHead` on the main chain.
+//! `wcme_subchain` / `wcme_auditedHead` on the main chain. [`connect`], [`request`] and
+//! [`submit_signed`] are the client steps every main-chain tool takes (`subchain register` and
+//! `subchain top-up` too).
 
 use std::time::Duration;
 
@@ -56,7 +58,8 @@ pub fn connect(chain: &'static str, url: &str) -> Result<HttpClient, RelayError>
         })
 }
 
-async fn request<R: DeserializeOwned>(
+/// Calls `method` with positional `params` on `chain`'s node and decodes the answer.
+pub async fn request<R: DeserializeOwned>(
     client: &HttpClient,
     chain: &'static str,
     method: &str,
@@ -75,6 +78,34 @@ async fn request<R: DeserializeOwned>(
         .request(method, array)
         .await
         .map_err(|e| error(e.to_string()))
+}
+
+/// Signs a transaction of `signer` with `sign(nonce)` and submits it to `chain`'s node; returns
+/// its hash, once the pool took it, and its nonce. The nonce is the pool-aware
+/// `system_accountNextIndex`, so a transaction of the signer still pending keeps its place.
+pub async fn submit_signed(
+    client: &HttpClient,
+    chain: &'static str,
+    signer: &sr25519::Pair,
+    sign: impl FnOnce(Nonce) -> Result<Vec<u8>, String>,
+) -> Result<(Hash, Nonce), RelayError> {
+    let account = sp_core::crypto::AccountId32::from(signer.public().0);
+    let nonce: Nonce = request(
+        client,
+        chain,
+        "system_accountNextIndex",
+        vec![account.to_ss58check().into()],
+    )
+    .await?;
+    let extrinsic = sign(nonce).map_err(RelayError::Unsignable)?;
+    let hash = request(
+        client,
+        chain,
+        "author_submitExtrinsic",
+        vec![format!("0x{}", hex::encode(extrinsic)).into()],
+    )
+    .await?;
+    Ok((hash, nonce))
 }
 
 fn hash_param(hash: &Hash) -> Value {
@@ -254,32 +285,22 @@ impl MainChain for RpcMainChain {
         headers: &[Header],
         proof: &HeaderProof,
     ) -> Result<Hash, RelayError> {
-        let account = sp_core::crypto::AccountId32::from(self.signer.public().0);
-        // The pool-aware nonce: a submission still pending from the last pass keeps its place.
-        let nonce: Nonce = self
-            .call(
-                "system_accountNextIndex",
-                vec![account.to_ss58check().into()],
-            )
-            .await?;
         let justification = match proof {
             HeaderProof::Justification(encoded) => Some(&encoded[..]),
             HeaderProof::Work => None,
         };
-        let extrinsic = (self.sign)(
-            &self.signer,
-            id,
-            headers,
-            justification,
-            nonce,
-            self.genesis,
-        )
-        .map_err(RelayError::Unsignable)?;
-        self.call(
-            "author_submitExtrinsic",
-            vec![format!("0x{}", hex::encode(extrinsic)).into()],
-        )
+        submit_signed(&self.client, "main", &self.signer, |nonce| {
+            (self.sign)(
+                &self.signer,
+                id,
+                headers,
+                justification,
+                nonce,
+                self.genesis,
+            )
+        })
         .await
+        .map(|(hash, _)| hash)
     }
 }
 
