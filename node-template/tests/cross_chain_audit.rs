@@ -32,10 +32,9 @@ const HEADER_FEE: u128 = 100 * WCME;
 
 /// The dev main chain with 1 s blocks and a 100 WCME header fee, written to `dir/main.json`.
 fn main_spec(dir: &Path) -> String {
-    let (ok, stdout, stderr) = run_cli(&["build-spec", "--chain", "dev"]);
-    assert!(ok, "build-spec failed: {stderr}");
-    let mut spec: Value = serde_json::from_str(&stdout).expect("spec is JSON");
-    spec["consensus"]["slotDurationMs"] = json!(1000);
+    let fast = common::fast_chain_spec(dir);
+    let mut spec: Value =
+        serde_json::from_slice(&std::fs::read(fast).expect("spec")).expect("spec is JSON");
     let patch = &mut spec["genesis"]["runtimeGenesis"]["patch"];
     assert!(
         patch.is_object(),
@@ -100,6 +99,48 @@ async fn subchain_view(rpc: &HttpClient, id: u32) -> Value {
         .expect("wcme_subchain")
 }
 
+/// Registers the subchain of chain spec `chain` on `main` with the minimum stake (1,000 WCME),
+/// owned by Alice, through `wcme-node subchain register`; returns its id.
+fn register(main: &TestNode, chain: &str) -> u32 {
+    let (ok, stdout, stderr) = run_cli(&[
+        "subchain",
+        "register",
+        "--chain",
+        chain,
+        "--main",
+        &main.http_url,
+        "--owner",
+        "//Alice",
+        "--stake",
+        "1000",
+    ]);
+    assert!(ok, "subchain register failed: {stderr}");
+    stdout.trim().parse().expect("prints the subchain id")
+}
+
+/// Asserts that the main chain audited blocks `#1..=#through` of subchain `id` as exactly the
+/// blocks the subchain node at `sub_rpc` has.
+async fn assert_audited_as_on_subchain(
+    main_rpc: &HttpClient,
+    sub_rpc: &HttpClient,
+    id: u32,
+    through: u32,
+) {
+    for number in 1..=through {
+        let audited: Value = call(
+            main_rpc,
+            "wcme_auditedHeader",
+            vec![id.into(), number.into()],
+        )
+        .await
+        .expect("wcme_auditedHeader");
+        let hash: String = call(sub_rpc, "chain_getBlockHash", vec![number.into()])
+            .await
+            .expect("subchain block");
+        assert_eq!(audited["hash"], hash.as_str(), "#{number}: {audited}");
+    }
+}
+
 async fn audited_number(rpc: &HttpClient, id: u32) -> Option<u64> {
     let head: Value = call(rpc, "wcme_auditedHead", vec![id.into()])
         .await
@@ -135,20 +176,7 @@ async fn relayed_headers_drain_the_stake_until_suspension_and_a_top_up_resumes_t
     ]);
     let sub_rpc = subchain.rpc();
 
-    let (ok, stdout, stderr) = run_cli(&[
-        "subchain",
-        "register",
-        "--chain",
-        "subchain-dev",
-        "--main",
-        &main.http_url,
-        "--owner",
-        "//Alice",
-        "--stake",
-        "1000",
-    ]);
-    assert!(ok, "subchain register failed: {stderr}");
-    let id: u32 = stdout.trim().parse().expect("prints the subchain id");
+    let id = register(&main, "subchain-dev");
     assert_eq!(
         audited_number(&main_rpc, id).await,
         None,
@@ -249,19 +277,7 @@ async fn relayed_headers_drain_the_stake_until_suspension_and_a_top_up_resumes_t
     .await;
     assert_eq!(subchain_view(&main_rpc, id).await["headersCharged"], 15);
     // The audited chain is the subchain's own, block by block.
-    for number in 1..=15u32 {
-        let audited: Value = call(
-            &main_rpc,
-            "wcme_auditedHeader",
-            vec![id.into(), number.into()],
-        )
-        .await
-        .expect("wcme_auditedHeader");
-        let hash: String = call(&sub_rpc, "chain_getBlockHash", vec![number.into()])
-            .await
-            .expect("subchain block");
-        assert_eq!(audited["hash"], hash.as_str(), "#{number}: {audited}");
-    }
+    assert_audited_as_on_subchain(&main_rpc, &sub_rpc, id, 15).await;
     let log = relay_log_text() + &std::fs::read_to_string(&charlie_log).unwrap_or_default();
     assert!(log.contains("Main chain audited subchain headers"), "{log}");
     assert!(log.contains("not active on the main chain"), "{log}");
@@ -312,20 +328,7 @@ async fn mined_headers_of_a_pow_subchain_are_audited_under_their_confirmations()
     let miner = start(&spec, dir.path(), "alice", true, None);
     let miner_rpc = miner.rpc();
 
-    let (ok, stdout, stderr) = run_cli(&[
-        "subchain",
-        "register",
-        "--chain",
-        &spec,
-        "--main",
-        &main.http_url,
-        "--owner",
-        "//Alice",
-        "--stake",
-        "1000",
-    ]);
-    assert!(ok, "subchain register failed: {stderr}");
-    let id: u32 = stdout.trim().parse().expect("prints the subchain id");
+    let id = register(&main, &spec);
     assert_eq!(subchain_view(&main_rpc, id).await["consensus"], "pow");
 
     let log = dir.path().join("relay.log");
@@ -345,19 +348,7 @@ async fn mined_headers_of_a_pow_subchain_are_audited_under_their_confirmations()
         audited + POW_CONFIRMATIONS <= best_number(&miner_rpc).await,
         "audited #{audited} without {POW_CONFIRMATIONS} confirmations"
     );
-    for number in 1..=audited {
-        let header: Value = call(
-            &main_rpc,
-            "wcme_auditedHeader",
-            vec![id.into(), number.into()],
-        )
-        .await
-        .expect("wcme_auditedHeader");
-        let hash: String = call(&miner_rpc, "chain_getBlockHash", vec![number.into()])
-            .await
-            .expect("mined block");
-        assert_eq!(header["hash"], hash.as_str(), "#{number}: {header}");
-    }
+    assert_audited_as_on_subchain(&main_rpc, &miner_rpc, id, audited).await;
     // Charged exactly what was audited, read at one block.
     let at: String = call(&main_rpc, "chain_getBlockHash", vec![])
         .await
