@@ -5,7 +5,11 @@ use std::{
     time::{Duration, Instant},
 };
 
-use sp_runtime::{Digest, traits::Header as _};
+use sp_runtime::{
+    Digest,
+    traits::Header as _,
+    transaction_validity::{InvalidTransaction, TransactionValidityError},
+};
 use wcme_consensus::ConsensusError;
 use wcme_executor::BuildLimits;
 
@@ -91,10 +95,15 @@ pub(crate) fn author(
             deadline: started + proposal_time,
         },
     )?;
-    if !built.rejected.is_empty() {
-        let hashes: Vec<_> = built.rejected.iter().map(|(hash, _)| *hash).collect();
-        tracing::debug!(target: "authoring", rejected = hashes.len(), "Dropping rejected transactions");
-        pool.remove_invalid(&hashes);
+    let invalid: Vec<_> = built
+        .rejected
+        .iter()
+        .filter(|(_, error)| is_invalid_for_good(error))
+        .map(|(hash, _)| *hash)
+        .collect();
+    if !invalid.is_empty() {
+        tracing::debug!(target: "authoring", rejected = invalid.len(), "Dropping invalid transactions");
+        pool.remove_invalid(&invalid);
     }
     let header = built.block.header.clone();
     let pre_hash = header.hash();
@@ -109,4 +118,17 @@ pub(crate) fn author(
     );
     let sealed = engine.seal(header)?;
     client.import_own(built, sealed).map(Some)
+}
+
+/// Whether a transaction the runtime refused while building a block is invalid for good. One
+/// that is only early for this parent (`Future`: a predecessor is missing, e.g. in a block that
+/// just left the best chain), too big for what is left of this block, or of unknown validity,
+/// stays in the pool for a later block, as Substrate's block authorship keeps it.
+fn is_invalid_for_good(error: &TransactionValidityError) -> bool {
+    !matches!(
+        error,
+        TransactionValidityError::Invalid(
+            InvalidTransaction::Future | InvalidTransaction::ExhaustsResources
+        ) | TransactionValidityError::Unknown(_)
+    )
 }
