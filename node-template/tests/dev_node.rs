@@ -124,6 +124,58 @@ async fn dev_chain_produces_blocks_and_serves_substrate_rpc() {
     assert!(node.log().contains("Imported #1 ("), "log:\n{}", node.log());
 }
 
+/// `state_getReadProof` proves a value and an absence against a block's state root, in the
+/// format the cross-chain pallet reads proofs in (what a relayer sends it).
+#[tokio::test(flavor = "multi_thread")]
+async fn read_proofs_verify_against_the_block_state_root() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let node = start_fast_node(dir.path(), &["--alice", "--no-prometheus"]);
+    let client = node.rpc();
+    wait_for_block(&client, 1, Duration::from_secs(30)).await;
+    let at: Value = call(&client, "chain_getBlockHash", vec![])
+        .await
+        .expect("best");
+    let header: Value = call(&client, "chain_getHeader", vec![at.clone()])
+        .await
+        .expect("header");
+    let root = h256(&header["stateRoot"]);
+    let alice = frame_system::Account::<Runtime>::hashed_key_for(AccountId::from(
+        Sr25519Keyring::Alice.public(),
+    ));
+    let nobody = frame_system::Account::<Runtime>::hashed_key_for(AccountId::from([0xee; 32]));
+    let proof: Value = call(
+        &client,
+        "state_getReadProof",
+        vec![json!([hex(&alice), hex(&nobody)]), at.clone()],
+    )
+    .await
+    .expect("read proof");
+    assert_eq!(proof["at"], at);
+    let nodes: Vec<Vec<u8>> = proof["proof"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|node| unhex(node.as_str().expect("hex")))
+        .collect();
+    let stored: Option<String> = call(&client, "state_getStorage", vec![json!(hex(&alice)), at])
+        .await
+        .expect("storage");
+    let read = |key: &[u8], nodes: &[Vec<u8>]| {
+        pallet_wcme_cross_chain::proof::read_proof(root, nodes, key)
+    };
+    assert_eq!(read(&alice, &nodes), Ok(stored.map(|value| unhex(&value))));
+    assert_eq!(read(&nobody, &nodes), Ok(None));
+    // Without its root node the proof proves nothing.
+    let rootless: Vec<Vec<u8>> = nodes
+        .iter()
+        .filter(|node| {
+            <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(node) != root
+        })
+        .cloned()
+        .collect();
+    assert!(read(&alice, &rootless).is_err());
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn genesis_buckets_hold_exactly_the_designed_supply() {
     let dir = tempfile::tempdir().expect("tempdir");

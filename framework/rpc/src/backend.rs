@@ -130,6 +130,9 @@ pub trait NodeBackend: Send + Sync + 'static {
 
     /// The value at `key` in the state after block `at`.
     fn storage(&self, at: H256, key: &[u8]) -> Result<Option<Vec<u8>>, BackendError>;
+    /// The trie nodes that prove the values at `keys` (or their absence) in the state after
+    /// block `at` against its state root: Substrate's `StorageProof`, in no particular order.
+    fn read_proof(&self, at: H256, keys: &[Vec<u8>]) -> Result<Vec<Vec<u8>>, BackendError>;
     /// Up to `count` keys starting with `prefix`, strictly after `start_key` when given, in order.
     fn storage_keys_paged(
         &self,

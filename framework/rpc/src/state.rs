@@ -36,6 +36,13 @@ struct ChangeSet {
     changes: Vec<(Bytes, Option<Bytes>)>,
 }
 
+/// `{"at": hash, "proof": [node, …]}` as Substrate's `ReadProof`.
+#[derive(Debug, Clone, Serialize)]
+struct ReadProof {
+    at: H256,
+    proof: Vec<Bytes>,
+}
+
 fn at_or_best(
     params: &PositionalParams,
     index: usize,
@@ -213,6 +220,22 @@ fn query_storage_at(
         .zip(values.into_iter().map(|v| v.map(Bytes)))
         .collect();
     Ok(vec![ChangeSet { block: at, changes }])
+}
+
+/// `state_getReadProof(keys, at?)`: the trie nodes that prove the values of `keys` (or their
+/// absence) against the state root of block `at`.
+fn read_proof(
+    params: &PositionalParams,
+    backend: &dyn NodeBackend,
+) -> Result<ReadProof, ErrorObjectOwned> {
+    let keys = params.bytes_list(0, "keys")?;
+    let at = at_or_best(params, 1, backend)?;
+    check_key_count(&keys)?;
+    let proof = backend.read_proof(at, &keys).map_err(StateError::from)?;
+    Ok(ReadProof {
+        at,
+        proof: proof.into_iter().map(Bytes).collect(),
+    })
 }
 
 /// The canonical hashes from `from` to `to` (inclusive), by following parent hashes back.
@@ -468,6 +491,7 @@ pub(crate) fn module(backend: Arc<dyn NodeBackend>) -> Result<RpcModule<()>, Rpc
         keys_paged,
     )?;
     register(&mut m, "state_getKeys", &[], keys)?;
+    register(&mut m, "state_getReadProof", &[], read_proof)?;
     register(&mut m, "state_queryStorageAt", &[], query_storage_at)?;
     register(&mut m, "state_queryStorage", &[], query_storage)?;
     register(&mut m, "state_getMetadata", &[], metadata)?;

@@ -35,6 +35,17 @@ pub(crate) struct RpcBackend {
 
 impl RpcBackend {
     /// A backend over `client` and `pool`; forwards import notifications until shutdown.
+    /// The state after block `at`.
+    fn state_at(&self, at: H256) -> Result<wcme_storage::StateBackend, BackendError> {
+        self.client
+            .db()
+            .state_at_block(&at)
+            .map_err(|error| match error {
+                wcme_storage::StorageError::UnknownBlock(hash) => BackendError::UnknownBlock(hash),
+                other => storage_error(other),
+            })
+    }
+
     pub(crate) fn new(
         client: Arc<Client>,
         pool: Arc<Pool>,
@@ -224,6 +235,13 @@ impl NodeBackend for RpcBackend {
             .map_err(execution_error)
     }
 
+    fn read_proof(&self, at: H256, keys: &[Vec<u8>]) -> Result<Vec<Vec<u8>>, BackendError> {
+        let state = self.state_at(at)?;
+        let proof = sp_state_machine::prove_read(state, keys)
+            .map_err(|error| BackendError::Storage(format!("proving a read: {error}")))?;
+        Ok(proof.into_iter_nodes().collect())
+    }
+
     fn storage_keys_paged(
         &self,
         at: H256,
@@ -231,14 +249,7 @@ impl NodeBackend for RpcBackend {
         count: u32,
         start_key: Option<&[u8]>,
     ) -> Result<Vec<Vec<u8>>, BackendError> {
-        let state = self
-            .client
-            .db()
-            .state_at_block(&at)
-            .map_err(|error| match error {
-                wcme_storage::StorageError::UnknownBlock(hash) => BackendError::UnknownBlock(hash),
-                other => storage_error(other),
-            })?;
+        let state = self.state_at(at)?;
         let mut args = IterArgs::default();
         args.prefix = Some(prefix);
         args.start_at = start_key;

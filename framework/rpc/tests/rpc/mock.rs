@@ -89,6 +89,11 @@ fn make_block(
     }
 }
 
+/// `storage` as a Substrate trie in memory.
+fn in_memory_trie(storage: Storage) -> sp_state_machine::InMemoryBackend<BlakeTwo256> {
+    sp_state_machine::InMemoryBackend::from((storage, sp_core::storage::StateVersion::V1))
+}
+
 impl MockChain {
     /// A chain with only the genesis block, holding `KEY_A` and `KEY_B`.
     pub fn new() -> Arc<Self> {
@@ -223,6 +228,13 @@ impl MockChain {
         self.state().canonical[number]
     }
 
+    /// The root of block `hash`'s storage as a Substrate trie (state version 1): what
+    /// `state_getReadProof` proofs are checked against.
+    pub fn trie_root(&self, hash: H256) -> H256 {
+        let backend = in_memory_trie(self.state().storage.get(&hash).cloned().unwrap_or_default());
+        *backend.root()
+    }
+
     /// Header of a block.
     pub fn header_of(&self, hash: H256) -> Header {
         self.state().blocks[&hash].block.header.clone()
@@ -331,6 +343,14 @@ impl NodeBackend for MockChain {
             .storage
             .get(&at)
             .and_then(|s| s.get(key).cloned()))
+    }
+
+    fn read_proof(&self, at: H256, keys: &[Vec<u8>]) -> Result<Vec<Vec<u8>>, BackendError> {
+        self.check_known(at)?;
+        let storage = self.state().storage.get(&at).cloned().unwrap_or_default();
+        let proof = sp_state_machine::prove_read(in_memory_trie(storage), keys)
+            .map_err(|error| BackendError::Storage(error.to_string()))?;
+        Ok(proof.into_iter_nodes().collect())
     }
 
     fn storage_keys_paged(

@@ -46,6 +46,56 @@ async fn storage_value_hash_and_size_at_best_and_at_block() {
 }
 
 #[tokio::test]
+async fn read_proofs_prove_values_and_absence_against_the_state_trie() {
+    let node = start().await;
+    let c = node.ws().await;
+    let genesis = node.chain.hash(0);
+    let best = node.chain.import(&[(KEY_A, Some(&[9, 9]))], None);
+
+    for (at, params, expected) in [
+        (
+            genesis,
+            vec![json!([hex(KEY_A), hex(b"nope")]), h(genesis)],
+            vec![1, 2, 3],
+        ),
+        (best, vec![json!([hex(KEY_A), hex(b"nope")])], vec![9, 9]),
+    ] {
+        let answer = ok(&c, "state_getReadProof", params).await;
+        assert_eq!(answer["at"], h(at));
+        let nodes: Vec<Vec<u8>> = answer["proof"]
+            .as_array()
+            .expect("proof nodes")
+            .iter()
+            .map(|node| {
+                let text = node.as_str().expect("hex node");
+                ::hex::decode(text.trim_start_matches("0x")).expect("hex")
+            })
+            .collect();
+        let values = sp_state_machine::read_proof_check::<BlakeTwo256, _>(
+            node.chain.trie_root(at),
+            sp_state_machine::StorageProof::new(nodes),
+            [KEY_A, b"nope".as_slice()],
+        )
+        .expect("the proof checks against the block's trie root");
+        assert_eq!(values.get(KEY_A), Some(&Some(expected)));
+        assert_eq!(values.get(b"nope".as_slice()), Some(&None));
+    }
+
+    let e = err(
+        &c,
+        "state_getReadProof",
+        vec![json!([hex(KEY_A)]), h(H256::repeat_byte(7))],
+    )
+    .await;
+    assert_eq!(e.code(), 4003);
+    let too_many: Vec<String> = (0..1001u32).map(|i| hex(&i.to_le_bytes())).collect();
+    let e = err(&c, "state_getReadProof", vec![json!(too_many)]).await;
+    assert_eq!(e.code(), 4002, "{e:?}");
+    let e = err(&c, "state_getReadProof", vec![json!("0x01")]).await;
+    assert_eq!(e.code(), -32602, "{e:?}");
+}
+
+#[tokio::test]
 async fn storage_errors_have_codes_and_the_server_keeps_serving() {
     let node = start().await;
     let c = node.ws().await;
