@@ -1,7 +1,9 @@
 //! Benchmarks of the cross-chain audit (frame-benchmarking v2), each in its worst case: real
 //! sr25519 pre-commits from every validator of the largest sets, the most headers, a full
 //! audited history so every audited header prunes one, and the real gas charges and freeze of
-//! the registry.
+//! the registry. The transfer calls run their most expensive paths (a release with its message
+//! fee, a refund) with real storage proofs padded to `n` nodes of `MaxProofNodeSize` bytes, to a
+//! new account.
 //!
 //! `wcme-node benchmark pallet --pallet pallet_wcme_cross_chain` runs them in the main runtime;
 //! they also run as tests on the mock runtime with `cargo test -p pallet-wcme-cross-chain
@@ -11,14 +13,19 @@
 use super::*;
 use crate::{
     Pallet as CrossChain,
+    message::{self, Receipt, TransferMessage},
     types::{ConsensusKind, SubchainId},
 };
 use alloc::{boxed::Box, format, vec, vec::Vec};
+use codec::Encode;
 use core::marker::PhantomData;
 use frame_benchmarking::v2::*;
-use frame_support::traits::{Get, fungible::Mutate};
+use frame_support::traits::{
+    Get,
+    fungible::{Inspect, Mutate},
+};
 use frame_system::RawOrigin;
-use pallet_wcme_subchains::SubchainRegistry;
+use pallet_wcme_subchains::{Balance, SubchainRegistry};
 use sp_core::{H256, Pair as _, sr25519};
 use sp_runtime::{Digest, traits::Header as _};
 use wcme_consensus_primitives::{
@@ -159,6 +166,59 @@ fn full_history<T: Config>(subchain: SubchainId, head_hash: H256, prunable: u32)
     head_number
 }
 
+/// A storage proof of `key` = `value` in a state of a few hundred other entries, padded with
+/// distinct nodes of `MaxProofNodeSize` bytes (which the lookup does not need, but hashes) to
+/// `n` nodes in all; and the state root.
+fn padded_proof<T: Config>(key: Vec<u8>, value: Vec<u8>, n: u32) -> (H256, ProofOf<T>) {
+    let mut entries: Vec<(Vec<u8>, Vec<u8>)> = (0u32..512)
+        .map(|i| {
+            let mut other = key.clone();
+            other.extend(i.encode());
+            (other, vec![0x11; 40])
+        })
+        .collect();
+    entries.push((key.clone(), value));
+    let (root, mut nodes) = crate::proof::build_proof(&entries, &[key.as_slice()]);
+    let size = usize::try_from(T::MaxProofNodeSize::get()).unwrap_or(usize::MAX);
+    let mut filler: u32 = 0;
+    while u32::try_from(nodes.len()).unwrap_or(u32::MAX) < n {
+        let mut node = vec![0xa5; size];
+        let tag = filler.to_le_bytes();
+        node.iter_mut()
+            .zip(tag.iter())
+            .for_each(|(byte, tag)| *byte = *tag);
+        nodes.push(node);
+        filler = filler.saturating_add(1);
+    }
+    (root, ProofOf::<T>::truncate_from(nodes))
+}
+
+/// Audits a header of `subchain` with state root `root` (number 1, as the head); returns its
+/// number.
+fn audited_root<T: Config>(subchain: SubchainId, root: H256) -> u32 {
+    let header = AuditedHeader {
+        number: 1,
+        hash: H256::repeat_byte(0x61),
+        parent_hash: H256::repeat_byte(0x62),
+        state_root: root,
+        extrinsics_root: H256::repeat_byte(0x63),
+    };
+    AuditedHeaders::<T>::insert(subchain, 1, header);
+    AuditedHeads::<T>::insert(subchain, header);
+    1
+}
+
+/// Puts `total` WCME in `subchain`'s escrow (balance and total).
+fn fund_escrow<T: Config>(subchain: SubchainId, total: Balance) {
+    T::Currency::set_balance(&CrossChain::<T>::escrow_account(subchain), total);
+    EscrowTotal::<T>::insert(subchain, total);
+}
+
+/// The 32 message bytes of `who`.
+fn bytes<T: Config>(who: &T::AccountId) -> [u8; 32] {
+    message::account_to_bytes(who).expect("runtime accounts fit in 32 bytes")
+}
+
 #[benchmarks]
 mod benchmarks {
     use super::*;
@@ -286,6 +346,98 @@ mod benchmarks {
         );
 
         assert!(T::Registry::is_frozen(subchain));
+    }
+
+    /// A transfer to an audited subchain (the timeout reads the head), the fee charged, into an
+    /// escrow account that exists.
+    #[benchmark]
+    fn transfer_to_subchain() {
+        let subchain = T::BenchmarkHelper::register_subchain(
+            ConsensusKind::Pbft,
+            publics(&validators(1)),
+            H256::repeat_byte(0x42),
+            1,
+        );
+        audited_root::<T>(subchain, H256::repeat_byte(0x64));
+        let amount = T::MinTransfer::get().saturating_mul(10);
+        fund_escrow::<T>(subchain, amount);
+        let sender: T::AccountId = whitelisted_caller();
+        T::Currency::set_balance(&sender, amount.saturating_mul(100));
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(sender), subchain, [0x77; 32], amount);
+
+        assert_eq!(EscrowTotal::<T>::get(subchain), amount.saturating_mul(2));
+    }
+
+    /// A delivered release (fee, transfer to a new account, receipt) proven by `n` nodes.
+    #[benchmark]
+    fn receive_from_subchain(n: Linear<1, { T::MaxProofNodes::get() }>) {
+        let subchain = T::BenchmarkHelper::register_subchain(
+            ConsensusKind::Pbft,
+            publics(&validators(1)),
+            H256::repeat_byte(0x42),
+            1,
+        );
+        let amount = T::MinTransfer::get().saturating_mul(10);
+        fund_escrow::<T>(subchain, amount.saturating_mul(2));
+        let dest: T::AccountId = account("dest", 0, 0);
+        let message = TransferMessage {
+            seq: 0,
+            sender: [0x55; 32],
+            dest: bytes::<T>(&dest),
+            amount,
+            timeout: u32::MAX,
+        };
+        let (root, proof) =
+            padded_proof::<T>(message::subchain_outbound_key(0), message.encode(), n);
+        let at = audited_root::<T>(subchain, root);
+        let relayer: T::AccountId = whitelisted_caller();
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(relayer), subchain, at, message, proof);
+
+        assert_eq!(T::Currency::balance(&dest), amount);
+        assert_eq!(Receipts::<T>::get(subchain, 0), Some(Receipt::Delivered));
+    }
+
+    /// A refund (an expired receipt) to the sender, proven by `n` nodes.
+    #[benchmark]
+    fn settle_outbound(n: Linear<1, { T::MaxProofNodes::get() }>) {
+        let subchain = T::BenchmarkHelper::register_subchain(
+            ConsensusKind::Pbft,
+            publics(&validators(1)),
+            H256::repeat_byte(0x42),
+            1,
+        );
+        let amount = T::MinTransfer::get().saturating_mul(10);
+        fund_escrow::<T>(subchain, amount.saturating_mul(2));
+        let sender: T::AccountId = account("sender", 0, 0);
+        Outbound::<T>::insert(
+            subchain,
+            0,
+            TransferMessage {
+                seq: 0,
+                sender: bytes::<T>(&sender),
+                dest: [0x66; 32],
+                amount,
+                timeout: 10,
+            },
+        );
+        NextOutboundSeq::<T>::insert(subchain, 1);
+        let (root, proof) = padded_proof::<T>(
+            message::subchain_receipt_key(0),
+            Receipt::Expired.encode(),
+            n,
+        );
+        let at = audited_root::<T>(subchain, root);
+        let relayer: T::AccountId = whitelisted_caller();
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(relayer), subchain, 0, at, proof);
+
+        assert_eq!(T::Currency::balance(&sender), amount);
+        assert!(Outbound::<T>::get(subchain, 0).is_none());
     }
 
     impl_benchmark_test_suite!(CrossChain, crate::mock::new_test_ext(), crate::mock::Test);

@@ -1,9 +1,15 @@
-//! A mock runtime for the audit's tests: System, Balances (`u128` balances and accounts), the
-//! real subchain registry (`pallet-wcme-subchains`, gas burned) and CrossChain; plus builders
-//! of subchain headers, justifications signed by real sr25519 keys, and mined PoW headers.
+//! A mock runtime for the audit's tests: System, Balances (`u128` balances and accounts,
+//! existential deposit 1), the real subchain registry (`pallet-wcme-subchains`, gas burned) and
+//! CrossChain; plus builders of subchain headers, justifications signed by real sr25519 keys,
+//! and mined PoW headers.
 
 use crate as pallet_wcme_cross_chain;
 use crate::types::{ConsensusKind, Header, Justification, SubchainId};
+use crate::{
+    HeadersOf,
+    message::{Receipt, TransferMessage, subchain_outbound_key, subchain_receipt_key},
+};
+use codec::Encode;
 use frame_support::{
     PalletId, derive_impl, parameter_types,
     traits::{ConstU32, ConstU64, ConstU128},
@@ -14,6 +20,7 @@ use sp_runtime::{
     BuildStorage, Digest,
     traits::{Header as _, IdentityLookup},
 };
+use std::collections::BTreeMap;
 use wcme_consensus_primitives::{
     poc::{SignedVote, Vote, VoteKind},
     pow::{self, PowPreDigest},
@@ -42,12 +49,17 @@ impl frame_system::Config for Test {
 impl pallet_balances::Config for Test {
     type AccountStore = System;
     type Balance = u128;
-    type ExistentialDeposit = ConstU128<1>;
+    type ExistentialDeposit = ExistentialDeposit;
     type RuntimeHoldReason = RuntimeHoldReason;
 }
 
 parameter_types! {
     pub const SubchainsPalletId: PalletId = PalletId(*b"wcme/sub");
+    pub const CrossChainPalletId: PalletId = PalletId(*b"wcme/xch");
+    /// `MaxOutflowPerBlock`: no limit unless a test sets one.
+    pub static MaxOutflow: Balance = Balance::MAX;
+    /// 1 unless a test sets more.
+    pub static ExistentialDeposit: Balance = 1;
 }
 
 impl pallet_wcme_subchains::Config for Test {
@@ -57,7 +69,7 @@ impl pallet_wcme_subchains::Config for Test {
     type MinStake = ConstU128<MIN_STAKE>;
     type MinGasBalance = ConstU128<MIN_GAS>;
     type DefaultHeaderFee = ConstU128<HEADER_FEE>;
-    type DefaultMessageFee = ConstU128<4>;
+    type DefaultMessageFee = ConstU128<MESSAGE_FEE>;
     type OnGasCharged = ();
     type RetirementDelay = ConstU64<10>;
     type MaxValidators = ConstU32<MAX_VALIDATORS>;
@@ -77,6 +89,13 @@ impl pallet_wcme_cross_chain::Config for Test {
     type MaxPrecommits = ConstU32<MAX_VALIDATORS>;
     type PowConfirmations = ConstU32<CONFIRMATIONS>;
     type PowTargetSlots = ConstU64<TARGET_SLOTS>;
+    type Currency = Balances;
+    type PalletId = CrossChainPalletId;
+    type TransferTimeout = ConstU32<TRANSFER_TIMEOUT>;
+    type MinTransfer = ConstU128<MIN_TRANSFER>;
+    type MaxOutflowPerBlock = MaxOutflow;
+    type MaxProofNodes = ConstU32<MAX_PROOF_NODES>;
+    type MaxProofNodeSize = ConstU32<MAX_PROOF_NODE_SIZE>;
     type WeightInfo = ();
     #[cfg(feature = "runtime-benchmarks")]
     type BenchmarkHelper = crate::benchmarking::SubchainsHelper<Test>;
@@ -90,6 +109,11 @@ pub const MAX_HEADERS: u32 = 16;
 pub const HISTORY: u32 = 8;
 pub const CONFIRMATIONS: u32 = 3;
 pub const TARGET_SLOTS: u64 = 2;
+pub const MESSAGE_FEE: Balance = 4;
+pub const TRANSFER_TIMEOUT: u32 = 20;
+pub const MIN_TRANSFER: Balance = 10;
+pub const MAX_PROOF_NODES: u32 = 16;
+pub const MAX_PROOF_NODE_SIZE: u32 = 1024;
 
 /// Registers subchains.
 pub const OWNER: u128 = 1;
@@ -97,6 +121,12 @@ pub const OWNER: u128 = 1;
 pub const RELAYER: u128 = 2;
 /// Genesis WCME of [`OWNER`] and [`RELAYER`].
 pub const RICH: Balance = 1_000_000_000;
+/// Sends WCME to subchains; [`ALICE_FUNDS`] at genesis.
+pub const ALICE: u128 = 10;
+/// Genesis WCME of [`ALICE`].
+pub const ALICE_FUNDS: Balance = 1_000;
+/// Receives WCME from subchains; no account at genesis.
+pub const BOB: u128 = 11;
 
 /// The registered genesis hash of every test subchain.
 pub const GENESIS: H256 = H256::repeat_byte(0x99);
@@ -247,10 +277,12 @@ pub fn pow_chain(parent: (u32, H256), first: PowPreDigest, n: u32) -> Vec<Header
 
 /// Test externalities at block 1 (so events are kept).
 pub fn new_test_ext() -> sp_io::TestExternalities {
+    MaxOutflow::set(Balance::MAX);
+    ExistentialDeposit::set(1);
     let storage = RuntimeGenesisConfig {
         system: Default::default(),
         balances: pallet_balances::GenesisConfig {
-            balances: vec![(OWNER, RICH), (RELAYER, RICH)],
+            balances: vec![(OWNER, RICH), (RELAYER, RICH), (ALICE, ALICE_FUNDS)],
             ..Default::default()
         },
         subchains: Default::default(),
@@ -260,4 +292,139 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
     let mut ext = sp_io::TestExternalities::new(storage);
     ext.execute_with(|| System::set_block_number(1));
     ext
+}
+
+/// The 32 message bytes of mock account `who`.
+pub fn bytes_of(who: u128) -> [u8; 32] {
+    crate::message::account_to_bytes(&who).expect("a u128 fits")
+}
+
+/// Audits one more header of BFT `subchain` (validators `keys`, set 0) whose state root is
+/// `root`, through `submit_headers`; returns its number.
+pub fn audit_root(subchain: SubchainId, keys: &[sr25519::Pair], root: H256) -> u32 {
+    let (number, parent) =
+        CrossChain::audited_head(subchain).map_or((0, GENESIS), |head| (head.number, head.hash));
+    let next = Header::new(
+        number + 1,
+        H256::repeat_byte(0xee),
+        root,
+        parent,
+        Digest::default(),
+    );
+    let proof = crate::FinalityProof::Justification(justify(&next, 0, keys));
+    let headers = HeadersOf::<Test>::truncate_from(vec![next]);
+    if let Err(error) =
+        CrossChain::submit_headers(RuntimeOrigin::signed(RELAYER), subchain, headers, proof)
+    {
+        panic!("test header is not audited: {error:?}");
+    }
+    number + 1
+}
+
+/// The state of a simulated subchain: its `CrossChain::Outbound` messages and `Receipts`, under
+/// the keys the real subchain pallet will use, among unrelated entries (so proofs go through
+/// several trie levels).
+pub struct SubchainState {
+    entries: BTreeMap<Vec<u8>, Vec<u8>>,
+    next_seq: u64,
+}
+
+impl Default for SubchainState {
+    fn default() -> Self {
+        let mut entries = BTreeMap::new();
+        for i in 0u32..64 {
+            let mut key = b"other-pallet/".to_vec();
+            key.extend(i.encode());
+            entries.insert(key, vec![i as u8; 1 + (i as usize % 40)]);
+        }
+        entries.insert(b":code".to_vec(), vec![0x42; 100]);
+        Self {
+            entries,
+            next_seq: 0,
+        }
+    }
+}
+
+impl SubchainState {
+    /// Queues a subchain → main message (after a burn on the subchain) and returns it.
+    pub fn send(
+        &mut self,
+        sender: [u8; 32],
+        dest: u128,
+        amount: Balance,
+        timeout: u32,
+    ) -> TransferMessage {
+        let message = TransferMessage {
+            seq: self.next_seq,
+            sender,
+            dest: bytes_of(dest),
+            amount,
+            timeout,
+        };
+        self.next_seq += 1;
+        self.put_message(message);
+        message
+    }
+
+    /// Stores `message` under its seq (any message, for forged states).
+    pub fn put_message(&mut self, message: TransferMessage) {
+        self.entries
+            .insert(subchain_outbound_key(message.seq), message.encode());
+    }
+
+    /// Records the subchain's receipt of main → subchain message `seq`.
+    pub fn receipt(&mut self, seq: u64, receipt: Receipt) {
+        self.entries
+            .insert(subchain_receipt_key(seq), receipt.encode());
+    }
+
+    /// Stores raw `value` at `key`.
+    pub fn put_raw(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.entries.insert(key, value);
+    }
+
+    /// The state root and a storage proof of `keys`.
+    pub fn prove(&self, keys: &[Vec<u8>]) -> (H256, Vec<Vec<u8>>) {
+        let entries: Vec<(Vec<u8>, Vec<u8>)> = self
+            .entries
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let keys: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
+        crate::proof::build_proof(&entries, &keys)
+    }
+
+    /// The state root.
+    pub fn root(&self) -> H256 {
+        self.prove(&[]).0
+    }
+
+    /// Audits this state as the next header of `subchain`; returns the header's number and a
+    /// proof of message `seq`.
+    pub fn audit_message(
+        &self,
+        subchain: SubchainId,
+        keys: &[sr25519::Pair],
+        seq: u64,
+    ) -> (u32, crate::ProofOf<Test>) {
+        let (root, proof) = self.prove(&[subchain_outbound_key(seq)]);
+        (audit_root(subchain, keys, root), bounded_proof(proof))
+    }
+
+    /// Audits this state as the next header of `subchain`; returns the header's number and a
+    /// proof of the receipt of main → subchain message `seq`.
+    pub fn audit_receipt(
+        &self,
+        subchain: SubchainId,
+        keys: &[sr25519::Pair],
+        seq: u64,
+    ) -> (u32, crate::ProofOf<Test>) {
+        let (root, proof) = self.prove(&[subchain_receipt_key(seq)]);
+        (audit_root(subchain, keys, root), bounded_proof(proof))
+    }
+}
+
+/// `proof` as a call argument.
+pub fn bounded_proof(proof: Vec<Vec<u8>>) -> crate::ProofOf<Test> {
+    crate::ProofOf::<Test>::try_from(proof).expect("within MaxProofNodes")
 }

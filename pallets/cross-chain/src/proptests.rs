@@ -5,9 +5,12 @@
 //! - a batch audits exactly the prefix the subchain's gas pays for (and no more than it
 //!   carries), suspending the subchain when the gas runs out, and the registry's and the
 //!   audit's invariants hold after it;
-//! - a PoW batch audits all but its last `PowConfirmations` headers.
+//! - a PoW batch audits all but its last `PowConfirmations` headers;
+//! - random WCME locks, releases (some above the escrow), expiries and settlements keep every
+//!   subchain's escrow total equal to what was locked less what was released and refunded, its
+//!   escrow account holding exactly that, and move exactly the amounts to and from accounts.
 
-use crate::{FinalityProof, HeadersOf, mock::*, types::ConsensusKind};
+use crate::{Error, FinalityProof, HeadersOf, Receipt, mock::*, types::ConsensusKind};
 use pallet_wcme_subchains::{SubchainRegistry, SubchainStatus};
 use proptest::prelude::*;
 use sp_core::sr25519;
@@ -107,6 +110,127 @@ proptest! {
             let audited = CrossChain::audited_head(id).map_or(0, |head| head.number);
             prop_assert_eq!(audited, length.saturating_sub(CONFIRMATIONS));
             prop_assert_eq!(CrossChain::do_try_state(), Ok(()));
+            Ok(())
+        })?;
+    }
+}
+
+/// One step of a random transfer history between the main chain and one subchain.
+#[derive(Clone, Debug)]
+enum Step {
+    /// The relayer locks this much for the subchain.
+    Lock(u128),
+    /// The subchain sends this much back (refused above the escrow; then it expires).
+    Release(u128),
+    /// The oldest unsettled lock is proven delivered.
+    SettleDelivered,
+    /// The oldest unsettled lock is proven expired: refunded, if the escrow still holds it.
+    SettleExpired,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        (MIN_TRANSFER..=300u128).prop_map(Step::Lock),
+        (1u128..=400).prop_map(Step::Release),
+        Just(Step::SettleDelivered),
+        Just(Step::SettleExpired),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn random_transfers_keep_the_escrow_exact(
+        steps in proptest::collection::vec(step(), 1..24),
+        limit in prop_oneof![Just(u128::MAX), 100u128..=400],
+    ) {
+        new_test_ext().execute_with(|| -> Result<(), TestCaseError> {
+            MaxOutflow::set(limit);
+            let (id, keys) = register_bft(4);
+            let escrow = CrossChain::escrow_account(id);
+            let mut state = SubchainState::default();
+            let (mut locked, mut released, mut refunded) = (0u128, 0u128, 0u128);
+            let mut unsettled: std::collections::VecDeque<(u64, u128)> = Default::default();
+            let mut block = 1u64;
+            for step in steps {
+                // Each step in its own block, so the limit only bites within one step.
+                block += 10;
+                System::set_block_number(block);
+                let total = locked - released - refunded;
+                match step {
+                    Step::Lock(amount) => {
+                        let seq = CrossChain::next_outbound_seq(id);
+                        prop_assert!(CrossChain::transfer_to_subchain(
+                            RuntimeOrigin::signed(RELAYER), id, [5; 32], amount,
+                        ).is_ok());
+                        locked += amount;
+                        unsettled.push_back((seq, amount));
+                    }
+                    Step::Release(amount) => {
+                        let timeout = u32::try_from(block + 5).expect("small");
+                        let message = state.send([6; 32], BOB, amount, timeout);
+                        let (at, proof) = state.audit_message(id, &keys, message.seq);
+                        let result = CrossChain::receive_from_subchain(
+                            RuntimeOrigin::signed(RELAYER), id, at, message, proof.clone(),
+                        );
+                        if amount <= total && amount <= limit {
+                            prop_assert!(result.is_ok(), "{:?}", result);
+                            released += amount;
+                            prop_assert_eq!(CrossChain::receipt(id, message.seq), Some(Receipt::Delivered));
+                        } else {
+                            let error = if amount > total {
+                                Error::<Test>::ExceedsEscrow
+                            } else {
+                                Error::<Test>::OutflowLimit
+                            };
+                            prop_assert_eq!(result, Err(error.into()));
+                            // Refused: after its timeout it is received as expired.
+                            System::set_block_number(block + 5);
+                            prop_assert!(CrossChain::receive_from_subchain(
+                                RuntimeOrigin::signed(RELAYER), id, at, message, proof,
+                            ).is_ok());
+                            prop_assert_eq!(CrossChain::receipt(id, message.seq), Some(Receipt::Expired));
+                        }
+                        prop_assert_eq!(CrossChain::next_inbound_seq(id), message.seq + 1);
+                    }
+                    Step::SettleDelivered | Step::SettleExpired => {
+                        let Some((seq, amount)) = unsettled.front().copied() else { continue };
+                        let expired = matches!(step, Step::SettleExpired);
+                        state.receipt(seq, if expired { Receipt::Expired } else { Receipt::Delivered });
+                        let (at, proof) = state.audit_receipt(id, &keys, seq);
+                        let result = CrossChain::settle_outbound(
+                            RuntimeOrigin::signed(RELAYER), id, seq, at, proof,
+                        );
+                        if !expired || (amount <= total && amount <= limit) {
+                            prop_assert!(result.is_ok(), "{:?}", result);
+                            unsettled.pop_front();
+                            if expired {
+                                refunded += amount;
+                            }
+                        } else {
+                            // Refused, nothing moved: the escrow no longer holds it (only a
+                            // subchain that minted and burned it, then claims it expired,
+                            // gets here) or not within this block's limit. It stays
+                            // unsettled; the model moves on.
+                            let error = if amount > total {
+                                Error::<Test>::ExceedsEscrow
+                            } else {
+                                Error::<Test>::OutflowLimit
+                            };
+                            prop_assert_eq!(result, Err(error.into()));
+                            prop_assert!(CrossChain::outbound(id, seq).is_some());
+                            unsettled.pop_front();
+                        }
+                    }
+                }
+                let total = locked - released - refunded;
+                prop_assert_eq!(CrossChain::escrow_total(id), total);
+                prop_assert_eq!(Balances::free_balance(escrow), total);
+                prop_assert_eq!(Balances::free_balance(BOB), released);
+                prop_assert_eq!(Balances::free_balance(RELAYER), RICH - locked + refunded);
+                prop_assert_eq!(CrossChain::do_try_state(), Ok(()));
+            }
             Ok(())
         })?;
     }

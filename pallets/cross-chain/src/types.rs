@@ -1,5 +1,6 @@
 //! Types of the cross-chain audit: what a relayer submits (subchain headers and a
 //! [`FinalityProof`]) and what the main chain keeps of each audited header ([`AuditedHeader`]).
+//! The formats of WCME transfers are in [`crate::message`].
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
@@ -33,7 +34,7 @@ pub enum FinalityProof {
 }
 
 /// What the main chain keeps of an audited subchain header: enough to identify it, link it to
-/// its parent, and prove state and extrinsics against it (Merkle proofs, not done yet).
+/// its parent, and prove state against it (storage proofs of WCME transfers, [`crate::proof`]).
 ///
 /// SCALE: `number: u32, hash: H256, parent_hash: H256, state_root: H256, extrinsics_root: H256`.
 #[derive(

@@ -61,8 +61,9 @@ pub trait SubchainRegistry<AccountId, BlockNumber> {
     /// `None` if no such subchain was registered.
     fn validators(id: SubchainId) -> Option<ValidatorSetInfo>;
 
-    /// The account of subchain `id`: holds its gas stake, issued its base token, escrows WCME
-    /// moved to it. Derived from the pallet id, whether or not `id` is registered.
+    /// The account of subchain `id`: holds its gas stake and issued its base token (WCME moved
+    /// to the subchain is escrowed elsewhere, by the cross-chain pallet). Derived from the
+    /// pallet id, whether or not `id` is registered.
     fn account(id: SubchainId) -> AccountId;
 
     /// The registered subchain whose account `who` is, if any.

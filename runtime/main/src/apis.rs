@@ -14,7 +14,7 @@
 use alloc::{boxed::Box, vec::Vec};
 use sp_runtime::traits::Block as BlockT;
 
-use pallet_wcme_cross_chain::AuditedHeader;
+use pallet_wcme_cross_chain::{AuditedHeader, Receipt, TransferMessage};
 use pallet_wcme_smart_assets::{AmmError, AssetId, PoolView};
 use pallet_wcme_subchains::{SubchainId, SubchainView};
 use wcme_consensus_primitives::poc::{AgentInfo, CreditInfo, Evidence, RoundInfo, Slot, SlotOwner};
@@ -85,6 +85,7 @@ wcme_runtime_common::impl_node_runtime_apis! {
         }
     }
 
+    #[api_version(2)]
     impl pallet_wcme_cross_chain::runtime_api::CrossChainApi<Block> for Runtime {
         fn audited_head(subchain: SubchainId) -> Option<AuditedHeader> {
             CrossChain::audited_head(subchain)
@@ -92,6 +93,26 @@ wcme_runtime_common::impl_node_runtime_apis! {
 
         fn audited_header(subchain: SubchainId, number: u32) -> Option<AuditedHeader> {
             CrossChain::audited_header(subchain, number)
+        }
+
+        fn escrow_total(subchain: SubchainId) -> Balance {
+            CrossChain::escrow_total(subchain)
+        }
+
+        fn outbound(subchain: SubchainId, seq: u64) -> Option<TransferMessage> {
+            CrossChain::outbound(subchain, seq)
+        }
+
+        fn next_outbound_seq(subchain: SubchainId) -> u64 {
+            CrossChain::next_outbound_seq(subchain)
+        }
+
+        fn next_inbound_seq(subchain: SubchainId) -> u64 {
+            CrossChain::next_inbound_seq(subchain)
+        }
+
+        fn receipt(subchain: SubchainId, seq: u64) -> Option<Receipt> {
+            CrossChain::receipt(subchain, seq)
         }
     }
 }

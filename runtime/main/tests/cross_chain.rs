@@ -1,17 +1,24 @@
 //! The subchain registry's gas fees at genesis and the cross-chain audit in the main runtime:
-//! call indices, the genesis JSON, and a PBFT subchain registered and audited through the
-//! runtime's calls and its `CrossChainApi`.
+//! call indices, the genesis JSON, a PBFT subchain registered and audited through the
+//! runtime's calls and its `CrossChainApi`, and WCME sent to it and back with real storage
+//! proofs of a subchain state.
 
 mod common;
 
 use codec::{Decode, Encode};
 use common::dev_ext;
 use frame_support::{BoundedVec, traits::Get};
-use pallet_wcme_cross_chain::{AuditedHeader, FinalityProof, Header, Justification};
+use pallet_wcme_cross_chain::{
+    AuditedHeader, FinalityProof, Header, Justification, Receipt, TransferMessage,
+    main_outbound_key, main_receipt_key, subchain_outbound_key, subchain_receipt_key,
+};
 use pallet_wcme_subchains::{GasFees, SubchainConfig};
 use sp_core::{H256, Pair, sr25519};
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::traits::{Dispatchable, Header as _};
+use sp_runtime::{
+    AccountId32,
+    traits::{Dispatchable, Header as _},
+};
 use wcme_consensus_primitives::poc::{SignedVote, Vote, VoteKind};
 use wcme_runtime_main::{
     CrossChainCall, Runtime, RuntimeCall, RuntimeOrigin, System, WCME, dispatch,
@@ -217,4 +224,222 @@ fn a_pbft_subchain_is_audited_through_the_runtime() {
         assert_eq!(view.headers_charged, 2);
         assert_eq!(view.gas, 1_000 * WCME - 2 * (WCME / 20));
     });
+}
+
+/// `CrossChain::transfer_to_subchain` is call 2, `receive_from_subchain` 3, `settle_outbound` 4;
+/// the main runtime's storage keys are the ones the subchain side proves.
+#[test]
+fn transfer_calls_and_keys_are_fixed() {
+    let send = RuntimeCall::CrossChain(CrossChainCall::transfer_to_subchain {
+        subchain: 1,
+        dest: [7; 32],
+        amount: 5,
+    });
+    let mut expected = vec![9, 2, 1, 0, 0, 0];
+    expected.extend([7; 32]);
+    expected.extend(5u128.to_le_bytes());
+    assert_eq!(send.encode(), expected);
+    let message = TransferMessage {
+        seq: 0,
+        sender: [1; 32],
+        dest: [2; 32],
+        amount: 3,
+        timeout: 4,
+    };
+    let receive = RuntimeCall::CrossChain(CrossChainCall::receive_from_subchain {
+        subchain: 1,
+        at: 2,
+        message,
+        proof: vec![vec![0xab]].try_into().expect("one node"),
+    });
+    let mut expected = vec![9, 3, 1, 0, 0, 0, 2, 0, 0, 0];
+    expected.extend(message.encode());
+    expected.extend(vec![vec![0xabu8]].encode());
+    assert_eq!(receive.encode(), expected);
+    let settle = RuntimeCall::CrossChain(CrossChainCall::settle_outbound {
+        subchain: 1,
+        seq: 6,
+        at: 2,
+        proof: Default::default(),
+    });
+    let mut expected = vec![9, 4, 1, 0, 0, 0];
+    expected.extend(6u64.to_le_bytes());
+    expected.extend([2, 0, 0, 0, 0]);
+    assert_eq!(settle.encode(), expected);
+    for (subchain, seq) in [(1u32, 0u64), (7, 99)] {
+        assert_eq!(
+            main_outbound_key(subchain, seq),
+            pallet_wcme_cross_chain::Outbound::<Runtime>::hashed_key_for(subchain, seq)
+        );
+        assert_eq!(
+            main_receipt_key(subchain, seq),
+            pallet_wcme_cross_chain::Receipts::<Runtime>::hashed_key_for(subchain, seq)
+        );
+    }
+}
+
+/// `(root, proof)` of `keys` in a subchain state holding `entries` (and whatever else a state
+/// has), as its node's `state_getReadProof` returns them.
+fn subchain_read_proof(entries: &[(Vec<u8>, Vec<u8>)], keys: &[Vec<u8>]) -> (H256, Vec<Vec<u8>>) {
+    let mut state = sp_io::TestExternalities::new_empty();
+    state.execute_with(|| {
+        for i in 0u32..100 {
+            sp_io::storage::set(&[b"System/".as_slice(), &i.encode()].concat(), &[1; 40]);
+        }
+        for (key, value) in entries {
+            sp_io::storage::set(key, value);
+        }
+    });
+    state.commit_all().expect("commits");
+    let root = state.execute_with(|| {
+        H256::decode(&mut &sp_io::storage::root(sp_runtime::StateVersion::V1)[..]).expect("root")
+    });
+    let ((), proof) = state.execute_and_prove(|| {
+        for key in keys {
+            let _ = sp_io::storage::get(key);
+        }
+    });
+    (root, proof.into_iter_nodes().collect())
+}
+
+fn api<R: Decode>(method: &str, args: impl Encode) -> R {
+    let out = dispatch(method, &args.encode()).expect("api exists");
+    R::decode(&mut &out[..]).expect("decodes")
+}
+
+/// Alice sends 100 WCME to a PBFT subchain; the subchain (its state simulated) mints them,
+/// burns 40 for a new account, and a relayer proves it against an audited state root: exact
+/// balances, escrow total 60 WCME; the lock is settled as delivered.
+#[test]
+fn wcme_goes_to_a_subchain_and_back_through_the_runtime() {
+    let receiver = AccountId32::new([0x33; 32]);
+    let burned = TransferMessage {
+        seq: 0,
+        sender: [0x51; 32],
+        dest: receiver.clone().into(),
+        amount: 40 * WCME,
+        timeout: 1_000,
+    };
+    let (root, proof) = subchain_read_proof(
+        &[
+            (subchain_outbound_key(0), burned.encode()),
+            (subchain_receipt_key(0), Receipt::Delivered.encode()),
+        ],
+        &[subchain_outbound_key(0), subchain_receipt_key(0)],
+    );
+
+    dev_ext().execute_with(|| {
+        System::set_block_number(1);
+        let validators: Vec<sr25519::Pair> = (1..=4).map(validator).collect();
+        let genesis = H256::repeat_byte(0x42);
+        let alice_id = Sr25519Keyring::Alice.to_account_id();
+        let alice = RuntimeOrigin::signed(alice_id.clone());
+        let bob = RuntimeOrigin::signed(Sr25519Keyring::Bob.to_account_id());
+        RuntimeCall::Subchains(pallet_wcme_subchains::Call::register {
+            config: SubchainConfig {
+                name: b"Transfers".to_vec(),
+                chain_id: b"transfers".to_vec(),
+                base_token: pallet_wcme_subchains::BaseToken {
+                    symbol: b"TRF".to_vec(),
+                    decimals: 12,
+                },
+                listing: None,
+                consensus: 2,
+                signature_scheme: 0,
+                validators: validators.iter().map(|p| p.public().0.to_vec()).collect(),
+                genesis_hash: genesis,
+            },
+            stake: 1_000 * WCME,
+        })
+        .dispatch(alice.clone())
+        .expect("registers");
+        let free = |who: &AccountId32| pallet_balances::Pallet::<Runtime>::free_balance(who);
+        let escrow = wcme_runtime_main::CrossChain::escrow_account(1);
+
+        // 100 WCME locked.
+        let alice_before = free(&alice_id);
+        RuntimeCall::CrossChain(CrossChainCall::transfer_to_subchain {
+            subchain: 1,
+            dest: [0x51; 32],
+            amount: 100 * WCME,
+        })
+        .dispatch(alice)
+        .expect("sent");
+        assert_eq!(free(&alice_id), alice_before - 100 * WCME);
+        assert_eq!(free(&escrow), 100 * WCME);
+        assert_eq!(api::<u128>("CrossChainApi_escrow_total", 1u32), 100 * WCME);
+        let sent =
+            api::<Option<TransferMessage>>("CrossChainApi_outbound", (1u32, 0u64)).expect("queued");
+        assert_eq!((sent.amount, sent.timeout), (100 * WCME, 14_400));
+        assert_eq!(sent.sender, <[u8; 32]>::from(alice_id.clone()));
+        assert_eq!(api::<u64>("CrossChainApi_next_outbound_seq", 1u32), 1);
+
+        // The subchain's state is audited.
+        let header = Header::new(1, H256::repeat_byte(1), root, genesis, Default::default());
+        RuntimeCall::CrossChain(CrossChainCall::submit_headers {
+            subchain: 1,
+            headers: vec![header.clone()].try_into().expect("one"),
+            proof: FinalityProof::Justification(justify(&header, &validators[..3])),
+        })
+        .dispatch(bob.clone())
+        .expect("audited");
+
+        // 40 WCME come back.
+        RuntimeCall::CrossChain(CrossChainCall::receive_from_subchain {
+            subchain: 1,
+            at: 1,
+            message: burned,
+            proof: proof.clone().try_into().expect("within 64 nodes"),
+        })
+        .dispatch(bob.clone())
+        .expect("received");
+        assert_eq!(free(&receiver), 40 * WCME);
+        assert_eq!(free(&escrow), 60 * WCME);
+        assert_eq!(api::<u128>("CrossChainApi_escrow_total", 1u32), 60 * WCME);
+        assert_eq!(api::<u64>("CrossChainApi_next_inbound_seq", 1u32), 1);
+        assert_eq!(
+            api::<Option<Receipt>>("CrossChainApi_receipt", (1u32, 0u64)),
+            Some(Receipt::Delivered)
+        );
+        // A replay moves nothing.
+        let replay = RuntimeCall::CrossChain(CrossChainCall::receive_from_subchain {
+            subchain: 1,
+            at: 1,
+            message: burned,
+            proof: proof.clone().try_into().expect("within 64 nodes"),
+        });
+        assert!(replay.dispatch(bob.clone()).is_err());
+        assert_eq!(free(&receiver), 40 * WCME);
+
+        // The lock is settled as delivered; 60 WCME stay in escrow.
+        RuntimeCall::CrossChain(CrossChainCall::settle_outbound {
+            subchain: 1,
+            seq: 0,
+            at: 1,
+            proof: proof.try_into().expect("within 64 nodes"),
+        })
+        .dispatch(bob)
+        .expect("settled");
+        assert_eq!(
+            api::<Option<TransferMessage>>("CrossChainApi_outbound", (1u32, 0u64)),
+            None
+        );
+        assert_eq!(free(&escrow), 60 * WCME);
+        assert_eq!(free(&alice_id), alice_before - 100 * WCME);
+    });
+}
+
+/// The transfer configuration passes the pallet's checks, and the runtime reports version 2 of
+/// `CrossChainApi` (the transfer methods).
+#[test]
+fn transfer_config_is_sound_and_the_api_is_version_2() {
+    use frame_support::traits::Hooks;
+    use sp_api::RuntimeApiInfo;
+    dev_ext().execute_with(|| {
+        <pallet_wcme_cross_chain::Pallet<Runtime> as Hooks<u32>>::integrity_test();
+    });
+    let version: sp_version::RuntimeVersion = api("Core_version", ());
+    let id =
+        <dyn pallet_wcme_cross_chain::runtime_api::CrossChainApi<wcme_runtime_main::Block>>::ID;
+    assert_eq!(version.api_version(&id), Some(2));
 }

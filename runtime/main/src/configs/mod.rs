@@ -351,10 +351,22 @@ impl pallet_wcme_subchains::Config for Runtime {
 /// Most validators in a subchain's set; also the most pre-commits of a subchain justification.
 pub const SUBCHAIN_MAX_VALIDATORS: u32 = 100;
 
+parameter_types! {
+    /// Derives each subchain's escrow account, which holds the WCME locked for it.
+    pub const CrossChainPalletId: PalletId = PalletId(*b"wcme/xch");
+    /// Least WCME sent to a subchain: 1 WCME (each message costs the subchain's gas a message
+    /// fee, so transfers are not dust).
+    pub const CrossChainMinTransfer: Balance = WCME;
+    /// No per-block limit on what leaves a subchain's escrow (set one to slow down a
+    /// compromised subchain until governance freezes it).
+    pub const CrossChainMaxOutflowPerBlock: Balance = Balance::MAX;
+}
+
 impl pallet_wcme_cross_chain::Config for Runtime {
     /// Status, validator sets, genesis hashes and the freeze come from the registry.
     type Registry = Subchains;
-    /// Each audited header drains the registry's header fee from the subchain's gas.
+    /// Each audited header and each transfer message drains the registry's fee from the
+    /// subchain's gas.
     type Gas = Subchains;
     type MaxHeadersPerSubmission = ConstU32<64>;
     /// 4096 audited headers kept per subchain (hours of a subchain's blocks).
@@ -364,8 +376,20 @@ impl pallet_wcme_cross_chain::Config for Runtime {
     type PowConfirmations = ConstU32<6>;
     /// The node template's PoW subchains aim at one block every 2 slots.
     type PowTargetSlots = ConstU64<2>;
+    type Currency = Balances;
+    type PalletId = CrossChainPalletId;
+    /// A main → subchain transfer must arrive within 14 400 subchain blocks of the audited
+    /// head (a day of 6-second blocks).
+    type TransferTimeout = ConstU32<14_400>;
+    type MinTransfer = CrossChainMinTransfer;
+    type MaxOutflowPerBlock = CrossChainMaxOutflowPerBlock;
+    /// A storage proof of one key: 64 trie nodes of at most 2 KiB (a state trie path is a
+    /// dozen branch nodes of at most about 600 bytes, and the value).
+    type MaxProofNodes = ConstU32<64>;
+    type MaxProofNodeSize = ConstU32<2048>;
     /// Benchmarked weights (`wcme-node benchmark pallet`, see the pallet's `weights.rs`), gas
-    /// charges and freeze included.
+    /// charges and freeze included; the transfer calls' figures are estimates until the
+    /// benchmarks are run again.
     type WeightInfo = pallet_wcme_cross_chain::weights::SubstrateWeight<Runtime>;
     #[cfg(feature = "runtime-benchmarks")]
     type BenchmarkHelper = pallet_wcme_cross_chain::benchmarking::SubchainsHelper<Runtime>;
