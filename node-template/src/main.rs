@@ -223,12 +223,22 @@ fn main() -> ExitCode {
         // The runtime's workloads for `benchmark transfers` / `swaps` and, when built with
         // `--features runtime-benchmarks`, its pallet benchmarks for `benchmark pallet`.
         benchmarks: wcme_cli::BenchmarkHooks {
-            transfer: Some(runtime::signing::signed_transfer),
+            transfers: &[
+                wcme_cli::RuntimeTransfers {
+                    spec_name: runtime::SPEC_NAME,
+                    sign: runtime::signing::signed_transfer,
+                    check_events: runtime::signing::check_block_events,
+                },
+                wcme_cli::RuntimeTransfers {
+                    spec_name: subchain::SPEC_NAME,
+                    sign: subchain::signing::signed_transfer,
+                    check_events: subchain::signing::check_block_events,
+                },
+            ],
             swaps: Some(wcme_cli::SwapSigner {
                 setup: runtime::signing::swap_setup,
                 swap: runtime::signing::signed_swap,
             }),
-            check_events: Some(runtime::signing::check_block_events),
             pallets: runtime::benchmarks::DISPATCH,
         },
         new_subchain: Some(new_subchain),

@@ -1,4 +1,4 @@
-//! `wcme-node benchmark transfers|swaps|pallet` in a short mode (transfers through the dev and
+//! `wcme-node benchmark transfers|swaps|pallet|network` in a short mode (transfers through the dev and
 //! the Proof-of-Credit engine): the benchmarks themselves must keep working (their figures are
 //! recorded in docs/performance.md from release runs, never asserted here).
 
@@ -206,4 +206,72 @@ fn event_check_reports_failed_extrinsics() {
         "{error}"
     );
     assert!(check_block_events(&[7, 7, 7]).is_err());
+}
+
+#[test]
+fn network_benchmark_drives_two_chains_of_real_nodes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut specs = Vec::new();
+    // Forks would make the run slow and uneven in a debug build on two cores (a fork's
+    // transactions may have to be resent): Aura with one validator (the second node follows)
+    // and PBFT (never forks) keep it short.
+    for (name, engine, validators) in [
+        ("net-aura", "aura", "alice"),
+        ("net-pbft", "pbft", "alice,bob"),
+    ] {
+        let spec = dir.path().join(format!("{name}.json"));
+        let spec_arg = spec.to_str().expect("utf8").to_owned();
+        let (ok, _, stderr) = common::run_cli(&[
+            "subchain",
+            "new",
+            name,
+            "--symbol",
+            "NET",
+            "--consensus",
+            engine,
+            "--validators",
+            validators,
+            "--slot-duration-ms",
+            "1000",
+            "-o",
+            &spec_arg,
+        ]);
+        assert!(ok, "{stderr}");
+        specs.push(spec_arg);
+    }
+    // Fixed ports below the ephemeral range the other tests' nodes take theirs from.
+    let stdout = run_benchmark(&[
+        "network",
+        "--chain",
+        &specs[0],
+        "--chain",
+        &specs[1],
+        "--nodes",
+        "2",
+        "--transfers",
+        "200",
+        "--accounts",
+        "10",
+        "--port",
+        "21333",
+        "--rpc-port",
+        "21944",
+    ]);
+    for (name, engine) in [("net-aura", "aura"), ("net-pbft", "pbft")] {
+        let row = stdout
+            .lines()
+            .find(|line| line.starts_with(name))
+            .unwrap_or_else(|| panic!("no row for {name} in:\n{stdout}"));
+        let columns: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(columns.get(1), Some(&engine), "{row}");
+        assert_eq!(columns.get(2), Some(&"200"), "{row}");
+    }
+    assert!(
+        stdout.contains("2 chain(s) of 2 node(s) each: 400 transfers"),
+        "{stdout}"
+    );
+
+    let (ok, _, stderr) = common::run_cli(&["benchmark", "network", "--nodes", "0"]);
+    assert!(!ok);
+    assert!(stderr.contains("must be positive"), "{stderr}");
 }

@@ -9,6 +9,7 @@
 //!   on a genesis-built state, analysed like `frame-benchmarking-cli` does, and written out as a
 //!   `weights.rs`.
 
+mod network;
 #[cfg(feature = "runtime-benchmarks")]
 mod pallet;
 #[cfg(feature = "runtime-benchmarks")]
@@ -64,19 +65,39 @@ pub type EventCheck = fn(events: &[u8]) -> Result<(), String>;
 /// and SCALE-encoded arguments in, SCALE-encoded result out.
 pub type PalletBenchmarkDispatch = fn(method: &str, data: &[u8]) -> Option<Vec<u8>>;
 
-/// What a node's runtime supplies to the `benchmark` subcommands; a subchain node fills it from
-/// its own runtime. A `None` disables the subcommand that needs it.
+/// One runtime's signed transfers and block check, for the transfer benchmarks.
+#[derive(Clone, Copy)]
+pub struct RuntimeTransfers {
+    /// The runtime's `spec_name` (`RuntimeVersion::spec_name`).
+    pub spec_name: &'static str,
+    /// Signs a transfer in the runtime's extrinsic format.
+    pub sign: TransferSigner,
+    /// Checks that every extrinsic of one of the runtime's blocks dispatched successfully.
+    pub check_events: EventCheck,
+}
+
+/// What a node's runtimes supply to the `benchmark` subcommands; a subchain node fills it from
+/// its own runtime. A `None` (or a runtime missing from `transfers`) disables the subcommand
+/// that needs it.
 #[derive(Clone, Copy, Default)]
 pub struct BenchmarkHooks {
-    /// Signs the transfers of `benchmark transfers`.
-    pub transfer: Option<TransferSigner>,
+    /// Transfers of each runtime the node runs: `benchmark transfers` and `swaps` use the node's
+    /// own runtime's entry, `benchmark network` the entry of each chain's runtime.
+    pub transfers: &'static [RuntimeTransfers],
     /// Signs the setup and the swaps of `benchmark swaps`.
     pub swaps: Option<SwapSigner>,
-    /// Checks that every extrinsic of a benchmark block dispatched successfully.
-    pub check_events: Option<EventCheck>,
     /// The runtime's pallet benchmarks, for `benchmark pallet` (`None` unless the runtime was
     /// built with its `runtime-benchmarks` feature).
     pub pallets: Option<PalletBenchmarkDispatch>,
+}
+
+/// The storage key of `System::Events`, the events of the block a state belongs to.
+fn system_events_key() -> Vec<u8> {
+    [
+        sp_crypto_hashing::twox_128(b"System"),
+        sp_crypto_hashing::twox_128(b"Events"),
+    ]
+    .concat()
 }
 
 /// WCME every benchmark sender or trader holds at genesis.
@@ -94,7 +115,7 @@ pub(crate) fn run(spec: &NodeSpec, cmd: &BenchmarkCmd) -> Result<(), CliError> {
             chain,
             base_path,
         } => {
-            let signer = hook(spec.benchmarks.transfer, "a transfer signer")?;
+            let signer = own_transfers(spec)?;
             let flags = [
                 ("--transfers", *transfers),
                 ("--accounts", *accounts),
@@ -139,7 +160,33 @@ pub(crate) fn run(spec: &NodeSpec, cmd: &BenchmarkCmd) -> Result<(), CliError> {
             })
         }
         BenchmarkCmd::Pallet(cmd) => run_pallet(spec, cmd),
+        BenchmarkCmd::Network(cmd) => {
+            let report =
+                in_directory(cmd.base_path.as_deref(), |dir| network::run(spec, cmd, dir))?;
+            println!("{report}");
+            Ok(())
+        }
     }
+}
+
+/// The transfers of the node's own runtime, or [`CliError::BenchmarkUnavailable`].
+fn own_transfers(spec: &NodeSpec) -> Result<RuntimeTransfers, CliError> {
+    let runtime = spec.default_runtime()?;
+    transfers_of(spec, &(runtime.version)().spec_name)
+}
+
+/// The transfers of the runtime `spec_name`, or [`CliError::BenchmarkUnavailable`].
+fn transfers_of(spec: &NodeSpec, spec_name: &str) -> Result<RuntimeTransfers, CliError> {
+    let found = spec
+        .benchmarks
+        .transfers
+        .iter()
+        .find(|hooks| hooks.spec_name == spec_name)
+        .copied();
+    hook(
+        found,
+        &format!("signed transfers for its runtime `{spec_name}`"),
+    )
 }
 
 /// The hook a benchmark needs, or [`CliError::BenchmarkUnavailable`] naming `what` is missing.
@@ -157,18 +204,26 @@ fn run_throughput(
     run: impl FnOnce(&Path) -> Result<throughput::ThroughputReport, CliError>,
 ) -> Result<(), CliError> {
     positive(flags)?;
-    let report = match base_path {
-        Some(path) => run(path)?,
+    let report = in_directory(base_path, run)?;
+    println!("{report}");
+    Ok(())
+}
+
+/// Runs `run` in `base_path`, or in a temporary directory deleted afterwards.
+fn in_directory<T>(
+    base_path: Option<&Path>,
+    run: impl FnOnce(&Path) -> Result<T, CliError>,
+) -> Result<T, CliError> {
+    match base_path {
+        Some(path) => run(path),
         None => {
             let tmp = tempfile::Builder::new()
                 .prefix("wcme-bench-")
                 .tempdir()
                 .map_err(CliError::io("creating the benchmark directory"))?;
-            run(tmp.path())?
+            run(tmp.path())
         }
-    };
-    println!("{report}");
-    Ok(())
+    }
 }
 
 #[cfg(feature = "runtime-benchmarks")]

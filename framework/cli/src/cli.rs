@@ -509,6 +509,43 @@ pub enum BenchmarkCmd {
     /// Run FRAME pallet benchmarks on the runtime and write their weights (needs a node built
     /// with the `runtime-benchmarks` feature).
     Pallet(PalletBenchmarkCmd),
+    /// Start local networks of real nodes on 127.0.0.1, send them signed transfers over
+    /// JSON-RPC and measure transfers per second and time to finality.
+    Network(NetworkBenchmarkCmd),
+}
+
+/// `benchmark network`.
+#[derive(Debug, Clone, Args)]
+pub struct NetworkBenchmarkCmd {
+    /// A chain to start a network of (a built-in chain or a spec file with a genesis patch;
+    /// repeat for several chains at once, e.g. the main chain and its subchains: they run side
+    /// by side and the report adds them up). The first `min(--nodes, 4)` nodes author with
+    /// `--alice` … `--dave`.
+    #[arg(long = "chain", value_name = "CHAIN_SPEC", default_value = "local")]
+    pub chains: Vec<String>,
+    /// Nodes per chain.
+    #[arg(long, default_value_t = 4)]
+    pub nodes: u16,
+    /// Signed transfers sent to each chain.
+    #[arg(long, default_value_t = 10_000)]
+    pub transfers: u32,
+    /// Distinct sending accounts per chain (each sends to one node, nonces in order).
+    #[arg(long, default_value_t = 200)]
+    pub accounts: u32,
+    /// Most transfers of a chain sent but not yet in a block. Gossip delivers a sender's
+    /// transactions out of order, so the nodes' future queues (512 transactions) overflow
+    /// when this is much higher; dropped transfers are sent again after 20 s (`resent`).
+    #[arg(long, default_value_t = 2_000)]
+    pub in_flight: u32,
+    /// P2P port of the first node; the others count up from it.
+    #[arg(long, default_value_t = 40333)]
+    pub port: u16,
+    /// RPC port of the first node; the others count up from it.
+    #[arg(long, default_value_t = 19944)]
+    pub rpc_port: u16,
+    /// Directory for the nodes' databases and logs (default: a temporary one, deleted after).
+    #[arg(long)]
+    pub base_path: Option<PathBuf>,
 }
 
 /// `benchmark pallet`.

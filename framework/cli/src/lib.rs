@@ -26,7 +26,7 @@ use wcme_service::ChainSpec;
 
 pub use benchmark::{
     BENCH_FUNDER_BALANCE, BENCH_SENDER_BALANCE, BenchmarkHooks, EventCheck,
-    PalletBenchmarkDispatch, SwapSetupSigner, SwapSigner, TransferSigner,
+    PalletBenchmarkDispatch, RuntimeTransfers, SwapSetupSigner, SwapSigner, TransferSigner,
 };
 pub use cli::{
     BenchmarkCmd, Cli, Command, KeyCmd, KeystoreParams, LocalnetCmd, PalletBenchmarkCmd, RelayCmd,

@@ -64,10 +64,13 @@ pub fn dispatch(method: &str, data: &[u8]) -> Option<alloc::vec::Vec<u8>> {
     api::dispatch(method, data)
 }
 
+/// The runtime's `spec_name`: what tells it apart from the node's other compiled-in runtimes.
+pub const SPEC_NAME: &str = "wcme";
+
 /// The version of this runtime. The node compares `spec_version` with the one recorded on chain
 /// to refuse blocks it cannot execute.
 pub const VERSION: RuntimeVersion = RuntimeVersion {
-    spec_name: Cow::Borrowed("wcme"),
+    spec_name: Cow::Borrowed(SPEC_NAME),
     impl_name: Cow::Borrowed("wcme-node"),
     authoring_version: 1,
     // Bumped whenever the runtime's behaviour changes; 100 is what polkadot.js expects of a

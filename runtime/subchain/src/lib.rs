@@ -92,11 +92,14 @@ pub fn dispatch(method: &str, data: &[u8]) -> Option<alloc::vec::Vec<u8>> {
     api::dispatch(method, data)
 }
 
+/// The runtime's `spec_name`, which a chain spec names in its `runtime` field.
+pub const SPEC_NAME: &str = "wcme-subchain";
+
 /// The version of this runtime. `spec_name` tells the node's compiled-in runtimes apart: a chain
 /// spec selects this one with `"runtime": "wcme-subchain"`. The node compares `spec_version`
 /// with the one recorded on chain to refuse blocks it cannot execute.
 pub const VERSION: RuntimeVersion = RuntimeVersion {
-    spec_name: Cow::Borrowed("wcme-subchain"),
+    spec_name: Cow::Borrowed(SPEC_NAME),
     impl_name: Cow::Borrowed("wcme-node"),
     authoring_version: 1,
     // Bumped whenever the runtime's behaviour changes; 100 is what polkadot.js expects of a

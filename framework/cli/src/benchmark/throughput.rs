@@ -27,7 +27,7 @@ use wcme_service::{
     BlockOrigin, ChainSpec, Client, ConsensusSpec, Genesis, RuntimeGenesis, open_client,
 };
 
-use super::{BENCH_FUNDER_BALANCE, BENCH_SENDER_BALANCE, SwapSigner, TransferSigner};
+use super::{BENCH_FUNDER_BALANCE, BENCH_SENDER_BALANCE, RuntimeTransfers, SwapSigner};
 use crate::{NodeSpec, cli::SharedParams, error::CliError};
 
 /// The development accounts whose keys author the benchmark blocks: the `dev` chain's authority
@@ -111,7 +111,7 @@ impl std::fmt::Display for ThroughputReport {
 /// from `accounts` senders in turn, on `chain` (a built-in chain id or a spec file).
 pub(super) fn transfers(
     spec: &NodeSpec,
-    signer: TransferSigner,
+    signer: RuntimeTransfers,
     chain: &str,
     dir: &Path,
     transfers: usize,
@@ -123,7 +123,7 @@ pub(super) fn transfers(
     run_workload(spec, &chain_spec, dir, "transfers", block_size, |genesis| {
         let recipient: AccountId = AccountId32::from([7u8; 32]);
         let measured = round_robin(&senders, transfers, |sender, nonce| {
-            signer(sender, &recipient, WCME, nonce, genesis)
+            (signer.sign)(sender, &recipient, WCME, nonce, genesis)
         });
         Ok(Workload {
             setup: Vec::new(),
@@ -165,7 +165,7 @@ pub(super) fn swaps(
 }
 
 /// `count` extrinsics signed by `signers` in turn, each signer's nonces counted from 0.
-fn round_robin(
+pub(super) fn round_robin(
     signers: &[sr25519::Pair],
     count: usize,
     sign: impl Fn(&sr25519::Pair, Nonce) -> Vec<u8>,
@@ -183,7 +183,7 @@ fn round_robin(
 }
 
 /// `count` sr25519 keys derived from a fixed seed and `domain`.
-fn bench_keys(domain: &str, count: usize) -> Vec<sr25519::Pair> {
+pub(super) fn bench_keys(domain: &str, count: usize) -> Vec<sr25519::Pair> {
     (0..count)
         .map(|index| {
             let seed = BlakeTwo256::hash(&(domain.as_bytes(), index as u64).encode()).0;
@@ -192,9 +192,10 @@ fn bench_keys(domain: &str, count: usize) -> Vec<sr25519::Pair> {
         .collect()
 }
 
-/// `chain` (a built-in chain id or a spec file) with every sender holding
+/// `chain` (a built-in chain id or a spec file with a runtime genesis config or patch) with
+/// every sender holding
 /// [`BENCH_SENDER_BALANCE`] and every funder [`BENCH_FUNDER_BALANCE`] at genesis.
-fn bench_spec(
+pub(super) fn bench_spec(
     spec: &NodeSpec,
     chain: &str,
     senders: &[sr25519::Pair],
@@ -210,12 +211,14 @@ fn bench_spec(
         },
     )?;
     chain_spec.id = "bench".into();
-    let Genesis::RuntimeGenesis(RuntimeGenesis::Patch(patch)) = &mut chain_spec.genesis else {
+    let Genesis::RuntimeGenesis(RuntimeGenesis::Patch(config) | RuntimeGenesis::Config(config)) =
+        &mut chain_spec.genesis
+    else {
         return Err(CliError::BadArgument(format!(
-            "chain {chain}: the benchmark needs a genesis patch (a runtime config), not raw storage"
+            "chain {chain}: the benchmark needs a runtime genesis config or patch, not raw storage"
         )));
     };
-    let balances = patch
+    let balances = config
         .pointer_mut("/balances/balances")
         .and_then(|b| b.as_array_mut())
         .ok_or_else(|| {
@@ -282,7 +285,9 @@ fn run_workload(
             .slot_at(now_millis())
             .saturating_sub(max_blocks as u64),
         block_size,
-        check_events: spec.benchmarks.check_events,
+        check_events: super::own_transfers(spec)
+            .ok()
+            .map(|transfers| transfers.check_events),
     };
     let (setup_blocks, _) = producer.produce(workload.setup, "Setting up")?;
     let count = workload.measured.len();
@@ -398,15 +403,10 @@ impl Producer<'_> {
         let Some(check) = self.check_events else {
             return Ok(());
         };
-        let key = [
-            sp_crypto_hashing::twox_128(b"System"),
-            sp_crypto_hashing::twox_128(b"Events"),
-        ]
-        .concat();
         let events = self
             .client
             .executor()
-            .storage(&header.hash(), &key)?
+            .storage(&header.hash(), &super::system_events_key())?
             .unwrap_or_default();
         check(&events)
             .map_err(|reason| CliError::Benchmark(format!("block #{}: {reason}", header.number())))
@@ -449,7 +449,7 @@ fn verify(importer: &Client, headers: &[Header]) -> Result<Duration, CliError> {
     Ok(elapsed)
 }
 
-fn progress(len: u64, message: &'static str, unit: &str) -> ProgressBar {
+pub(super) fn progress(len: u64, message: &'static str, unit: &str) -> ProgressBar {
     let bar = ProgressBar::new(len);
     if let Ok(style) =
         ProgressStyle::with_template(&format!("{{msg}} [{{bar:40}}] {{pos}}/{{len}} {unit}"))
