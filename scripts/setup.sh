@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs every system package WCME needs on a fresh Debian/Ubuntu machine:
-#   clang + libclang-dev  bindgen for the rocksdb crate
-#   nodejs + npm          the @polkadot/api client example and its test
+#   clang + libclang-dev  bindgen for the rocksdb crate; clang also builds C contracts
+#                         (sdk/c, --target=wasm32)
+#   lld                   wasm-ld, the linker of C contracts
+#   nodejs + npm          the @polkadot/api client example and its test; the AssemblyScript
+#                         contract SDK (sdk/assemblyscript)
 # Rust itself (1.95) is expected to be installed with rustup.
 set -euo pipefail
 
@@ -10,7 +13,7 @@ as_root() {
 }
 
 missing=()
-for package in clang libclang-dev; do
+for package in clang libclang-dev lld; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
