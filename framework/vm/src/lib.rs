@@ -28,6 +28,10 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
+// The test host in `tests/common/world.rs` names the crate `wcme_vm`, as integration tests do.
+#[cfg(test)]
+extern crate self as wcme_vm;
+
 pub use config::{HostCosts, VmConfig};
 pub use error::{CodeError, HostLimit, TrapReason, VmError};
 pub use exec::{OTHER_ENGINE_ERROR, Vm, code_hash};

@@ -4,7 +4,10 @@
 mod bad_input;
 mod host_functions;
 mod properties;
+#[path = "../../tests/common/world.rs"]
 mod world;
+
+use world::with_stack;
 
 use crate::{Vm, VmConfig};
 
@@ -51,19 +54,6 @@ pub(crate) fn contract(body: &str, extra: &str) -> Vec<u8> {
 /// A Vm with the default configuration.
 pub(crate) fn vm() -> Vm {
     Vm::new(VmConfig::default()).unwrap()
-}
-
-/// Runs `f` on a thread with enough native stack for nested calls and compilation inside
-/// host functions (test threads have 2 MiB).
-pub(crate) fn with_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .stack_size(VmConfig::default().native_stack_required())
-            .spawn_scoped(scope, f)
-            .unwrap()
-            .join()
-            .unwrap()
-    })
 }
 
 #[test]

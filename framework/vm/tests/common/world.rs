@@ -1,17 +1,20 @@
 //! The test double of the pallet: an in-memory chain with contracts, per-contract storage,
 //! balances and events, a [`Frame`] host per call frame that rolls back what a failed frame
-//! changed, and the reentrancy rule.
+//! changed, and the reentrancy rule. One file for the crate's unit tests (`src/tests`, through
+//! `extern crate self as wcme_vm`) and its integration tests (`tests/common`).
+
+#![allow(dead_code)]
 
 use std::{collections::BTreeMap, sync::Arc};
 
-use crate::{
+use wcme_vm::{
     AccountId, Balance, CallRequest, Entry, Host, Outcome, Topic, TransferError, TrapReason, Vm,
-    code_hash,
+    VmConfig, code_hash,
 };
 
 /// The chain state a contract can change (snapshotted per frame for rollback).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct State {
+pub struct State {
     /// Storage per contract: (contract, key) → value.
     pub storage: BTreeMap<(AccountId, Vec<u8>), Vec<u8>>,
     pub balances: BTreeMap<AccountId, Balance>,
@@ -20,7 +23,7 @@ pub(crate) struct State {
 }
 
 /// An in-memory chain.
-pub(crate) struct World {
+pub struct World {
     pub vm: Arc<Vm>,
     /// Code per contract address.
     pub contracts: BTreeMap<AccountId, Vec<u8>>,
@@ -31,9 +34,9 @@ pub(crate) struct World {
     pub call_log: Vec<(AccountId, u32)>,
 }
 
-pub(crate) const ALICE: AccountId = [0xa1; 32];
+pub const ALICE: AccountId = [0xa1; 32];
 
-pub(crate) fn account(byte: u8) -> AccountId {
+pub fn account(byte: u8) -> AccountId {
     [byte; 32]
 }
 
@@ -185,7 +188,7 @@ fn move_balance(
 }
 
 /// The host of one call frame.
-pub(crate) struct Frame<'a, 'w> {
+pub struct Frame<'a, 'w> {
     context: &'a Context<'w>,
     state: &'a mut State,
     call_log: &'a mut Vec<(AccountId, u32)>,
@@ -262,4 +265,17 @@ impl Host for Frame<'_, '_> {
             request.depth,
         )
     }
+}
+
+/// Runs `f` on a thread with enough native stack for nested calls and compilation inside host
+/// functions (`VmConfig::native_stack_required`; test threads have 2 MiB).
+pub fn with_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(VmConfig::default().native_stack_required())
+            .spawn_scoped(scope, f)
+            .unwrap()
+            .join()
+            .unwrap()
+    })
 }
