@@ -73,6 +73,29 @@ impl NetworkSettings {
 /// Transactions waiting to be gossiped; more are dropped (peers still get them in blocks).
 const OUTGOING_TRANSACTIONS: usize = 256;
 
+/// How often the pool's ready transactions that have waited since the last time are gossiped
+/// again. Gossip is best effort (bounded queues drop under bursts, a peer may be down or
+/// connect later), so a transaction still waiting after this long may not have reached the
+/// next author; Substrate re-propagates its pool on a timer too.
+const REPROPAGATE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Most transactions gossiped again per [`REPROPAGATE_INTERVAL`].
+const MAX_REPROPAGATED: usize = 1024;
+
+/// The ready transactions of `pool` that were ready at the previous look too (`waiting`, which
+/// becomes this look's ready set), oldest in pool order first, at most [`MAX_REPROPAGATED`].
+fn still_waiting(pool: &Pool, waiting: &mut std::collections::HashSet<Hash>) -> Vec<Vec<u8>> {
+    let ready = pool.ready();
+    let again = ready
+        .iter()
+        .filter(|tx| tx.propagate && waiting.contains(&tx.hash))
+        .take(MAX_REPROPAGATED)
+        .map(|tx| tx.bytes.to_vec())
+        .collect();
+    *waiting = ready.iter().map(|tx| tx.hash).collect();
+    again
+}
+
 /// What the node knows about a connected peer.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct PeerState {
@@ -425,9 +448,24 @@ pub(crate) async fn run(running: Running, mut shutdown: Shutdown) {
     } = running;
     let mut imported = client.subscribe_imported();
     let mut votes_out = finality.as_ref().and_then(|gadget| gadget.take_outgoing());
+    let mut repropagate = tokio::time::interval(REPROPAGATE_INTERVAL);
+    repropagate.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut waiting = std::collections::HashSet::new();
     loop {
         tokio::select! {
             _ = shutdown.wait() => break,
+            _ = repropagate.tick() => {
+                let again = still_waiting(&pool, &mut waiting);
+                if !again.is_empty() {
+                    tracing::debug!(target: "network", count = again.len(), "Gossiping waiting transactions again");
+                }
+                for transaction in again {
+                    if let Err(error) = network.publish_transaction(transaction).await {
+                        tracing::debug!(target: "network", %error, "cannot gossip transaction");
+                        break;
+                    }
+                }
+            },
             event = events.recv() => match event {
                 Some(event) => {
                     on_event(&client, &pool, &network, &status, finality.as_ref(), event).await
