@@ -253,6 +253,7 @@ fn main() -> ExitCode {
             wcme_poc_rpc::rpc_module,
             wcme_subchains_rpc::rpc_module,
             wcme_cross_chain_rpc::rpc_module,
+            wcme_contracts_rpc::rpc_module,
         ],
         // A business subchain returns its own modules here.
         extra_modules: Vec::new,

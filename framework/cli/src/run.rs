@@ -283,6 +283,10 @@ fn network_settings(
     })
 }
 
+/// Native stack of the node's tokio threads (workers and blocking threads): 16 MiB, for
+/// contracts (see `VmConfig::native_stack_required` in `wcme-vm`).
+pub(crate) const NODE_THREAD_STACK: usize = 16 * 1024 * 1024;
+
 /// Runs the node until Ctrl-C or SIGTERM.
 pub(crate) fn run_node(spec: &NodeSpec, cmd: &RunCmd) -> Result<(), CliError> {
     let (config, _tmp) = node_config(spec, cmd)?;
@@ -290,6 +294,14 @@ pub(crate) fn run_node(spec: &NodeSpec, cmd: &RunCmd) -> Result<(), CliError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("wcme-worker")
+        // The runtime runs natively on these threads (block authoring and import, RPC runtime
+        // calls, the pool's validation: workers and `spawn_blocking` threads alike), and
+        // contracts run on the calling thread: it needs the Vm's
+        // `VmConfig::native_stack_required()` (3.125 MiB with the contracts pallet's
+        // `default_schedule`) on top of what the node and the runtime use. 16 MiB leaves room
+        // for a schedule with deeper calls or a larger Wasm stack (it is virtual memory, only
+        // touched pages are committed).
+        .thread_stack_size(NODE_THREAD_STACK)
         .build()
         .map_err(CliError::io("starting the async runtime"))?;
     let builder = spec.rpc_extensions.iter().fold(

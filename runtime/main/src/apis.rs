@@ -14,15 +14,16 @@
 use alloc::{boxed::Box, vec::Vec};
 use sp_runtime::traits::Block as BlockT;
 
+use pallet_wcme_contracts::ContractResult;
 use pallet_wcme_cross_chain::{AuditedHeader, Receipt, TransferMessage};
 use pallet_wcme_smart_assets::{AmmError, AssetId, PoolView};
 use pallet_wcme_subchains::{SubchainId, SubchainView};
 use wcme_consensus_primitives::poc::{AgentInfo, CreditInfo, Evidence, RoundInfo, Slot, SlotOwner};
 
 use super::{
-    AccountId, Balance, Block, BlockNumber, CrossChain, Executive, InherentDataExt, Nonce, Poc,
-    Runtime, RuntimeCall, RuntimeGenesisConfig, SmartAssets, Subchains, System, TransactionPayment,
-    UncheckedExtrinsic, VERSION, genesis_config_presets,
+    AccountId, Balance, Block, BlockNumber, Contracts, CrossChain, Executive, InherentDataExt,
+    Nonce, Poc, Runtime, RuntimeCall, RuntimeGenesisConfig, SmartAssets, Subchains, System,
+    TransactionPayment, UncheckedExtrinsic, VERSION, genesis_config_presets,
 };
 
 wcme_runtime_common::impl_node_runtime_apis! {
@@ -113,6 +114,18 @@ wcme_runtime_common::impl_node_runtime_apis! {
 
         fn receipt(subchain: SubchainId, seq: u64) -> Option<Receipt> {
             CrossChain::receipt(subchain, seq)
+        }
+    }
+
+    impl pallet_wcme_contracts::runtime_api::ContractsApi<Block> for Runtime {
+        fn call(
+            origin: AccountId,
+            dest: AccountId,
+            value: Balance,
+            gas_limit: u64,
+            input: Vec<u8>,
+        ) -> ContractResult {
+            Contracts::bare_call(origin, dest, value, gas_limit, input)
         }
     }
 }

@@ -4,8 +4,8 @@
 //! (`TransactionPayment`), block time (`Timestamp`), temporary governance (`Sudo`, until the
 //! council exists), the genesis-frozen reserve (`Reserve`), Proof-of-Credit consensus (`Poc`,
 //! with `Credit` keeping producers' credit) and smart assets with their AMM pools against WCME
-//! (`SmartAssets`), the subchain registry (`Subchains`) and the audit of subchain headers
-//! (`CrossChain`) (DESIGN §3).
+//! (`SmartAssets`), the subchain registry (`Subchains`), the audit of subchain headers
+//! (`CrossChain`) (DESIGN §3) and WebAssembly smart contracts (`Contracts`, `docs/vm.md`).
 //!
 //! ## Native execution
 //!
@@ -45,6 +45,7 @@ pub use apis::{RUNTIME_API_VERSIONS, RuntimeApi, api};
 pub use frame_system::Call as SystemCall;
 pub use pallet_balances::Call as BalancesCall;
 pub use pallet_timestamp::Call as TimestampCall;
+pub use pallet_wcme_contracts::Call as ContractsCall;
 pub use pallet_wcme_cross_chain::Call as CrossChainCall;
 pub use pallet_wcme_poc::Call as PocCall;
 pub use pallet_wcme_reserve::Call as ReserveCall;
@@ -207,4 +208,9 @@ mod runtime {
     /// Smart assets, IOUs and their AMM pools against WCME (DESIGN §6).
     #[runtime::pallet_index(10)]
     pub type SmartAssets = pallet_wcme_smart_assets;
+
+    /// Smart contracts on the `wcme-vm` WebAssembly engine (`docs/vm.md`): code upload,
+    /// instantiation, calls, storage deposits held in WCME, fuel charged as weight.
+    #[runtime::pallet_index(11)]
+    pub type Contracts = pallet_wcme_contracts;
 }

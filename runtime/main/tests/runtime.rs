@@ -423,7 +423,7 @@ fn dispatch_core_version() {
     // Every implemented API is advertised, by the ids a client looks them up with.
     use sp_api::RuntimeApiInfo;
     use wcme_runtime_main::{Block, Nonce};
-    type ApiIds = [(&'static str, [u8; 8]); 13];
+    type ApiIds = [(&'static str, [u8; 8]); 14];
     let ids: ApiIds =
         [
             ("Core", <dyn sp_api::Core<Block>>::ID),
@@ -490,6 +490,10 @@ fn dispatch_core_version() {
             (
                 "CrossChainApi",
                 <dyn pallet_wcme_cross_chain::runtime_api::CrossChainApi<Block>>::ID,
+            ),
+            (
+                "ContractsApi",
+                <dyn pallet_wcme_contracts::runtime_api::ContractsApi<Block>>::ID,
             ),
         ];
     for (name, id) in ids {

@@ -22,9 +22,9 @@ use sp_version::RuntimeVersion;
 
 use super::{
     AccountId, Balance, Balances, Block, BlockNumber, Credit, DAYS, EXISTENTIAL_DEPOSIT, HOURS,
-    Hash, MINIMUM_PERIOD_MS, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent,
-    RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, SS58_PREFIX, SmartAssets,
-    Subchains, System, VERSION, WCME,
+    Hash, MICRO_WCME, MILLI_WCME, MINIMUM_PERIOD_MS, Nonce, PalletInfo, Runtime, RuntimeCall,
+    RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, SS58_PREFIX,
+    SmartAssets, Subchains, System, Timestamp, VERSION, WCME,
 };
 use pallet_wcme_smart_assets::SmartAssetIssuer;
 
@@ -393,6 +393,40 @@ impl pallet_wcme_cross_chain::Config for Runtime {
     type WeightInfo = pallet_wcme_cross_chain::weights::SubstrateWeight<Runtime>;
     #[cfg(feature = "runtime-benchmarks")]
     type BenchmarkHelper = pallet_wcme_cross_chain::benchmarking::SubchainsHelper<Runtime>;
+}
+
+parameter_types! {
+    /// Storage deposit per byte of code and of contract storage (keys and values): 10 µWCME,
+    /// so 10 KiB of code holds 0.1 WCME and a 48-byte token balance entry 0.00048 WCME.
+    pub const ContractsDepositPerByte: Balance = 10 * MICRO_WCME;
+    /// Storage deposit per stored item (code, code record, contract record, storage entry):
+    /// 0.002 WCME, twice the existential deposit.
+    pub const ContractsDepositPerItem: Balance = 2 * MILLI_WCME;
+}
+
+/// Largest contract code accepted: 128 KiB (the Vm's own limit is 256 KiB).
+pub const CONTRACTS_MAX_CODE_LEN: u32 = 128 * 1024;
+
+/// `ref_time` weight of one unit of Vm fuel: 1 000 (≈ 1 ns per fuel unit, one cheap Wasm
+/// instruction). A 1.5 s normal-class block fits 1.5·10^9 fuel.
+pub const CONTRACTS_WEIGHT_PER_FUEL: u64 = 1_000;
+
+impl pallet_wcme_contracts::Config for Runtime {
+    /// WCME: values sent to contracts and the deposits held.
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    /// Contracts read the block timestamp.
+    type Time = Timestamp;
+    type DepositPerByte = ContractsDepositPerByte;
+    type DepositPerItem = ContractsDepositPerItem;
+    type MaxCodeLen = ConstU32<CONTRACTS_MAX_CODE_LEN>;
+    type WeightPerFuel = ConstU64<CONTRACTS_WEIGHT_PER_FUEL>;
+    /// The Vm limits the pallet is designed for (call depth 4, 128 KiB Wasm stack): executing
+    /// threads need `native_stack_required()` = 3.125 MiB of stack, which the node's tokio
+    /// threads have (`wcme-cli` gives them 16 MiB).
+    type Schedule = pallet_wcme_contracts::DefaultSchedule;
+    /// Hand-derived estimates until the pallet's benchmarks are run on the reference machine.
+    type WeightInfo = pallet_wcme_contracts::weights::SubstrateWeight<Runtime>;
 }
 
 /// Lets the smart-asset pallet ask the registry whether an account is a subchain's (the orphan
