@@ -244,6 +244,25 @@ pub fn number_or_hex(v: &Value) -> Result<NumberOrHex, String> {
     }
 }
 
+/// An account id from an SS58 address of any network prefix, or from 32 bytes of `0x` hex.
+pub fn account_id(v: &Value) -> Result<sp_core::crypto::AccountId32, String> {
+    use sp_core::crypto::Ss58Codec;
+    let Value::String(text) = v else {
+        return Err("expected an SS58 address or 0x-hex account id string".into());
+    };
+    if let Some(hex) = text.strip_prefix("0x") {
+        let bytes = parse_bytes(hex).map_err(|error| format!("invalid hex account id: {error}"))?;
+        let raw: [u8; 32] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| format!("a hex account id has 32 bytes, got {}", bytes.len()))?;
+        return Ok(sp_core::crypto::AccountId32::new(raw));
+    }
+    sp_core::crypto::AccountId32::from_ss58check_with_version(text)
+        .map(|(account, _format)| account)
+        .map_err(|error| format!("invalid SS58 address {text:?}: {error}"))
+}
+
 /// Name of a JSON value's type, for error messages.
 pub fn json_type(v: &Value) -> &'static str {
     match v {

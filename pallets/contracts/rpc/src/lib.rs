@@ -43,7 +43,7 @@ use codec::Encode;
 use jsonrpsee::RpcModule;
 use pallet_wcme_contracts::{ContractEvent, ContractResult, ExecReturn};
 use serde_json::{Value, json};
-use sp_core::crypto::{AccountId32, Ss58Codec};
+use sp_core::crypto::AccountId32;
 use sp_runtime::DispatchError;
 use wcme_rpc::{PositionalParams, RpcError, RuntimeApiError, hex::to_hex, register_positional};
 use wcme_service::{Client, call_runtime_api};
@@ -52,21 +52,7 @@ pub use wcme_rpc::codes::RUNTIME_CALL_FAILED;
 
 /// An account from an SS58 address of any network prefix, or from 32 bytes of `0x` hex.
 fn account(value: &Value) -> Result<AccountId32, String> {
-    let Value::String(text) = value else {
-        return Err("expected an SS58 address or 0x-hex account id string".into());
-    };
-    if let Some(hex) = text.strip_prefix("0x") {
-        let bytes = wcme_rpc::hex::parse_bytes(hex)
-            .map_err(|error| format!("invalid hex account id: {error}"))?;
-        let raw: [u8; 32] = bytes
-            .as_slice()
-            .try_into()
-            .map_err(|_| format!("a hex account id has 32 bytes, got {}", bytes.len()))?;
-        return Ok(AccountId32::new(raw));
-    }
-    AccountId32::from_ss58check_with_version(text)
-        .map(|(account, _format)| account)
-        .map_err(|error| format!("invalid SS58 address {text:?}: {error}"))
+    wcme_rpc::params::account_id(value)
 }
 
 /// A `u128` amount: a non-negative JSON integer or a decimal string.
@@ -175,6 +161,7 @@ pub fn rpc_module(client: &Arc<Client>) -> Result<RpcModule<()>, RpcError> {
 #[cfg(test)]
 mod tests {
     use pallet_wcme_contracts::Trap;
+    use sp_core::crypto::Ss58Codec;
     use sp_runtime::ModuleError;
 
     use super::*;

@@ -34,21 +34,7 @@ pub use wcme_rpc::codes::RUNTIME_CALL_FAILED;
 
 /// An account from an SS58 address of any network prefix, or from 32 bytes of `0x` hex.
 fn account(value: &Value) -> Result<AccountId32, String> {
-    let Value::String(text) = value else {
-        return Err("expected an SS58 address or 0x-hex account id string".into());
-    };
-    if let Some(hex) = text.strip_prefix("0x") {
-        let bytes = wcme_rpc::hex::parse_bytes(hex)
-            .map_err(|error| format!("invalid hex account id: {error}"))?;
-        let raw: [u8; 32] = bytes
-            .as_slice()
-            .try_into()
-            .map_err(|_| format!("a hex account id has 32 bytes, got {}", bytes.len()))?;
-        return Ok(AccountId32::new(raw));
-    }
-    AccountId32::from_ss58check_with_version(text)
-        .map(|(account, _format)| account)
-        .map_err(|error| format!("invalid SS58 address {text:?}: {error}"))
+    wcme_rpc::params::account_id(value)
 }
 
 /// An account as shown: SS58 with the WCME prefix.
