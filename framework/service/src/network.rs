@@ -73,22 +73,32 @@ impl NetworkSettings {
 /// Transactions waiting to be gossiped; more are dropped (peers still get them in blocks).
 const OUTGOING_TRANSACTIONS: usize = 256;
 
-/// How often the pool's ready transactions that have waited since the last time are gossiped
-/// again. Gossip is best effort (bounded queues drop under bursts, a peer may be down or
+/// How often the ready transactions submitted to this node that have waited since the last
+/// time are gossiped again. Gossip is best effort (bounded queues drop under bursts, a peer may be down or
 /// connect later), so a transaction still waiting after this long may not have reached the
 /// next author; Substrate re-propagates its pool on a timer too.
 const REPROPAGATE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Most transactions gossiped again per [`REPROPAGATE_INTERVAL`].
-const MAX_REPROPAGATED: usize = 1024;
+const MAX_REPROPAGATED: usize = 512;
 
-/// The ready transactions of `pool` that were ready at the previous look too (`waiting`, which
-/// becomes this look's ready set), oldest in pool order first, at most [`MAX_REPROPAGATED`].
-fn still_waiting(pool: &Pool, waiting: &mut std::collections::HashSet<Hash>) -> Vec<Vec<u8>> {
+/// Transactions remembered as submitted to this node, for gossiping them again.
+const MAX_OWN_TRANSACTIONS: usize = 16_384;
+
+/// The ready transactions of `pool` submitted to this node (`status`'s own) that were ready at
+/// the previous look too (`waiting`, which becomes this look's ready set), in pool order, at
+/// most [`MAX_REPROPAGATED`]. Only the node a transaction was submitted to gossips it again:
+/// every node doing so would multiply the traffic, and each copy costs every peer a validation.
+fn still_waiting(
+    pool: &Pool,
+    status: &NetworkStatus,
+    waiting: &mut std::collections::HashSet<Hash>,
+) -> Vec<Vec<u8>> {
     let ready = pool.ready();
+    let own = status.own.lock();
     let again = ready
         .iter()
-        .filter(|tx| tx.propagate && waiting.contains(&tx.hash))
+        .filter(|tx| tx.propagate && waiting.contains(&tx.hash) && own.0.contains(&tx.hash))
         .take(MAX_REPROPAGATED)
         .map(|tx| tx.bytes.to_vec())
         .collect();
@@ -122,6 +132,10 @@ pub struct NetworkStatus {
     peers: RwLock<HashMap<PeerId, PeerState>>,
     syncing: std::sync::atomic::AtomicBool,
     outgoing: tokio::sync::mpsc::Sender<Vec<u8>>,
+    /// The transactions handed over for gossip here (submitted to this node), newest last: the
+    /// ones this node gossips again while they wait ([`still_waiting`]). Bounded by
+    /// [`MAX_OWN_TRANSACTIONS`].
+    own: parking_lot::Mutex<(std::collections::HashSet<Hash>, std::collections::VecDeque<Hash>)>,
 }
 
 impl NetworkStatus {
@@ -131,6 +145,7 @@ impl NetworkStatus {
             peers: RwLock::default(),
             syncing: Default::default(),
             outgoing,
+            own: Default::default(),
         };
         (status, receiver)
     }
@@ -138,6 +153,18 @@ impl NetworkStatus {
     /// Queues an encoded transaction this node accepted for gossip to its peers; drops it when
     /// the queue is full.
     pub fn propagate_transaction(&self, transaction: Vec<u8>) {
+        {
+            let mut own = self.own.lock();
+            let (known, order) = &mut *own;
+            if known.insert(wcme_txpool::tx_hash(&transaction)) {
+                order.push_back(wcme_txpool::tx_hash(&transaction));
+            }
+            while order.len() > MAX_OWN_TRANSACTIONS {
+                if let Some(oldest) = order.pop_front() {
+                    known.remove(&oldest);
+                }
+            }
+        }
         if self.outgoing.try_send(transaction).is_err() {
             tracing::debug!(target: "network", "transaction gossip queue full, not gossiping");
         }
@@ -455,7 +482,7 @@ pub(crate) async fn run(running: Running, mut shutdown: Shutdown) {
         tokio::select! {
             _ = shutdown.wait() => break,
             _ = repropagate.tick() => {
-                let again = still_waiting(&pool, &mut waiting);
+                let again = still_waiting(&pool, &status, &mut waiting);
                 if !again.is_empty() {
                     tracing::debug!(target: "network", count = again.len(), "Gossiping waiting transactions again");
                 }
