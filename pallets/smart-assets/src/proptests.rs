@@ -145,7 +145,11 @@ proptest! {
     ) {
         let fee = Permill::from_parts(fee);
         let y = math::amount_out(x, r_a, r_b, fee).unwrap();
-        prop_assume!(y > 0);
+        // Nothing bought, nothing to sell back: the trader is only worse off. (Not a
+        // `prop_assume!`: with this many cases the rejections can exceed proptest's limit.)
+        if y == 0 {
+            return Ok(());
+        }
         // The pool after the first swap (protocol fee zero: the most the pool can keep).
         let (r_a2, r_b2) = match r_a.checked_add(x) {
             Some(r) => (r, r_b - y),
