@@ -74,9 +74,9 @@ impl NetworkSettings {
 const OUTGOING_TRANSACTIONS: usize = 256;
 
 /// How often the ready transactions submitted to this node that have waited since the last
-/// time are gossiped again. Gossip is best effort (bounded queues drop under bursts, a peer may be down or
-/// connect later), so a transaction still waiting after this long may not have reached the
-/// next author; Substrate re-propagates its pool on a timer too.
+/// time are gossiped again. Gossip is best effort (bounded queues drop under bursts, a peer may
+/// be down or connect later), so a transaction still waiting after this long may not have
+/// reached the next author; Substrate re-propagates its pool on a timer too.
 const REPROPAGATE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Most transactions gossiped again per [`REPROPAGATE_INTERVAL`].
@@ -84,6 +84,31 @@ const MAX_REPROPAGATED: usize = 512;
 
 /// Transactions remembered as submitted to this node, for gossiping them again.
 const MAX_OWN_TRANSACTIONS: usize = 16_384;
+
+/// The hashes of the last [`MAX_OWN_TRANSACTIONS`] transactions submitted to this node.
+#[derive(Default)]
+struct OwnTransactions {
+    known: std::collections::HashSet<Hash>,
+    /// `known` in submission order, oldest first: what is forgotten first.
+    order: std::collections::VecDeque<Hash>,
+}
+
+impl OwnTransactions {
+    fn remember(&mut self, hash: Hash) {
+        if self.known.insert(hash) {
+            self.order.push_back(hash);
+        }
+        while self.order.len() > MAX_OWN_TRANSACTIONS {
+            if let Some(oldest) = self.order.pop_front() {
+                self.known.remove(&oldest);
+            }
+        }
+    }
+
+    fn contains(&self, hash: &Hash) -> bool {
+        self.known.contains(hash)
+    }
+}
 
 /// The ready transactions of `pool` submitted to this node (`status`'s own) that were ready at
 /// the previous look too (`waiting`, which becomes this look's ready set), in pool order, at
@@ -98,7 +123,7 @@ fn still_waiting(
     let own = status.own.lock();
     let again = ready
         .iter()
-        .filter(|tx| tx.propagate && waiting.contains(&tx.hash) && own.0.contains(&tx.hash))
+        .filter(|tx| tx.propagate && waiting.contains(&tx.hash) && own.contains(&tx.hash))
         .take(MAX_REPROPAGATED)
         .map(|tx| tx.bytes.to_vec())
         .collect();
@@ -135,7 +160,7 @@ pub struct NetworkStatus {
     /// The transactions handed over for gossip here (submitted to this node), newest last: the
     /// ones this node gossips again while they wait ([`still_waiting`]). Bounded by
     /// [`MAX_OWN_TRANSACTIONS`].
-    own: parking_lot::Mutex<(std::collections::HashSet<Hash>, std::collections::VecDeque<Hash>)>,
+    own: parking_lot::Mutex<OwnTransactions>,
 }
 
 impl NetworkStatus {
@@ -150,21 +175,11 @@ impl NetworkStatus {
         (status, receiver)
     }
 
-    /// Queues an encoded transaction this node accepted for gossip to its peers; drops it when
-    /// the queue is full.
-    pub fn propagate_transaction(&self, transaction: Vec<u8>) {
-        {
-            let mut own = self.own.lock();
-            let (known, order) = &mut *own;
-            if known.insert(wcme_txpool::tx_hash(&transaction)) {
-                order.push_back(wcme_txpool::tx_hash(&transaction));
-            }
-            while order.len() > MAX_OWN_TRANSACTIONS {
-                if let Some(oldest) = order.pop_front() {
-                    known.remove(&oldest);
-                }
-            }
-        }
+    /// Queues an encoded transaction this node accepted (its pool hash `hash`) for gossip to
+    /// its peers; drops it when the queue is full. It is remembered as this node's, to gossip
+    /// again while it waits.
+    pub fn propagate_transaction(&self, hash: Hash, transaction: Vec<u8>) {
+        self.own.lock().remember(hash);
         if self.outgoing.try_send(transaction).is_err() {
             tracing::debug!(target: "network", "transaction gossip queue full, not gossiping");
         }
@@ -627,12 +642,25 @@ mod tests {
         status.note_best(&other, 9, Hash::repeat_byte(9));
         assert_eq!(status.best_seen(), Some(9));
         for _ in 0..OUTGOING_TRANSACTIONS + 10 {
-            status.propagate_transaction(vec![1]);
+            status.propagate_transaction(Hash::zero(), vec![1]);
         }
         let mut queued = 0;
         while outgoing.try_recv().is_ok() {
             queued += 1;
         }
         assert_eq!(queued, OUTGOING_TRANSACTIONS, "the queue is bounded");
+    }
+
+    #[test]
+    fn own_transactions_forget_the_oldest_beyond_the_bound() {
+        let mut own = OwnTransactions::default();
+        let hash = |i: u64| Hash::from_low_u64_be(i);
+        for i in 0..=MAX_OWN_TRANSACTIONS as u64 {
+            own.remember(hash(i));
+        }
+        own.remember(hash(5));
+        assert!(!own.contains(&hash(0)), "the oldest is forgotten");
+        assert!(own.contains(&hash(1)) && own.contains(&hash(MAX_OWN_TRANSACTIONS as u64)));
+        assert_eq!(own.order.len(), MAX_OWN_TRANSACTIONS);
     }
 }

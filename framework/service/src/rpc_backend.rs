@@ -98,10 +98,11 @@ impl RpcBackend {
         }
     }
 
-    /// Hands an accepted transaction to the network for gossip, if networking runs.
-    fn propagate(&self, extrinsic: Vec<u8>) {
+    /// Hands an accepted transaction (pool hash `hash`) to the network for gossip, if
+    /// networking runs.
+    fn propagate(&self, hash: H256, extrinsic: Vec<u8>) {
         if let Some(network) = &self.network {
-            network.propagate_transaction(extrinsic);
+            network.propagate_transaction(hash, extrinsic);
         }
     }
 
@@ -286,7 +287,7 @@ impl NodeBackend for RpcBackend {
             .pool
             .submit(best, TransactionSource::External, extrinsic.clone())
             .map_err(Self::submit_error)?;
-        self.propagate(extrinsic);
+        self.propagate(hash, extrinsic);
         Ok(hash)
     }
 
@@ -300,7 +301,7 @@ impl NodeBackend for RpcBackend {
             .pool
             .submit_and_watch(best, TransactionSource::External, extrinsic.clone())
             .map_err(Self::submit_error)?;
-        self.propagate(extrinsic);
+        self.propagate(watched.0, extrinsic);
         Ok(watched)
     }
 
