@@ -305,10 +305,7 @@ impl Client {
                     .is_some_and(|best| self.engine.prefers_at_same_height(&header, &best)));
         let set_best = wins && self.descends_from_finalized(&header, &info)?;
         let finalize = set_best && self.engine.instant_finality();
-        let extrinsic_hashes = extrinsics
-            .iter()
-            .map(|x| wcme_txpool::tx_hash(&codec::Encode::encode(x)))
-            .collect();
+        let extrinsic_hashes = extrinsics.iter().map(wcme_txpool::extrinsic_hash).collect();
         self.db.commit_block(BlockCommit {
             header: header.clone(),
             body: extrinsics,

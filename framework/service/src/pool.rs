@@ -117,10 +117,7 @@ fn follow_best(client: &Client, pool: &Pool, previous: Hash, best: &BlockImporte
         let hashes: Vec<Hash> = if *hash == best.hash {
             best.extrinsic_hashes.clone()
         } else {
-            body(hash)
-                .iter()
-                .map(|xt| wcme_txpool::tx_hash(&wcme_txpool::encode_extrinsic(xt)))
-                .collect()
+            body(hash).iter().map(wcme_txpool::extrinsic_hash).collect()
         };
         pool.on_block_imported(*hash, *number, &hashes);
     }

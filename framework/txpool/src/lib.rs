@@ -52,6 +52,11 @@ pub fn encode_extrinsic(xt: &Extrinsic) -> Vec<u8> {
     codec::Encode::encode(xt)
 }
 
+/// The hash of an extrinsic as the pool knows it: [`tx_hash`] of [`encode_extrinsic`].
+pub fn extrinsic_hash(xt: &Extrinsic) -> Hash {
+    tx_hash(&encode_extrinsic(xt))
+}
+
 /// A transaction in the pool with what its validation said about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PooledTransaction {

@@ -198,7 +198,7 @@ fn hash_is_blake2_256_of_the_bytes() {
     let xt = wcme_primitives::Extrinsic::from_blob(tx.clone());
     assert_eq!(
         s.pool.submit_extrinsic(GENESIS, EXT, &xt).unwrap(),
-        tx_hash(&encode_extrinsic(&xt))
+        extrinsic_hash(&xt)
     );
 }
 

@@ -108,7 +108,7 @@ pub(super) fn run(
         .map_err(CliError::io("starting the async runtime"))?;
     let total = settings.transfers.saturating_mul(loads.len());
     let bar = super::throughput::progress(total as u64, "Final", "transfers");
-    let outcomes = runtime.block_on(async {
+    let mut outcomes = runtime.block_on(async {
         let mut runs = tokio::task::JoinSet::new();
         for (index, load) in loads.into_iter().enumerate() {
             let bar = bar.clone();
@@ -121,7 +121,6 @@ pub(super) fn run(
         Ok::<_, CliError>(outcomes)
     })?;
     bar.finish_and_clear();
-    let mut outcomes = outcomes;
     outcomes.sort_by_key(|(index, _)| *index);
     let mut chains = Vec::new();
     for (_, outcome) in outcomes {
