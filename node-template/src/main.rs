@@ -201,6 +201,80 @@ fn sign_registration(
     codec::Encode::encode(&runtime::signing::sign(owner, call, nonce, genesis))
 }
 
+/// `contract deploy | call`: the contracts pallet's call of runtime `R` for `tx`.
+fn contracts_call<R: pallet_wcme_contracts::Config<AccountId = sp_core::crypto::AccountId32>>(
+    tx: &wcme_cli::ContractTx,
+) -> pallet_wcme_contracts::Call<R> {
+    use pallet_wcme_contracts::Call;
+    match tx.clone() {
+        wcme_cli::ContractTx::UploadCode {
+            code,
+            storage_deposit_limit,
+        } => Call::upload_code {
+            code,
+            storage_deposit_limit,
+        },
+        wcme_cli::ContractTx::Instantiate {
+            code_hash,
+            value,
+            gas_limit,
+            data,
+            salt,
+        } => Call::instantiate {
+            code_hash,
+            value,
+            gas_limit,
+            data,
+            salt,
+        },
+        wcme_cli::ContractTx::Call {
+            dest,
+            value,
+            gas_limit,
+            data,
+        } => Call::call {
+            dest: dest.into(),
+            value,
+            gas_limit,
+            data,
+        },
+    }
+}
+
+/// Runtime `R`'s contract address derivation.
+fn contract_address<R: pallet_wcme_contracts::Config<AccountId = sp_core::crypto::AccountId32>>(
+    deployer: &[u8; 32],
+    code_hash: &[u8; 32],
+    salt: &[u8],
+) -> [u8; 32] {
+    let address =
+        pallet_wcme_contracts::Pallet::<R>::contract_address(&(*deployer).into(), code_hash, salt);
+    *address.as_ref()
+}
+
+/// Checks contract `code` as runtime `R`'s `Contracts::upload_code` will (its `MaxCodeLen`, and
+/// the VM's validation with its schedule) before a wallet pays to upload it: the code hash, or
+/// why the chain would refuse it.
+fn check_contract_code<R: pallet_wcme_contracts::Config>(code: &[u8]) -> Result<[u8; 32], String> {
+    use frame_support::traits::Get;
+    let max = R::MaxCodeLen::get();
+    if u32::try_from(code.len()).map_or(true, |len| len > max) {
+        return Err(format!(
+            "the code is {} bytes, more than this chain's limit of {max} (MaxCodeLen)",
+            code.len()
+        ));
+    }
+    let vm = pallet_wcme_contracts::Pallet::<R>::vm()
+        .map_err(|error| format!("the contract VM is unavailable: {error:?}"))?;
+    let info = vm.validate(code).map_err(|error| error.to_string())?;
+    Ok(info.code_hash)
+}
+
+/// The storage key of runtime `R`'s `Contracts::CodeInfoOf[code_hash]`: present once uploaded.
+fn contract_code_key<R: pallet_wcme_contracts::Config>(code_hash: &[u8; 32]) -> Vec<u8> {
+    pallet_wcme_contracts::CodeInfoOf::<R>::hashed_key_for(code_hash)
+}
+
 /// Token properties wallets read through `system_properties`: symbol, decimals, SS58 prefix.
 fn properties(
     (symbol, decimals, ss58): (&str, u8, u16),
@@ -248,6 +322,30 @@ fn main() -> ExitCode {
             unit: runtime::WCME,
         }),
         relay: Some(runtime::signing::signed_submit_headers),
+        contracts: &[
+            wcme_cli::ContractHooks {
+                spec_name: runtime::SPEC_NAME,
+                sign: |signer, tx, nonce, genesis| {
+                    let call = runtime::RuntimeCall::Contracts(contracts_call(tx));
+                    codec::Encode::encode(&runtime::signing::sign(signer, call, nonce, genesis))
+                },
+                address: contract_address::<runtime::Runtime>,
+                outcome: runtime::signing::extrinsic_outcome,
+                check_code: check_contract_code::<runtime::Runtime>,
+                code_key: contract_code_key::<runtime::Runtime>,
+            },
+            wcme_cli::ContractHooks {
+                spec_name: subchain::SPEC_NAME,
+                sign: |signer, tx, nonce, genesis| {
+                    let call = subchain::RuntimeCall::Contracts(contracts_call(tx));
+                    codec::Encode::encode(&subchain::signing::sign(signer, call, nonce, genesis))
+                },
+                address: contract_address::<subchain::Runtime>,
+                outcome: subchain::signing::extrinsic_outcome,
+                check_code: check_contract_code::<subchain::Runtime>,
+                code_key: contract_code_key::<subchain::Runtime>,
+            },
+        ],
         rpc_extensions: &[
             wcme_smart_assets_rpc::rpc_module,
             wcme_poc_rpc::rpc_module,

@@ -1,6 +1,6 @@
-//! `wcme-node benchmark transfers|swaps|pallet|network` in a short mode (transfers through the dev and
-//! the Proof-of-Credit engine): the benchmarks themselves must keep working (their figures are
-//! recorded in docs/performance.md from release runs, never asserted here).
+//! `wcme-node benchmark transfers|swaps|contracts|pallet|network` in a short mode (transfers
+//! through the dev and the Proof-of-Credit engine): the benchmarks themselves must keep working
+//! (their figures are recorded in docs/performance.md from release runs, never asserted here).
 
 mod common;
 
@@ -103,6 +103,48 @@ fn swap_benchmark_runs_in_short_mode_with_one_and_two_hops() {
         (&["--swaps", "0"][..], "must be positive"),
     ] {
         let mut full = vec!["benchmark", "swaps"];
+        full.extend_from_slice(args);
+        let (ok, _, stderr) = common::run_cli(&full);
+        assert!(!ok, "{args:?} accepted");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panic"), "{args:?}: {stderr}");
+    }
+}
+
+/// The example token (`examples/contracts/token/token.c`, built by `examples/contracts/build.sh`):
+/// untimed setup (upload, instantiate, one token transfer to each sender), then measured token
+/// transfers, then a second workload of measured instantiations; every call must dispatch
+/// successfully (the harness checks each block's events), or the run fails.
+#[test]
+fn contract_benchmark_runs_in_short_mode() {
+    let code = common::contracts::token_path();
+    let code = code.to_str().expect("utf8");
+    let stdout = run_benchmark(&[
+        "contracts",
+        "--transfers",
+        "200",
+        "--accounts",
+        "20",
+        "--block-size",
+        "100",
+        "--instantiations",
+        "30",
+        "--code",
+        code,
+    ]);
+    let reports: Vec<&str> = stdout.split("\n\n").collect();
+    assert_eq!(reports.len(), 2, "{stdout}");
+    assert_report(reports[0], "dev", "contract transfers", 200, 2);
+    assert_report(reports[1], "dev", "instantiations", 30, 1);
+
+    for (args, expected) in [
+        (
+            &["--code", "/nonexistent/token.wasm"][..],
+            "examples/contracts/build.sh",
+        ),
+        (&["--transfers", "0"][..], "must be positive"),
+    ] {
+        let mut full = vec!["benchmark", "contracts"];
         full.extend_from_slice(args);
         let (ok, _, stderr) = common::run_cli(&full);
         assert!(!ok, "{args:?} accepted");

@@ -8,14 +8,12 @@
 
 mod common;
 
-use std::{
-    path::PathBuf,
-    process::Command,
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use codec::{Compact, Decode, Encode};
-use common::{TestNode, call, error_code_and_data, start_fast_node, wait_for_block};
+use common::{
+    TestNode, call, contracts::token_code, error_code_and_data, start_fast_node, wait_for_block,
+};
 use jsonrpsee::http_client::HttpClient;
 use serde_json::{Value, json};
 use sp_core::{H256, sr25519};
@@ -54,35 +52,6 @@ fn name_topic(name: &str) -> [u8; 32] {
 
 fn u128_le(value: u128) -> Vec<u8> {
     value.to_le_bytes().to_vec()
-}
-
-/// Runs `examples/contracts/build.sh` and reads `token-c.wasm`.
-fn token_code() -> Vec<u8> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_path_buf();
-    let script = root.join("examples/contracts/build.sh");
-    let output = Command::new("bash")
-        .arg(&script)
-        .current_dir(&root)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!(
-                "cannot run {}: {e}; run scripts/setup.sh to install clang, lld (wasm-ld), \
-                 nodejs and npm",
-                script.display()
-            )
-        });
-    assert!(
-        output.status.success(),
-        "examples/contracts/build.sh failed (run scripts/setup.sh to install clang, lld \
-         (wasm-ld), nodejs and npm):\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let path = root.join("examples/contracts/target/token-c.wasm");
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The chain's signer state: genesis hash and the next nonce of each signer.
@@ -432,13 +401,20 @@ async fn token_contract_runs_on_a_real_node() {
     let later: Value = call(&rpc, "chain_getBlockHash", vec![])
         .await
         .expect("best");
+    let child_roots = hex(b":child_storage:default:");
     let contracts_only = |snapshot: Vec<(String, Option<String>)>| -> Vec<_> {
         let prefix = hex(&sp_crypto_hashing::twox_128(b"Contracts"));
         snapshot
             .into_iter()
-            .filter(|(key, _)| key.starts_with(&prefix))
+            .filter(|(key, _)| key.starts_with(&prefix) || key.starts_with(&child_roots))
             .collect()
     };
+    assert!(
+        state_before
+            .iter()
+            .any(|(key, _)| key.starts_with(&child_roots)),
+        "the token's child trie root is in the snapshot"
+    );
     assert_eq!(
         contracts_only(storage_snapshot(&rpc, &later).await),
         contracts_only(state_before)
@@ -534,11 +510,13 @@ fn eve() -> AccountId {
     account(Sr25519Keyring::Eve)
 }
 
-/// Every key and value under the `Contracts` and `System::Account` prefixes at `at`.
+/// Every key and value under the `Contracts` and `System::Account` prefixes at `at`, and the
+/// roots of the default child tries (each contract's storage).
 async fn storage_snapshot(rpc: &HttpClient, at: &Value) -> Vec<(String, Option<String>)> {
     let mut snapshot = Vec::new();
     for prefix in [
         Vec::from(sp_crypto_hashing::twox_128(b"Contracts")),
+        b":child_storage:default:".to_vec(),
         [
             sp_crypto_hashing::twox_128(b"System"),
             sp_crypto_hashing::twox_128(b"Account"),

@@ -5,10 +5,15 @@
 //!   binary signs the workloads through [`BenchmarkHooks`], since only it knows its runtime's
 //!   calls and extrinsic format. `transfers --chain local` runs the same workload through the
 //!   Proof-of-Credit engine instead of the dev engine.
+//! - `contracts`: the example token contract's (`examples/contracts/token/token.c`) `transfer`
+//!   calls, and with `--instantiations` its instantiation, on the same harness ([`contracts`]),
+//!   signed through the node's [`ContractHooks`](crate::ContractHooks); compare with
+//!   `transfers`.
 //! - `pallet` (feature `runtime-benchmarks`): the runtime's FRAME pallet benchmarks, run natively
 //!   on a genesis-built state, analysed like `frame-benchmarking-cli` does, and written out as a
 //!   `weights.rs`.
 
+mod contracts;
 mod network;
 #[cfg(feature = "runtime-benchmarks")]
 mod pallet;
@@ -92,7 +97,7 @@ pub struct BenchmarkHooks {
 }
 
 /// The storage key of `System::Events`, the events of the block a state belongs to.
-fn system_events_key() -> Vec<u8> {
+pub(crate) fn system_events_key() -> Vec<u8> {
     [
         sp_crypto_hashing::twox_128(b"System"),
         sp_crypto_hashing::twox_128(b"Events"),
@@ -159,6 +164,61 @@ pub(crate) fn run(spec: &NodeSpec, cmd: &BenchmarkCmd) -> Result<(), CliError> {
                 )
             })
         }
+        BenchmarkCmd::Contracts {
+            transfers,
+            accounts,
+            block_size,
+            code,
+            instantiations,
+            base_path,
+        } => {
+            let own = spec.default_runtime()?;
+            let hooks = hook(
+                crate::contract::hooks_for(spec, &(own.version)().spec_name),
+                "a contracts pallet",
+            )?;
+            let flags = [
+                ("--transfers", *transfers),
+                ("--accounts", *accounts),
+                ("--block-size", *block_size),
+            ];
+            positive(&flags)?;
+            let code = std::fs::read(code).map_err(CliError::io(format!(
+                "reading the contract code {} (build the example token with \
+                 `examples/contracts/build.sh`, or pass its module with --code)",
+                code.display()
+            )))?;
+            let (accounts, block_size) = (count(*accounts), count(*block_size));
+            let report = in_directory(base_path.as_deref(), |dir| {
+                on_contract_stack(|| {
+                    let mut report = contracts::transfers(
+                        spec,
+                        hooks,
+                        &code,
+                        &dir.join("transfers"),
+                        count(*transfers),
+                        accounts,
+                        block_size,
+                    )?
+                    .to_string();
+                    if *instantiations > 0 {
+                        let instantiated = contracts::instantiations(
+                            spec,
+                            hooks,
+                            &code,
+                            &dir.join("instantiations"),
+                            count(*instantiations),
+                            accounts,
+                            block_size,
+                        )?;
+                        report = format!("{report}\n\n{instantiated}");
+                    }
+                    Ok(report)
+                })
+            })?;
+            println!("{report}");
+            Ok(())
+        }
         BenchmarkCmd::Pallet(cmd) => run_pallet(spec, cmd),
         BenchmarkCmd::Network(cmd) => {
             let report =
@@ -207,6 +267,22 @@ fn run_throughput(
     let report = in_directory(base_path, run)?;
     println!("{report}");
     Ok(())
+}
+
+/// Runs `run` on a thread with the node's worker stack: contracts run natively on the thread
+/// that builds or imports a block and need the Vm's `native_stack_required()` of it.
+fn on_contract_stack<T: Send>(
+    run: impl FnOnce() -> Result<T, CliError> + Send,
+) -> Result<T, CliError> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("wcme-bench".into())
+            .stack_size(crate::run::NODE_THREAD_STACK)
+            .spawn_scoped(scope, run)
+            .map_err(CliError::io("starting the benchmark thread"))?
+            .join()
+            .map_err(|_| CliError::Benchmark("the benchmark thread panicked".into()))?
+    })
 }
 
 /// Runs `run` in `base_path`, or in a temporary directory deleted afterwards.

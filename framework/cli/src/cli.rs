@@ -44,6 +44,86 @@ pub enum Command {
     Subchain(SubchainCmd),
     /// Relay a subchain's finalized headers to the main chain for audit.
     Relay(RelayCmd),
+    /// Smart contracts: build from source, deploy and call on a running chain.
+    #[command(subcommand)]
+    Contract(ContractCmd),
+}
+
+/// `contract …`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ContractCmd {
+    /// Compile a contract (`.c` with the C SDK, `.ts` with the AssemblyScript SDK) and check the
+    /// module as the chain's `upload_code` will.
+    Build(ContractBuildCmd),
+    /// Upload a contract's code (unless the chain has it) and instantiate it.
+    Deploy(ContractDeployCmd),
+    /// Call a contract: a dry run, then (unless `--dry-run`) a signed `Contracts::call`.
+    Call(ContractCallCmd),
+}
+
+/// `contract build <SOURCE> [--output <FILE>] [--sdk <DIR>]`.
+#[derive(Debug, Clone, Args)]
+pub struct ContractBuildCmd {
+    /// The contract's source: a `.c` or an AssemblyScript `.ts` file.
+    pub source: std::path::PathBuf,
+    /// Where to write the Wasm module (default: the source's path with `.wasm`).
+    #[arg(long, short = 'o')]
+    pub output: Option<std::path::PathBuf>,
+    /// The WCME `sdk/` directory (default: `$WCME_SDK`, else the first `sdk/` with the SDKs
+    /// found in the current directory or its parents, or next to the node binary).
+    #[arg(long)]
+    pub sdk: Option<std::path::PathBuf>,
+}
+
+/// Where and as whom `contract deploy` and `contract call` talk to a chain.
+#[derive(Debug, Clone, Args)]
+pub struct ContractClientParams {
+    /// A node's JSON-RPC endpoint (`ws://` or `http://`, one port serves both).
+    #[arg(long, default_value = "ws://127.0.0.1:9944")]
+    pub url: String,
+    /// The signer's sr25519 secret URI (`//Alice`, a mnemonic, a 0x seed); it pays the fees.
+    #[arg(long)]
+    pub suri: String,
+    /// The call's input (`deploy`: the `deploy` entry's), as 0x hex.
+    #[arg(long, default_value = "0x")]
+    pub data: String,
+    /// Value sent to the contract, in the chain token's smallest unit.
+    #[arg(long, default_value_t = 0)]
+    pub value: u128,
+    /// Fuel for the contract (default: `deploy` 100,000,000; `call` what the dry run used,
+    /// plus half).
+    #[arg(long)]
+    pub gas: Option<u64>,
+}
+
+/// `contract deploy --code <FILE> --suri <SURI> [--url <URL>] [--data <HEX>] …`.
+#[derive(Debug, Clone, Args)]
+pub struct ContractDeployCmd {
+    /// The contract's Wasm module (`contract build` writes it).
+    #[arg(long)]
+    pub code: std::path::PathBuf,
+    #[command(flatten)]
+    pub client: ContractClientParams,
+    /// Salt of the contract's address, as 0x hex: one deployer instantiates one code at one
+    /// address per salt.
+    #[arg(long, default_value = "0x")]
+    pub salt: String,
+    /// Most the code deposit may hold, in the chain token's smallest unit (default: no limit).
+    #[arg(long)]
+    pub storage_deposit_limit: Option<u128>,
+}
+
+/// `contract call --contract <ADDRESS> --suri <SURI> [--url <URL>] [--data <HEX>] …`.
+#[derive(Debug, Clone, Args)]
+pub struct ContractCallCmd {
+    /// The contract: an SS58 address or 32 bytes of 0x hex.
+    #[arg(long)]
+    pub contract: String,
+    #[command(flatten)]
+    pub client: ContractClientParams,
+    /// Only the dry run: print its result, submit nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `relay --main <URL> --subchain <URL> --subchain-id <ID> --key <SURI>`.
@@ -502,6 +582,29 @@ pub enum BenchmarkCmd {
         /// Swaps per block.
         #[arg(long, default_value_t = 5_000)]
         block_size: u32,
+        /// Directory for the benchmark databases (default: a temporary one).
+        #[arg(long)]
+        base_path: Option<PathBuf>,
+    },
+    /// Build blocks of signed calls of the example token contract
+    /// (`examples/contracts/token/token.c`), then import them into a fresh database.
+    Contracts {
+        /// Total token transfers (contract calls).
+        #[arg(long, default_value_t = 20_000)]
+        transfers: u32,
+        /// Distinct sending accounts.
+        #[arg(long, default_value_t = 1_000)]
+        accounts: u32,
+        /// Extrinsics per block.
+        #[arg(long, default_value_t = 5_000)]
+        block_size: u32,
+        /// The token's Wasm module, built by `examples/contracts/build.sh`.
+        #[arg(long, default_value = "examples/contracts/target/token-c.wasm")]
+        code: PathBuf,
+        /// Also measure this many instantiations of the token (from the sending accounts, each
+        /// with its own salt) as a second workload; 0 skips it.
+        #[arg(long, default_value_t = 0)]
+        instantiations: u32,
         /// Directory for the benchmark databases (default: a temporary one).
         #[arg(long)]
         base_path: Option<PathBuf>,

@@ -86,6 +86,19 @@ pub enum CliError {
     /// Talking to a chain as a client (relaying, signing and submitting) failed.
     #[error(transparent)]
     Relay(#[from] wcme_relayer::RelayError),
+    /// A submitted extrinsic was included in a block but failed to dispatch.
+    #[error("{what} failed in block {block}: {error}")]
+    ExtrinsicFailed {
+        /// What the extrinsic was for.
+        what: String,
+        /// The block that includes it.
+        block: String,
+        /// The dispatch error, named from the runtime's metadata.
+        error: String,
+    },
+    /// The chain would refuse a contract's code or call (a local check or a dry run said so).
+    #[error("{0}")]
+    ContractRefused(String),
     /// The log filter does not parse.
     #[error("invalid log filter `{0}`")]
     BadLogFilter(String),

@@ -3,12 +3,13 @@
 //! A node binary (see `node-template/`) describes itself with a [`NodeSpec`] — its runtime, its
 //! built-in chains — and calls [`run`]. Everything else, from argument parsing with Substrate's
 //! flag names to the `build-spec`, `key`, `purge-chain`, `export-blocks`, `import-blocks`,
-//! `benchmark` and `relay` subcommands, lives here so that every business subchain forked from the template
-//! behaves the same way for its operators.
+//! `benchmark`, `relay`, `subchain` and `contract` subcommands, lives here so that every
+//! business subchain forked from the template behaves the same way for its operators.
 
 mod benchmark;
 mod blocks;
 mod cli;
+mod contract;
 mod error;
 mod key;
 mod localnet;
@@ -29,8 +30,13 @@ pub use benchmark::{
     PalletBenchmarkDispatch, RuntimeTransfers, SwapSetupSigner, SwapSigner, TransferSigner,
 };
 pub use cli::{
-    BenchmarkCmd, Cli, Command, KeyCmd, KeystoreParams, LocalnetCmd, PalletBenchmarkCmd, RelayCmd,
-    RunCmd, SharedParams, SubchainCmd, SubchainNewCmd, SubchainRegisterCmd, SubchainTopUpCmd,
+    BenchmarkCmd, Cli, Command, ContractBuildCmd, ContractCallCmd, ContractClientParams,
+    ContractCmd, ContractDeployCmd, KeyCmd, KeystoreParams, LocalnetCmd, PalletBenchmarkCmd,
+    RelayCmd, RunCmd, SharedParams, SubchainCmd, SubchainNewCmd, SubchainRegisterCmd,
+    SubchainTopUpCmd,
+};
+pub use contract::{
+    CodeCheck, ContractAddress, ContractHooks, ContractTx, ContractTxSigner, ExtrinsicOutcome,
 };
 pub use error::CliError;
 pub use register::{RegistrationHooks, RegistrationSigner, SubchainRegistration, TopUpSigner};
@@ -68,6 +74,10 @@ pub struct NodeSpec {
     /// How `relay` signs `CrossChain::submit_headers` for the main chain; `None` if the node
     /// has no main-chain runtime.
     pub relay: Option<wcme_relayer::rpc::SubmitHeadersSigner>,
+    /// How `contract build | deploy | call` and `benchmark contracts` sign the contracts
+    /// pallet's calls and read their outcome, per runtime that has the pallet (`contract` picks
+    /// the entry of the chain's runtime, `build` and `benchmark` the node's own runtime's).
+    pub contracts: &'static [ContractHooks],
     /// Extra JSON-RPC methods (e.g. the runtime's `wcme_*` namespace).
     pub rpc_extensions: &'static [wcme_service::RpcExtension],
     /// The business's own modules, loaded after the node's (they may depend on `chain`,
@@ -122,7 +132,8 @@ pub fn run(spec: NodeSpec) -> ExitCode {
         Some(Command::Key(_))
         | Some(Command::Benchmark(_))
         | Some(Command::Localnet(_))
-        | Some(Command::Subchain(_)) => Vec::new(),
+        | Some(Command::Subchain(_))
+        | Some(Command::Contract(_)) => Vec::new(),
     };
     if let Err(error) = logging::init(&log) {
         eprintln!("Error: {error}");
@@ -151,6 +162,7 @@ pub fn run(spec: NodeSpec) -> ExitCode {
         Some(Command::Subchain(SubchainCmd::Register(cmd))) => register::register(&spec, &cmd),
         Some(Command::Subchain(SubchainCmd::TopUp(cmd))) => register::top_up(&spec, &cmd),
         Some(Command::Relay(cmd)) => relay::relay(&spec, &cmd),
+        Some(Command::Contract(cmd)) => contract::run(&spec, &cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -199,6 +211,7 @@ mod tests {
             new_subchain: None,
             register_subchain: None,
             relay: None,
+            contracts: &[],
             rpc_extensions: &[],
             extra_modules: Vec::new,
         }

@@ -290,6 +290,13 @@ pub(crate) const NODE_THREAD_STACK: usize = 16 * 1024 * 1024;
 /// Runs the node until Ctrl-C or SIGTERM.
 pub(crate) fn run_node(spec: &NodeSpec, cmd: &RunCmd) -> Result<(), CliError> {
     let (config, _tmp) = node_config(spec, cmd)?;
+    // Compiled contracts are kept next to the database, in `<base>/chains/<id>/contracts`, set
+    // before the runtime (and the contracts pallet's Vm) first runs.
+    let artifacts = contract_artifact_dir(&config.database_path);
+    wcme_vm::set_artifact_dir(&artifacts).map_err(|error| {
+        CliError::io("setting the contract artifact directory")(std::io::Error::other(error))
+    })?;
+    tracing::debug!(target: "wcme", path = %artifacts.display(), "contract artifacts");
     let chain_runtime = spec.runtime_for(&config.chain_spec)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -316,6 +323,12 @@ pub(crate) fn run_node(spec: &NodeSpec, cmd: &RunCmd) -> Result<(), CliError> {
     tracing::info!(target: "wcme", "Shutting down");
     runtime.block_on(node.stop())?;
     Ok(())
+}
+
+/// The directory of compiled contract artifacts of the chain whose database is at
+/// `database_path` (`<base>/chains/<id>/db`): `<base>/chains/<id>/contracts`.
+pub(crate) fn contract_artifact_dir(database_path: &Path) -> PathBuf {
+    database_path.with_file_name("contracts")
 }
 
 /// Waits for Ctrl-C or SIGTERM.

@@ -52,6 +52,11 @@ impl<V: Clone> LruCache<V> {
         self.entries.contains_key(key)
     }
 
+    /// Removes the entry for `key`, if any.
+    pub(crate) fn remove(&mut self, key: &[u8; 32]) {
+        self.entries.remove(key);
+    }
+
     /// Number of entries.
     pub(crate) fn len(&self) -> usize {
         self.entries.len()

@@ -1,7 +1,13 @@
 //! The [`Vm`]: a wasmtime engine configured for consensus, the compiled-module cache, and
 //! [`Vm::execute`], which runs one call frame of a contract.
 
-use std::{ptr::NonNull, sync::Arc};
+use std::{
+    ptr::NonNull,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+};
 
 use parking_lot::Mutex;
 use wasmtime::{
@@ -11,6 +17,7 @@ use wasmtime::{
 
 use crate::{
     abi::EXPORT_MEMORY,
+    artifact::{self, ArtifactKey, ArtifactStore, DirStore, MemoryStore},
     cache::LruCache,
     config::VmConfig,
     error::{CodeError, HostLimit, TrapReason, VmError},
@@ -33,7 +40,8 @@ pub fn code_hash(code: &[u8]) -> [u8; 32] {
 /// The deterministic WebAssembly contract engine.
 ///
 /// One `Vm` serves every contract of a node: it holds the wasmtime [`Engine`], the linker with
-/// the `wcme_v1` host functions and a cache of compiled modules keyed by code hash. Each
+/// the `wcme_v1` host functions, a cache of compiled modules keyed by code hash and an
+/// [`ArtifactStore`] of serialized compiled modules (see [`Vm::load`]). Each
 /// [`Vm::execute`] runs in a store of its own; a host function may call [`Vm::execute`] again
 /// for a nested call (see [`Host::call`]). A `Vm` is `Send + Sync`.
 pub struct Vm {
@@ -41,6 +49,22 @@ pub struct Vm {
     linker: Linker<StoreData>,
     config: Arc<VmConfig>,
     cache: Mutex<LruCache<Prepared>>,
+    store: Arc<dyn ArtifactStore>,
+    /// [`artifact::engine_fingerprint`] of `engine` and `config`.
+    fingerprint: [u8; 32],
+    /// Cranelift compilations done (tests and benchmarks check where a module came from).
+    compilations: AtomicU64,
+}
+
+/// Where [`Vm::load`] found a module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModuleSource {
+    /// In the in-memory cache.
+    Cached,
+    /// Deserialized from the [`ArtifactStore`].
+    Loaded,
+    /// Compiled with Cranelift (and then stored).
+    Compiled,
 }
 
 /// A compiled module, linked and ready to instantiate.
@@ -52,20 +76,47 @@ struct Prepared {
 }
 
 impl Vm {
-    /// Creates the engine for `config`.
+    /// Creates the engine for `config`, keeping compiled modules in the directory set with
+    /// [`set_artifact_dir`](crate::set_artifact_dir) (in memory if none is set).
     pub fn new(config: VmConfig) -> Result<Self, VmError> {
+        let store: Arc<dyn ArtifactStore> = match artifact::artifact_dir() {
+            Some(dir) => Arc::new(DirStore::new(dir)),
+            None => Arc::new(MemoryStore::new()),
+        };
+        Self::with_store(config, store)
+    }
+
+    /// Creates the engine for `config`, keeping compiled modules in `store`.
+    pub fn with_store(config: VmConfig, store: Arc<dyn ArtifactStore>) -> Result<Self, VmError> {
         config.check()?;
         let engine = Engine::new(&engine_config(&config))
             .map_err(|error| VmError::Engine(error.to_string()))?;
         let mut linker = Linker::new(&engine);
         imports::define(&mut linker)?;
         let cache = Mutex::new(LruCache::new(config.module_cache_size));
+        let fingerprint = artifact::engine_fingerprint(&engine, &config);
         Ok(Self {
             engine,
             linker,
             config: Arc::new(config),
             cache,
+            store,
+            fingerprint,
+            compilations: AtomicU64::new(0),
         })
+    }
+
+    /// The key of the artifact of `code_hash` in this Vm's store.
+    pub fn artifact_key(&self, code_hash: &[u8; 32]) -> ArtifactKey {
+        ArtifactKey {
+            code_hash: *code_hash,
+            engine: self.fingerprint,
+        }
+    }
+
+    /// How many modules this Vm has compiled with Cranelift.
+    pub fn compilations(&self) -> u64 {
+        self.compilations.load(Ordering::Relaxed)
     }
 
     /// The configuration this `Vm` runs with.
@@ -80,19 +131,44 @@ impl Vm {
         validate::validate(code, &self.config)
     }
 
-    /// Validates and compiles `code` into the cache, unless its hash is cached already.
-    /// [`Vm::execute`] does the same on a cache miss; a pallet may call this at upload so that
-    /// compilation errors surface there.
+    /// Validates `code` and makes sure its compiled module is in the cache and in the artifact
+    /// store: compiles it (and stores the artifact) unless it is cached or stored already. The
+    /// pallet calls this at upload, which pays for the compilation, so that
+    /// [`Vm::execute`] later only has to load the artifact.
     pub fn prepare(&self, code: &[u8]) -> Result<CodeInfo, CodeError> {
         let info = self.validate(code)?;
         if !self.is_cached(&info.code_hash) {
-            let prepared = Prepared {
-                pre: self.compile(code)?,
-                data_bytes: info.data_bytes,
+            let prepared = match self.load_artifact(&info.code_hash) {
+                Some(prepared) => prepared,
+                None => self.compile_and_store(&info.code_hash, code, info.data_bytes)?,
             };
             self.cache.lock().insert(info.code_hash, prepared);
         }
         Ok(info)
+    }
+
+    /// Makes sure the module of `code` (whose [`code_hash`] is `code_hash`) is in the cache,
+    /// as [`Vm::execute`] does before running it: a cache hit; else the artifact deserialized
+    /// from the store; else (no artifact, or a corrupt or incompatible one, which is deleted)
+    /// the code hashed, validated, compiled and its artifact stored.
+    ///
+    /// Errors ([`TrapReason::CodeHashMismatch`], [`TrapReason::InvalidCode`]) as
+    /// [`Vm::execute`] traps.
+    pub fn load(&self, code_hash: &[u8; 32], code: &[u8]) -> Result<ModuleSource, TrapReason> {
+        self.prepared(code_hash, code).map(|(_, source)| source)
+    }
+
+    /// Drops the module of `code_hash` from the in-memory cache, keeping its artifact (the
+    /// next execution loads it).
+    pub fn evict(&self, code_hash: &[u8; 32]) {
+        self.cache.lock().remove(code_hash);
+    }
+
+    /// Drops the module of `code_hash` from the in-memory cache and deletes its artifact (the
+    /// code was removed from the chain).
+    pub fn forget(&self, code_hash: &[u8; 32]) {
+        self.evict(code_hash);
+        self.store.remove(&self.artifact_key(code_hash));
     }
 
     /// Whether the module with this code hash is compiled and cached.
@@ -110,7 +186,8 @@ impl Vm {
     /// [`VmConfig::max_call_depth`]), with `input` as its call input, at most `fuel_limit` fuel
     /// and `host` for everything the contract reads or changes.
     ///
-    /// On a cache miss the code is hashed, validated and compiled first; a mismatching hash or
+    /// On a cache miss the module is loaded first as [`Vm::load`] does (from its artifact, or
+    /// hashed, validated and compiled if there is none); a mismatching hash or
     /// invalid code traps ([`TrapReason::CodeHashMismatch`], [`TrapReason::InvalidCode`]) with
     /// no fuel used. Never panics on any code or input. Needs
     /// [`VmConfig::native_stack_required`] bytes of native stack for the deepest call stack.
@@ -136,7 +213,7 @@ impl Vm {
             }));
         }
         let prepared = match self.prepared(code_hash, code) {
-            Ok(prepared) => prepared,
+            Ok((prepared, _)) => prepared,
             Err(reason) => return Outcome::refused(reason),
         };
         let outcome = self.run(&prepared, entry, input, fuel_limit, depth, host);
@@ -153,10 +230,14 @@ impl Vm {
         outcome
     }
 
-    /// The cached module for `code_hash`, compiling `code` on a miss.
-    fn prepared(&self, code_hash: &[u8; 32], code: &[u8]) -> Result<Prepared, TrapReason> {
+    /// The cached module for `code_hash`, loading its artifact or compiling `code` on a miss.
+    fn prepared(
+        &self,
+        code_hash: &[u8; 32],
+        code: &[u8],
+    ) -> Result<(Prepared, ModuleSource), TrapReason> {
         if let Some(prepared) = self.cache.lock().get(code_hash) {
-            return Ok(prepared);
+            return Ok((prepared, ModuleSource::Cached));
         }
         if code.len() > self.config.max_code_size {
             return Err(TrapReason::InvalidCode);
@@ -164,14 +245,14 @@ impl Vm {
         if &self::code_hash(code) != code_hash {
             return Err(TrapReason::CodeHashMismatch);
         }
+        // Loaded or compiled outside the lock: a nested call may need the cache meanwhile.
+        if let Some(prepared) = self.load_artifact(code_hash) {
+            self.cache.lock().insert(*code_hash, prepared.clone());
+            return Ok((prepared, ModuleSource::Loaded));
+        }
         let prepared = self
             .validate(code)
-            .and_then(|info| {
-                Ok(Prepared {
-                    pre: self.compile(code)?,
-                    data_bytes: info.data_bytes,
-                })
-            })
+            .and_then(|info| self.compile_and_store(code_hash, code, info.data_bytes))
             .map_err(|error| {
                 tracing::debug!(
                     target: LOG_TARGET,
@@ -181,23 +262,86 @@ impl Vm {
                 );
                 TrapReason::InvalidCode
             })?;
-        // Compiled outside the lock: a nested call may need the cache meanwhile.
         self.cache.lock().insert(*code_hash, prepared.clone());
-        Ok(prepared)
+        Ok((prepared, ModuleSource::Compiled))
     }
 
-    /// Compiles validated code and links it against the host functions.
-    pub(crate) fn compile(&self, code: &[u8]) -> Result<InstancePre<StoreData>, CodeError> {
-        let module = wasmtime::Module::from_binary(&self.engine, code).map_err(|error| {
-            CodeError::Compile {
-                reason: error.to_string(),
+    /// The module of `code_hash` deserialized from its artifact, if the store has one that is
+    /// intact and compatible; a corrupt or incompatible artifact is deleted.
+    fn load_artifact(&self, code_hash: &[u8; 32]) -> Option<Prepared> {
+        let key = self.artifact_key(code_hash);
+        let bytes = self.store.load(&key)?;
+        let loaded = artifact::decode(&bytes)
+            .map_err(|error| error.to_string())
+            .and_then(|(data_bytes, serialized)| {
+                // SAFETY: `Module::deserialize` trusts its input to be a module wasmtime
+                // serialized (it maps it as executable code). These bytes are: artifacts are
+                // only written by `compile_and_store` of this crate, from `Module::serialize`,
+                // into the node's own directory; `decode` has verified the blake2-256
+                // checksum written with them, so they are those bytes, unchanged (not torn,
+                // truncated or corrupted on disk); and wasmtime itself checks that they were
+                // produced by a compatible engine (version, target, settings), failing
+                // otherwise. The key's engine fingerprint keeps other engines' artifacts apart
+                // in the first place. Someone able to write the node's data directory can
+                // already replace the node itself: that is outside what this guards against.
+                let module = unsafe { wasmtime::Module::deserialize(&self.engine, serialized) }
+                    .map_err(|error| error.to_string())?;
+                let pre = self
+                    .linker
+                    .instantiate_pre(&module)
+                    .map_err(|error| error.to_string())?;
+                Ok(Prepared { pre, data_bytes })
+            });
+        match loaded {
+            Ok(prepared) => Some(prepared),
+            Err(error) => {
+                tracing::debug!(
+                    target: LOG_TARGET,
+                    code_hash = %hex_prefix(code_hash),
+                    %error,
+                    "unusable contract artifact deleted; compiling again"
+                );
+                self.store.remove(&key);
+                None
             }
-        })?;
-        self.linker
+        }
+    }
+
+    /// Compiles validated `code` and stores its artifact.
+    fn compile_and_store(
+        &self,
+        code_hash: &[u8; 32],
+        code: &[u8],
+        data_bytes: u64,
+    ) -> Result<Prepared, CodeError> {
+        let module = self.compile(code)?;
+        match module.serialize() {
+            Ok(serialized) => self.store.store(
+                &self.artifact_key(code_hash),
+                &artifact::encode(data_bytes, &serialized),
+            ),
+            Err(error) => tracing::warn!(
+                target: LOG_TARGET,
+                code_hash = %hex_prefix(code_hash),
+                %error,
+                "cannot serialize compiled contract"
+            ),
+        }
+        let pre = self
+            .linker
             .instantiate_pre(&module)
             .map_err(|error| CodeError::Compile {
                 reason: error.to_string(),
-            })
+            })?;
+        Ok(Prepared { pre, data_bytes })
+    }
+
+    /// Compiles validated code.
+    pub(crate) fn compile(&self, code: &[u8]) -> Result<wasmtime::Module, CodeError> {
+        self.compilations.fetch_add(1, Ordering::Relaxed);
+        wasmtime::Module::from_binary(&self.engine, code).map_err(|error| CodeError::Compile {
+            reason: error.to_string(),
+        })
     }
 
     /// Instantiates the module in a fresh store and runs `entry`.

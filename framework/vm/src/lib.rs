@@ -6,8 +6,10 @@
 //! version 1, [`abi`]; documented for contract authors in `docs/vm.md`) and export `memory`,
 //! `deploy` and `call`. The [`Vm`] checks code at upload ([`Vm::validate`]: size, no floats,
 //! SIMD or threads, known imports with exact signatures, no start function, memory and table
-//! limits), compiles it with Cranelift into a cache keyed by code hash, and runs one call frame
-//! at a time ([`Vm::execute`]) in a fresh wasmtime store with fuel, a bounded Wasm stack and
+//! limits), compiles it with Cranelift ([`Vm::prepare`], at upload) into an in-memory cache keyed
+//! by code hash and into an [`ArtifactStore`] (on disk in a node, [`set_artifact_dir`]), from
+//! which later executions load it instead of compiling it again ([`artifact`]), and runs one
+//! call frame at a time ([`Vm::execute`]) in a fresh wasmtime store with fuel, a bounded Wasm stack and
 //! bounded memory. Everything a contract reads or changes goes through the [`Host`] trait,
 //! which the pallet implements over the contract's own storage, balances and events; a nested
 //! call goes back to the host, which runs the callee with [`Vm::execute`] again.
@@ -17,6 +19,7 @@
 //! [`TrapReason`]. No code, input or host-function argument makes the Vm panic.
 
 pub mod abi;
+pub mod artifact;
 mod cache;
 pub mod config;
 pub mod error;
@@ -32,9 +35,13 @@ mod tests;
 #[cfg(test)]
 extern crate self as wcme_vm;
 
+pub use artifact::{
+    ArtifactDirAlreadySet, ArtifactKey, ArtifactStore, DirStore, MemoryStore, artifact_dir,
+    set_artifact_dir,
+};
 pub use config::{HostCosts, VmConfig};
 pub use error::{CodeError, HostLimit, TrapReason, VmError};
-pub use exec::{OTHER_ENGINE_ERROR, Vm, code_hash};
+pub use exec::{ModuleSource, OTHER_ENGINE_ERROR, Vm, code_hash};
 pub use host::{
     AccountId, Balance, CallRequest, Entry, ExecResult, Host, Outcome, Topic, TransferError,
 };

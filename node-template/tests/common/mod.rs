@@ -1,6 +1,7 @@
 //! Helpers for tests that run real `wcme-node` processes on 127.0.0.1.
 #![allow(dead_code)]
 
+pub mod contracts;
 pub mod engines;
 pub mod js;
 pub mod peer;

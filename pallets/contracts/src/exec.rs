@@ -1,13 +1,14 @@
 //! Running contracts: the top-level call or instantiation, one storage transaction per call
-//! frame, the [`Host`] over the chain, and the storage-deposit settlement.
+//! frame, the [`Host`] over the chain (contract storage in the contract's child trie), and the
+//! storage-deposit settlement.
 
 use crate::{
-    Balance, CodeHash, CodeInfoOf, Config, ContractEvent, ContractInfo, ContractInfoOf,
-    ContractStorage, Error, HoldReason, PristineCode,
+    Balance, CodeHash, CodeInfoOf, Config, ContractEvent, ContractInfo, ContractInfoOf, Error,
+    HoldReason, MAX_KEY_LEN, MAX_VALUE_LEN, PristineCode,
 };
 use alloc::vec::Vec;
 use frame_support::{
-    storage::{TransactionOutcome, with_storage_layer, with_transaction},
+    storage::{ChildInfo, TransactionOutcome, child, with_storage_layer, with_transaction},
     traits::{
         Get, UnixTime,
         fungible::{Inspect, Mutate, MutateHold},
@@ -92,6 +93,7 @@ pub(crate) fn run_top<T: Config>(
                 input,
                 gas_limit,
                 0,
+                false,
             )?;
             fuel_used = outcome.fuel_used;
             if outcome.result.is_success() {
@@ -131,8 +133,9 @@ pub(crate) fn run_top<T: Config>(
 }
 
 /// Records a new contract at `dest` running `code_hash` and funds it with the existential
-/// deposit from `origin`.
-fn create_contract<T: Config>(
+/// deposit from `origin` (without running its `deploy`: the benchmarks use this to set up a
+/// contract whose module is not in the Vm's in-memory cache).
+pub(crate) fn create_contract<T: Config>(
     origin: &AccountId32,
     dest: &AccountId32,
     code_hash: CodeHash,
@@ -144,6 +147,7 @@ fn create_contract<T: Config>(
         dest,
         ContractInfo {
             code_hash,
+            trie_id: crate::trie_id(dest),
             storage_bytes: 0,
             storage_items: 0,
             storage_deposit: 0,
@@ -158,6 +162,13 @@ fn create_contract<T: Config>(
 /// Runs one frame of contract `dest` (record `info`) called by `caller` with `value`, in its
 /// own storage transaction committed only if it returned. `Err` only if the frame could not
 /// start (value not transferable, code missing, transaction limit).
+///
+/// With `charge_load` (nested calls) the frame first pays
+/// [`Pallet::load_fuel`](crate::Pallet::load_fuel) of its code's length out of `fuel`, whether
+/// or not the Vm has the module in its in-memory cache (the cache is not consensus): loading
+/// the compiled module from the node's artifact store. With less fuel than that it runs out of
+/// gas, using all of `fuel`, before anything happens. A top-level call or instantiation pays
+/// the load in its weight instead ([`crate::WeightInfo`]).
 #[allow(clippy::too_many_arguments)]
 fn run_frame<T: Config>(
     execution: &mut Execution<'_>,
@@ -169,8 +180,20 @@ fn run_frame<T: Config>(
     input: &[u8],
     fuel: u64,
     depth: u32,
+    charge_load: bool,
 ) -> Result<Outcome, DispatchError> {
     let code = PristineCode::<T>::get(info.code_hash).ok_or(Error::<T>::CodeNotFound)?;
+    let load_fuel = if charge_load {
+        crate::Pallet::<T>::load_fuel(u32::try_from(code.len()).unwrap_or(u32::MAX))
+    } else {
+        0
+    };
+    let Some(fuel) = fuel.checked_sub(load_fuel) else {
+        return Ok(Outcome {
+            fuel_used: fuel,
+            result: ExecResult::Trapped(TrapReason::OutOfFuel),
+        });
+    };
     with_transaction(|| {
         if value > 0 && T::Currency::transfer(caller, dest, value, Preservation::Preserve).is_err()
         {
@@ -184,10 +207,11 @@ fn run_frame<T: Config>(
             execution: &mut *execution,
             caller: caller.clone().into(),
             address: dest.clone(),
+            child: info.child_info(),
             value,
             _config: core::marker::PhantomData,
         };
-        let outcome = vm.execute(
+        let mut outcome = vm.execute(
             &info.code_hash,
             &code,
             entry,
@@ -196,6 +220,7 @@ fn run_frame<T: Config>(
             depth,
             &mut frame,
         );
+        outcome.fuel_used = outcome.fuel_used.saturating_add(load_fuel);
         execution.stack.pop();
         if outcome.result.is_success() {
             TransactionOutcome::Commit(Ok(outcome))
@@ -275,15 +300,26 @@ struct Frame<'e, 'v, T> {
     execution: &'e mut Execution<'v>,
     caller: VmAccount,
     address: AccountId32,
+    /// The contract's storage: its default child trie.
+    child: ChildInfo,
     value: Balance,
     _config: core::marker::PhantomData<T>,
 }
 
-impl<T: Config> Frame<'_, '_, T> {
-    fn key(key: &[u8]) -> Option<crate::StorageKeyOf> {
-        key.to_vec().try_into().ok()
-    }
+/// The child-trie key of contract storage key `key`: its blake2-256 hash, or `None` if the key is
+/// longer than [`MAX_KEY_LEN`] (the Vm never passes one: `integrity_test` checks its limit).
+pub(crate) fn trie_key(key: &[u8]) -> Option<[u8; 32]> {
+    u32::try_from(key.len())
+        .is_ok_and(|len| len <= MAX_KEY_LEN)
+        .then(|| sp_crypto_hashing::blake2_256(key))
+}
 
+/// The length of the value at `trie_key` in `child`, if any (read without copying the value).
+fn value_len(child: &ChildInfo, trie_key: &[u8]) -> Option<usize> {
+    child::len(child, trie_key).map(|len| usize::try_from(len).unwrap_or(usize::MAX))
+}
+
+impl<T: Config> Frame<'_, '_, T> {
     /// Notes that this contract's storage changed and applies `bytes`/`items` deltas.
     fn account(&mut self, old: Option<usize>, new: Option<usize>) {
         if !self.execution.touched.contains(&self.address) {
@@ -309,32 +345,32 @@ impl<T: Config> Frame<'_, '_, T> {
 
 impl<T: Config> Host for Frame<'_, '_, T> {
     fn storage_get(&mut self, key: &[u8]) -> Option<Vec<u8>> {
-        let key = Self::key(key)?;
-        ContractStorage::<T>::get(&self.address, key).map(Into::into)
+        let trie_key = trie_key(key)?;
+        child::get_raw(&self.child, &trie_key)
     }
 
     fn storage_set(&mut self, key: &[u8], value: &[u8]) {
         // The Vm enforces its limits, which `integrity_test` checks are within the pallet's.
-        let (Some(bounded_key), Ok(bounded_value)) = (
-            Self::key(key),
-            crate::StorageValueOf::try_from(value.to_vec()),
-        ) else {
+        let Some(trie_key) = trie_key(key) else {
             return;
         };
-        let old = ContractStorage::<T>::get(&self.address, &bounded_key)
-            .map(|old| key.len().saturating_add(old.len()));
-        ContractStorage::<T>::insert(&self.address, bounded_key, bounded_value);
+        if !u32::try_from(value.len()).is_ok_and(|len| len <= MAX_VALUE_LEN) {
+            return;
+        }
+        let old = value_len(&self.child, &trie_key).map(|len| key.len().saturating_add(len));
+        child::put_raw(&self.child, &trie_key, value);
         self.account(old, Some(key.len().saturating_add(value.len())));
     }
 
     fn storage_remove(&mut self, key: &[u8]) {
-        let Some(bounded_key) = Self::key(key) else {
+        let Some(trie_key) = trie_key(key) else {
             return;
         };
-        let Some(old) = ContractStorage::<T>::take(&self.address, &bounded_key) else {
+        let Some(old) = value_len(&self.child, &trie_key) else {
             return;
         };
-        self.account(Some(key.len().saturating_add(old.len())), None);
+        child::kill(&self.child, &trie_key);
+        self.account(Some(key.len().saturating_add(old)), None);
     }
 
     fn caller(&self) -> VmAccount {
@@ -405,6 +441,7 @@ impl<T: Config> Host for Frame<'_, '_, T> {
             request.input,
             request.fuel_limit,
             request.depth,
+            true,
         )
         .unwrap_or_else(|_| Outcome::refused(TrapReason::CallRefused))
     }

@@ -2,7 +2,7 @@
 //!
 //! Smart contracts on the `wcme-vm` WebAssembly engine (`docs/vm.md`, host ABI `wcme_v1`):
 //! code upload, instantiation, calls, storage deposits, and fuel charged as weight. Appears in
-//! a runtime as `Contracts` (not wired yet).
+//! the main runtime as `Contracts`.
 //!
 //! - **Code.** [`Pallet::upload_code`] validates the code with [`wcme_vm::Vm::validate`]
 //!   (each kind of rejection its own [`Error`]: too large, invalid Wasm, floats, forbidden
@@ -16,9 +16,18 @@
 //!   `blake2_256("wcme/contract" ‖ deployer ‖ code_hash ‖ salt)`, funds it with the existential
 //!   deposit (paid by the deployer, kept by the contract) plus `value`, and runs its `deploy`
 //!   entry. [`Pallet::call`] runs a contract's `call` entry with `value`.
-//! - **Contract storage** is a [`ContractStorage`] double map `(contract, key) → value` (not a
-//!   child trie: simpler to account and to roll back here; moving to per-contract child tries
-//!   is left for later). [`ContractInfoOf`] counts its bytes (key + value lengths) and items.
+//! - **Contract storage** is one default child trie per contract, as in polkadot-sdk's
+//!   `pallet-contracts`: [`ContractInfo::trie_id`] is [`trie_id`]`(contract)` =
+//!   `"wcme/contract/" ‖ contract address` (deterministic, and unique because addresses are),
+//!   and the trie is `ChildInfo::new_default(trie_id)`, whose root the main trie holds under
+//!   `:child_storage:default:` ‖ trie id. A contract key `k` (at most [`MAX_KEY_LEN`] bytes) is
+//!   stored at `blake2_256(k)` in the trie: fixed-length, evenly spread trie keys, so no
+//!   contract can grind keys into a deep, expensive branch, and proofs have a bounded path.
+//!   The contract never sees the hashes (it cannot enumerate its keys through the ABI anyway).
+//!   [`ContractInfoOf`] counts the storage's bytes (the contract's key + value lengths, not
+//!   the hashes) and items, exactly, for the storage deposit. Child-trie writes go through the
+//!   same overlay as the main trie, so the per-frame storage transactions below and the dry
+//!   run's rollback cover them.
 //! - **Storage deposits.** After a successful top-level call or instantiation, every contract
 //!   whose storage the call touched must hold `DepositPerItem × (items + 1) + DepositPerByte ×
 //!   bytes` ([`HoldReason::StorageDeposit`], held on the contract account; the `+ 1` pays for
@@ -28,6 +37,28 @@
 //! - **Gas.** `gas_limit` is Vm fuel. A call's weight is the base weight of its
 //!   [`WeightInfo`] function plus `fuel × WeightPerFuel` (`ref_time`); the declared weight
 //!   uses `gas_limit`, the actual weight the fuel used.
+//! - **Compiled at upload, loaded at every execution, charged by code length.**
+//!   [`Pallet::upload_code`] compiles the code once ([`wcme_vm::Vm::prepare`]) and the Vm keeps
+//!   the compiled module as an artifact in the node's artifact store
+//!   (`<base path>/chains/<chain id>/contracts`, set by the node before its runtime first
+//!   runs); its weight `upload_code(c)` includes that compilation. Executing a code then loads
+//!   its artifact (deserialization, no compilation) when the module is not in the Vm's
+//!   in-memory cache (64 modules). What is cached differs from node to node and is not
+//!   consensus, so the pallet charges the load as if it always happened: [`Pallet::call`] and
+//!   [`Pallet::instantiate`] declare `WeightInfo::call(MaxCodeLen)` /
+//!   `instantiate(MaxCodeLen)` (plus `gas_limit`) and return as actual weight `call(c)` /
+//!   `instantiate(c)` for the stored code's real length `c` = [`CodeInfo::code_len`] (plus the
+//!   fuel used) — the same on every node, cached or not, failures included. A nested call (the
+//!   `call` host function) first pays [`Pallet::load_fuel`]`(callee's code length)` =
+//!   `WeightInfo::load(len)` in fuel (`ref_time / WeightPerFuel`, rounded up) out of the fuel
+//!   given to the callee; with less, the nested call runs out of gas (status 2 to the caller)
+//!   having used all of it. So calling many distinct contracts round-robin (every call an
+//!   in-memory cache miss) cannot make a block take longer than its weight. A node without a
+//!   code's artifact (deleted, corrupt, another wasmtime version, state synced without
+//!   executing the upload) compiles it again at its first execution, unmetered but once per
+//!   code per node: the artifact is stored again and callers cannot delete it
+//!   ([`Pallet::remove_code`] deletes it, after which the code cannot run). See `docs/vm.md`,
+//!   "Compiled at upload, loaded at every execution".
 //! - **Failure.** Each call frame (the outermost and every nested `call`) runs in its own
 //!   storage transaction, committed only if the frame returned. A trap, running out of gas or
 //!   a revert of the outermost frame fails the extrinsic with [`Error::ContractTrapped`],
@@ -52,9 +83,19 @@
 //!
 //! ## Weights
 //!
-//! [`weights::SubstrateWeight`] holds hand-derived estimates, not benchmark results yet;
-//! `benchmarking.rs` has the benchmarks (`--features runtime-benchmarks`) to replace them with
-//! once the pallet is in the main runtime.
+//! [`weights::SubstrateWeight`] is generated from the benchmarks in `benchmarking.rs`
+//! (`--features runtime-benchmarks`) by the node in the main runtime (`wcme-node benchmark pallet
+//! --pallet pallet_wcme_contracts`, `docs/performance.md` "Pallet weights"), with an artifact
+//! directory set as the node sets one. Every benchmark with a code-length component `c` uses a
+//! code of about `c` bytes of real function bodies new to the process: `upload_code(c)` and
+//! `compile(c)` compile it (`compile(c)` is validating and compiling with
+//! [`wcme_vm::Vm::prepare`] alone), `instantiate(c)`, `call(c)` and `load(c)` load its artifact
+//! from disk (not in the in-memory cache; `load(c)` is [`wcme_vm::Vm::load`] alone). On
+//! 2026-12-06: `upload_code(c)` 6.5 ms + 1.72 µs per byte, `compile(c)` 1.05 ms + 1.38 µs per
+//! byte, `load(c)` 0.16 ms + 8.3 ns per byte, `call(c)` 0.21 ms + 9.9 ns per byte,
+//! `instantiate(c)` 0.41 ms + 9.1 ns per byte, `remove_code` 0.23 ms, plus their storage reads
+//! and writes. The contract's fuel is added by the pallet as `fuel × WeightPerFuel`, and contract
+//! storage accesses (child-trie reads and writes) are paid in that fuel.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -124,11 +165,6 @@ pub mod pallet {
     use sp_runtime::AccountId32;
     use wcme_vm::{CodeError, ExecResult, TrapReason, Vm, VmConfig};
 
-    /// A contract storage key as stored.
-    pub type StorageKeyOf = BoundedVec<u8, ConstU32<MAX_KEY_LEN>>;
-    /// A contract storage value as stored.
-    pub type StorageValueOf = BoundedVec<u8, ConstU32<MAX_VALUE_LEN>>;
-
     /// The pallet: WCME smart contracts.
     #[pallet::pallet]
     pub struct Pallet<T>(_);
@@ -185,21 +221,11 @@ pub mod pallet {
     #[pallet::storage]
     pub type CodeInfoOf<T: Config> = StorageMap<_, Identity, CodeHash, CodeInfo<T::AccountId>>;
 
-    /// The record of each contract, by contract account.
+    /// The record of each contract, by contract account. A contract's storage is not a
+    /// storage item of the pallet but the default child trie named by its record's `trie_id`.
     #[pallet::storage]
     pub type ContractInfoOf<T: Config> =
         StorageMap<_, Blake2_128Concat, T::AccountId, ContractInfo>;
-
-    /// Contract storage: `(contract, key) → value`.
-    #[pallet::storage]
-    pub type ContractStorage<T: Config> = StorageDoubleMap<
-        _,
-        Blake2_128Concat,
-        T::AccountId,
-        Blake2_128Concat,
-        StorageKeyOf,
-        StorageValueOf,
-    >;
 
     /// Events.
     #[pallet::event]
@@ -328,14 +354,17 @@ pub mod pallet {
                 (T::MaxCodeLen::get() as usize) <= schedule.max_code_size,
                 "MaxCodeLen above the Vm's max_code_size"
             );
+            assert!(T::WeightPerFuel::get() > 0, "WeightPerFuel is 0");
         }
     }
 
     #[pallet::call]
     impl<T: Config> Pallet<T> {
-        /// Uploads contract `code`: validates it, stores it under its blake2-256 hash and holds
-        /// the code deposit (`DepositPerByte × len + 2 × DepositPerItem`, at most
-        /// `storage_deposit_limit`) on the signer, who owns it.
+        /// Uploads contract `code`: validates it, compiles it into the node's artifact store
+        /// (paid for here, by code length: `upload_code(c)` includes compiling), stores it
+        /// under its blake2-256 hash and holds the code deposit (`DepositPerByte × len + 2 ×
+        /// DepositPerItem`, at most `storage_deposit_limit`) on the signer, who owns it. Code
+        /// that validates but does not compile is refused ([`Error::InvalidModule`]).
         #[pallet::call_index(0)]
         #[pallet::weight(T::WeightInfo::upload_code(code.len().try_into().unwrap_or(u32::MAX)))]
         pub fn upload_code(
@@ -367,6 +396,10 @@ pub mod pallet {
             );
             T::Currency::hold(&HoldReason::CodeDeposit.into(), &who, deposit)
                 .map_err(|_| Error::<T>::StorageDepositNotEnoughFunds)?;
+            // Compiled now, once, paid by this call's weight; executions load the artifact.
+            // Last, so that an upload failing otherwise leaves no artifact behind (a failed
+            // compilation stores none, and this call's changes are rolled back).
+            vm.prepare(&bounded).map_err(Self::code_error)?;
             PristineCode::<T>::insert(code_hash, bounded);
             CodeInfoOf::<T>::insert(
                 code_hash,
@@ -391,7 +424,10 @@ pub mod pallet {
         /// `data` and at most `gas_limit` fuel. A trap, revert or running out of gas rolls
         /// everything back and fails with the weight of the gas used.
         #[pallet::call_index(1)]
-        #[pallet::weight(T::WeightInfo::instantiate().saturating_add(Pallet::<T>::gas_weight(*gas_limit)))]
+        #[pallet::weight(
+            T::WeightInfo::instantiate(T::MaxCodeLen::get())
+                .saturating_add(Pallet::<T>::gas_weight(*gas_limit))
+        )]
         pub fn instantiate(
             origin: OriginFor<T>,
             code_hash: CodeHash,
@@ -401,7 +437,9 @@ pub mod pallet {
             salt: Vec<u8>,
         ) -> DispatchResultWithPostInfo {
             let who = ensure_signed(origin)?;
-            let base = T::WeightInfo::instantiate();
+            let code_len = CodeInfoOf::<T>::get(code_hash).map(|info| info.code_len);
+            // The actual weight: the stored code's real length, loaded or cached alike.
+            let base = T::WeightInfo::instantiate(code_len.unwrap_or(0));
             let fail = |error: Error<T>| Self::failed(base, 0, error.into());
             ensure!(
                 u32::try_from(salt.len()).is_ok_and(|len| len <= MAX_SALT_LEN),
@@ -412,10 +450,7 @@ pub mod pallet {
                 u32::try_from(data.len()).is_ok_and(|len| len <= vm.config().max_io_len),
                 fail(Error::<T>::InputTooLarge)
             );
-            ensure!(
-                CodeInfoOf::<T>::contains_key(code_hash),
-                fail(Error::<T>::CodeNotFound)
-            );
+            ensure!(code_len.is_some(), fail(Error::<T>::CodeNotFound));
             let contract = Self::contract_address(&who, &code_hash, &salt);
             ensure!(
                 !ContractInfoOf::<T>::contains_key(&contract),
@@ -445,7 +480,10 @@ pub mod pallet {
         /// `gas_limit` fuel. A trap, revert or running out of gas rolls everything back and
         /// fails with the weight of the gas used.
         #[pallet::call_index(2)]
-        #[pallet::weight(T::WeightInfo::call().saturating_add(Pallet::<T>::gas_weight(*gas_limit)))]
+        #[pallet::weight(
+            T::WeightInfo::call(T::MaxCodeLen::get())
+                .saturating_add(Pallet::<T>::gas_weight(*gas_limit))
+        )]
         pub fn call(
             origin: OriginFor<T>,
             dest: T::AccountId,
@@ -454,7 +492,8 @@ pub mod pallet {
             data: Vec<u8>,
         ) -> DispatchResultWithPostInfo {
             let who = ensure_signed(origin)?;
-            let base = T::WeightInfo::call();
+            // The actual weight: the callee's code's real length, loaded or cached alike.
+            let base = T::WeightInfo::call(Self::code_len_of(&dest));
             let vm = Self::vm().map_err(|e| Self::failed(base, 0, e))?;
             ensure!(
                 u32::try_from(data.len()).is_ok_and(|len| len <= vm.config().max_io_len),
@@ -488,6 +527,11 @@ pub mod pallet {
             )?;
             PristineCode::<T>::remove(code_hash);
             CodeInfoOf::<T>::remove(code_hash);
+            // No contract can run it any more: drop its compiled module and artifact (if the
+            // code comes back, its upload compiles it again and pays for that).
+            if let Ok(vm) = Self::vm() {
+                vm.forget(&code_hash);
+            }
             Self::deposit_event(Event::CodeRemoved {
                 code_hash,
                 owner: who,
@@ -540,6 +584,28 @@ pub mod pallet {
             Weight::from_parts(fuel.saturating_mul(T::WeightPerFuel::get()), 0)
         }
 
+        /// The length of the code contract `contract` runs (0 if there is no such contract or
+        /// code): the `c` of its [`WeightInfo::call`] weight.
+        pub fn code_len_of(contract: &T::AccountId) -> u32 {
+            ContractInfoOf::<T>::get(contract)
+                .and_then(|info| CodeInfoOf::<T>::get(info.code_hash))
+                .map_or(0, |code| code.code_len)
+        }
+
+        /// The fuel a nested call pays to load its callee's compiled code of `code_len` bytes:
+        /// [`WeightInfo::load`]`(code_len)` in fuel (`ref_time / WeightPerFuel`, rounded up; 0
+        /// if `WeightPerFuel` is 0, which `integrity_test` rules out).
+        pub fn load_fuel(code_len: u32) -> u64 {
+            let ref_time = T::WeightInfo::load(code_len).ref_time();
+            let per_fuel = T::WeightPerFuel::get();
+            ref_time
+                .checked_div(per_fuel)
+                .map_or(0, |fuel| match ref_time.checked_rem(per_fuel) {
+                    Some(0) | None => fuel,
+                    Some(_) => fuel.saturating_add(1),
+                })
+        }
+
         /// Dry run: calls `dest` from `origin` as [`Pallet::call`] would, in a storage
         /// transaction that is always rolled back. Nothing is written, no event deposited.
         pub fn bare_call(
@@ -549,7 +615,7 @@ pub mod pallet {
             gas_limit: u64,
             data: Vec<u8>,
         ) -> ContractResult {
-            let base = T::WeightInfo::call();
+            let base = T::WeightInfo::call(Self::code_len_of(&dest));
             let weight = |fuel: u64| {
                 let w = base.saturating_add(Self::gas_weight(fuel));
                 (w.ref_time(), w.proof_size())

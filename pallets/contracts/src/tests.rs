@@ -2,17 +2,18 @@
 //! runs on a thread with the Vm's native stack ([`run`]).
 
 use crate::{
-    CodeInfoOf, ContractInfoOf, ContractStorage, Error, Event, ExecReturn, HoldReason,
-    PristineCode, Trap, mock::*, weights::WeightInfo,
+    CodeInfoOf, ContractInfoOf, Error, Event, ExecReturn, HoldReason, PristineCode, Trap, mock::*,
+    weights::WeightInfo,
 };
 use frame_support::{
     assert_noop, assert_ok,
+    storage::child,
     traits::fungible::{Inspect, InspectHold},
     weights::Weight,
 };
 use sp_runtime::{AccountId32, DispatchError};
 
-const GAS: u64 = 10_000_000;
+const GAS: u64 = 200_000_000;
 
 /// Imports every `wcme_v1` function used below and exports one page of memory.
 const PRELUDE: &str = r#"
@@ -44,7 +45,8 @@ const PRELUDE: &str = r#"
 /// input[1] pages and finish with the result (i32 LE); 6 transfer (to = 1..33, amount =
 /// 33..49) and finish `[status]`; 7 call (callee 1..33, value 33..49, gas 49..57, payload 57..)
 /// and finish `[status] ‖ return data`; 8 remove `[k]`; 9 finish with the value of `[k]`;
-/// 10 finish with caller ‖ address ‖ value ‖ balance ‖ block number ‖ timestamp.
+/// 10 finish with caller ‖ address ‖ value ‖ balance ‖ block number ‖ timestamp; 11 set
+/// `[k] → v` then trap (`unreachable`).
 fn tool() -> Vec<u8> {
     wat::parse_str(format!(
         r#"(module {PRELUDE}
@@ -100,6 +102,8 @@ fn tool() -> Vec<u8> {
       (i64.store (i32.const 60096) (call $block_number))
       (i64.store (i32.const 60104) (call $timestamp))
       (call $finish (i32.const 60000) (i32.const 112))))
+    (if (i32.eq (local.get $cmd) (i32.const 11)) (then
+      (call $storage_set (i32.const 1) (i32.const 1) (i32.const 2) (i32.sub (local.get $n) (i32.const 2)))))
     unreachable))"#
     ))
     .expect("the tool contract parses")
@@ -167,9 +171,18 @@ fn call(
     Contracts::call(RuntimeOrigin::signed(ALICE), dest.clone(), value, GAS, data)
 }
 
+/// The value of one-byte key `[key]` in `contract`'s child trie.
 fn stored(contract: &AccountId32, key: u8) -> Option<Vec<u8>> {
-    ContractStorage::<Test>::get(contract, crate::StorageKeyOf::truncate_from(vec![key]))
-        .map(Into::into)
+    let info = ContractInfoOf::<Test>::get(contract).expect("a contract");
+    let trie_key = crate::exec::trie_key(&[key]).expect("a short key");
+    assert_eq!(trie_key, sp_crypto_hashing::blake2_256(&[key]));
+    child::get_raw(&info.child_info(), &trie_key)
+}
+
+/// The root of `contract`'s child trie.
+fn child_root(contract: &AccountId32) -> Vec<u8> {
+    let info = ContractInfoOf::<Test>::get(contract).expect("a contract");
+    child::root(&info.child_info(), sp_runtime::StateVersion::V1)
 }
 
 /// Input of command 7: call `callee` with `value`, `gas` and `payload`.
@@ -194,6 +207,11 @@ fn events() -> Vec<Event<Test>> {
 
 fn held(reason: HoldReason, who: &AccountId32) -> u128 {
     Balances::balance_on_hold(&reason.into(), who)
+}
+
+/// The length of the tool's code: the `c` of its `call` and `instantiate` weights.
+fn tool_len() -> u32 {
+    u32::try_from(tool().len()).expect("a small code")
 }
 
 fn weight_of(base: Weight, fuel: u64) -> Weight {
@@ -398,8 +416,11 @@ fn a_reverting_deploy_creates_nothing_and_charges_the_gas() {
         .unwrap_err();
         assert_eq!(error.error, Error::<Test>::ContractReverted.into());
         let weight = error.post_info.actual_weight.unwrap();
-        assert!(weight.ref_time() > <() as WeightInfo>::instantiate().ref_time());
-        assert!(weight.ref_time() < weight_of(<() as WeightInfo>::instantiate(), GAS).ref_time());
+        assert!(weight.ref_time() > <() as WeightInfo>::instantiate(tool_len()).ref_time());
+        assert!(
+            weight.ref_time()
+                < weight_of(<() as WeightInfo>::instantiate(tool_len()), GAS).ref_time()
+        );
         let contract = Contracts::contract_address(&ALICE, &code_hash, &[0]);
         assert!(!ContractInfoOf::<Test>::contains_key(&contract));
         assert_eq!(Balances::balance(&contract), 0);
@@ -438,7 +459,7 @@ fn call_changes_storage_and_settles_the_deposit() {
         assert!(gas_used > 0 && gas_used < GAS);
         assert_eq!(
             result.actual_weight,
-            Some(weight_of(<() as WeightInfo>::call(), gas_used))
+            Some(weight_of(<() as WeightInfo>::call(tool_len()), gas_used))
         );
         // Removing the key refunds its deposit.
         assert_ok!(call(&contract, 0, vec![8, 7]));
@@ -580,7 +601,10 @@ fn revert_rolls_back_state_and_value_and_charges_the_gas_used() {
         assert_eq!(error.error, Error::<Test>::ContractReverted.into());
         assert_eq!(
             error.post_info.actual_weight,
-            Some(weight_of(<() as WeightInfo>::call(), dry_run.gas_used))
+            Some(weight_of(
+                <() as WeightInfo>::call(tool_len()),
+                dry_run.gas_used
+            ))
         );
         assert_eq!(stored(&contract, 7), None);
         assert_eq!(Balances::balance(&ALICE), alice0);
@@ -598,7 +622,7 @@ fn infinite_loop_runs_out_of_gas_and_pays_all_of_it() {
         assert_eq!(error.error, Error::<Test>::OutOfGas.into());
         assert_eq!(
             error.post_info.actual_weight,
-            Some(weight_of(<() as WeightInfo>::call(), GAS))
+            Some(weight_of(<() as WeightInfo>::call(tool_len()), GAS))
         );
         assert_eq!(Balances::balance(&ALICE), alice0);
         let dry_run = dry(&contract, vec![3]);
@@ -623,7 +647,7 @@ fn too_little_gas_runs_out_before_anything_happens() {
         assert_eq!(error.error, Error::<Test>::OutOfGas.into());
         assert_eq!(
             error.post_info.actual_weight,
-            Some(weight_of(<() as WeightInfo>::call(), 100))
+            Some(weight_of(<() as WeightInfo>::call(tool_len()), 100))
         );
         assert_eq!(stored(&contract, 1), None);
         assert_eq!(Balances::balance(&ALICE), alice0);
@@ -774,6 +798,333 @@ fn call_depth_is_limited() {
     });
 }
 
+#[test]
+fn a_nested_call_pays_loading_its_callee_in_gas() {
+    run(|| {
+        let a = deploy(0, 0);
+        let (big, big_len) = deploy_big(2_000, 0);
+        let load = Contracts::load_fuel(big_len);
+        // Any cached copy of the callee's module is not taken into account.
+        assert!(load > Contracts::load_fuel(tool_len()));
+        assert_eq!(
+            u128::from(load),
+            u128::from(<() as WeightInfo>::load(big_len).ref_time())
+                .div_ceil(u128::from(WEIGHT_PER_FUEL))
+        );
+        // Less gas than loading the callee costs: the nested call runs out of gas (status 2)
+        // before anything runs, cached module or not, and uses all of that gas.
+        let short = dry(&a, proxy(&big, 0, load - 1, &[]));
+        assert_eq!(short.result, Ok(ExecReturn::Returned(vec![2])));
+        // Enough gas: it runs and returns (status 0), and the load is in the gas used.
+        let enough = dry(&a, proxy(&big, 0, load + 100_000, &[]));
+        assert_eq!(enough.result, Ok(ExecReturn::Returned(vec![0])));
+        assert!(enough.gas_used > load);
+        assert!(short.gas_used >= load - 1 && short.gas_used < enough.gas_used);
+        // All the caller's gas for the nested call (limit 0) and too little of it: the callee
+        // runs out, leaving the caller none, so the whole call fails out of gas and pays all.
+        let limit = load / 2;
+        let error = Contracts::call(
+            RuntimeOrigin::signed(ALICE),
+            a.clone(),
+            0,
+            limit,
+            proxy(&big, 0, 0, &[]),
+        )
+        .unwrap_err();
+        assert_eq!(error.error, Error::<Test>::OutOfGas.into());
+        assert_eq!(
+            error.post_info.actual_weight,
+            Some(weight_of(<() as WeightInfo>::call(tool_len()), limit))
+        );
+    });
+}
+
+// --- weights: loading charged by code length -------------------------------------------
+
+/// A valid contract with `functions` extra functions of real code (loads, adds, stores).
+fn big_module(functions: usize) -> Vec<u8> {
+    module(
+        &"(func (i32.store (i32.const 4) (i32.add (i32.load (i32.const 4)) (i32.const 1))))"
+            .repeat(functions),
+    )
+}
+
+/// Uploads [`big_module`]`(functions)` and instantiates it as ALICE with `salt`; returns the
+/// contract and the code's length.
+fn deploy_big(functions: usize, salt: u8) -> (AccountId32, u32) {
+    let code = big_module(functions);
+    let code_hash = hash(&code);
+    let len = u32::try_from(code.len()).unwrap();
+    if !PristineCode::<Test>::contains_key(code_hash) {
+        assert_ok!(Contracts::upload_code(
+            RuntimeOrigin::signed(ALICE),
+            code,
+            u128::MAX
+        ));
+    }
+    assert_ok!(Contracts::instantiate(
+        RuntimeOrigin::signed(ALICE),
+        code_hash,
+        0,
+        GAS,
+        vec![],
+        vec![salt]
+    ));
+    (
+        Contracts::contract_address(&ALICE, &code_hash, &[salt]),
+        len,
+    )
+}
+
+#[test]
+fn declared_weights_cover_the_largest_code() {
+    use frame_support::dispatch::GetDispatchInfo;
+    run(|| {
+        let call = RuntimeCall::Contracts(crate::Call::call {
+            dest: BOB,
+            value: 0,
+            gas_limit: GAS,
+            data: vec![],
+        });
+        assert_eq!(
+            call.get_dispatch_info().call_weight,
+            weight_of(<() as WeightInfo>::call(MAX_CODE), GAS)
+        );
+        let instantiate = RuntimeCall::Contracts(crate::Call::instantiate {
+            code_hash: [0; 32],
+            value: 0,
+            gas_limit: GAS,
+            data: vec![],
+            salt: vec![],
+        });
+        assert_eq!(
+            instantiate.get_dispatch_info().call_weight,
+            weight_of(<() as WeightInfo>::instantiate(MAX_CODE), GAS)
+        );
+        // The per-byte cost is real: the largest code weighs more than the smallest.
+        for weight in [
+            <() as WeightInfo>::call,
+            <() as WeightInfo>::instantiate,
+            <() as WeightInfo>::compile,
+            <() as WeightInfo>::load,
+            <() as WeightInfo>::upload_code,
+        ] {
+            assert!(weight(MAX_CODE).ref_time() > weight(0).ref_time());
+        }
+    });
+}
+
+#[test]
+fn actual_weight_follows_the_code_length_cached_or_not() {
+    run(|| {
+        let small_code = module("(global i32 (i32.const 4242))");
+        let small_len = u32::try_from(small_code.len()).unwrap();
+        let (big, big_len) = deploy_big(3_000, 0);
+        assert!(big_len > 40_000 && big_len <= MAX_CODE);
+        // A contract whose module is not in the Vm's in-memory cache (compiled at upload,
+        // evicted since): recorded without running deploy, its call loads the artifact.
+        assert_ok!(Contracts::upload_code(
+            RuntimeOrigin::signed(ALICE),
+            small_code.clone(),
+            u128::MAX
+        ));
+        let small_hash = hash(&small_code);
+        let small = Contracts::contract_address(&ALICE, &small_hash, &[]);
+        assert_ok!(crate::exec::create_contract::<Test>(
+            &ALICE, &small, small_hash
+        ));
+        let vm = Contracts::vm().unwrap();
+        assert!(vm.is_cached(&small_hash), "compiled at upload");
+        vm.evict(&small_hash);
+        assert!(!vm.is_cached(&small_hash));
+        let first = call(&small, 0, vec![]).unwrap().actual_weight.unwrap();
+        assert!(vm.is_cached(&small_hash));
+        let second = call(&small, 0, vec![]).unwrap().actual_weight.unwrap();
+        assert_eq!(first, second);
+        let gas_used =
+            |weight: Weight, base: Weight| (weight.ref_time() - base.ref_time()) / WEIGHT_PER_FUEL;
+        let small_base = <() as WeightInfo>::call(small_len);
+        assert_eq!(first, weight_of(small_base, gas_used(first, small_base)));
+        // The big contract, cached since its instantiation: its code length is charged anyway.
+        let big_weight = call(&big, 0, vec![]).unwrap().actual_weight.unwrap();
+        let big_base = <() as WeightInfo>::call(big_len);
+        assert_eq!(
+            big_weight,
+            weight_of(big_base, gas_used(big_weight, big_base))
+        );
+        assert!(big_base.ref_time() > small_base.ref_time());
+        assert!(big_base.proof_size() > small_base.proof_size());
+        assert!(big_weight.ref_time() > first.ref_time());
+        // instantiate: the same weight for a new module and a cached one.
+        let deploy_weight = |salt: u8| {
+            Contracts::instantiate(
+                RuntimeOrigin::signed(ALICE),
+                small_hash,
+                0,
+                GAS,
+                vec![],
+                vec![salt],
+            )
+            .unwrap()
+            .actual_weight
+            .unwrap()
+        };
+        let fresh = module("(global i32 (i32.const 7777))");
+        let fresh_hash = hash(&fresh);
+        let fresh_len = u32::try_from(fresh.len()).unwrap();
+        assert_ok!(Contracts::upload_code(
+            RuntimeOrigin::signed(ALICE),
+            fresh,
+            u128::MAX
+        ));
+        vm.evict(&fresh_hash);
+        assert!(!vm.is_cached(&fresh_hash));
+        let instantiate = |salt: u8| {
+            Contracts::instantiate(
+                RuntimeOrigin::signed(ALICE),
+                fresh_hash,
+                0,
+                GAS,
+                vec![],
+                vec![salt],
+            )
+            .unwrap()
+            .actual_weight
+            .unwrap()
+        };
+        let compiled = instantiate(1);
+        assert!(vm.is_cached(&fresh_hash));
+        assert_eq!(compiled, instantiate(2));
+        let base = <() as WeightInfo>::instantiate(fresh_len);
+        assert_eq!(compiled, weight_of(base, gas_used(compiled, base)));
+        assert!(deploy_weight(1).ref_time() < <() as WeightInfo>::instantiate(big_len).ref_time());
+    });
+}
+
+// --- contract storage: one child trie per contract ------------------------------------------
+
+#[test]
+fn storage_lives_in_the_contracts_child_trie_under_hashed_keys() {
+    run(|| {
+        let contract = deploy(0, 0);
+        let info = ContractInfoOf::<Test>::get(&contract).unwrap();
+        assert_eq!(info.trie_id, crate::trie_id(&contract));
+        let mut expected_id = b"wcme/contract/".to_vec();
+        expected_id.extend_from_slice(&bytes(&contract));
+        assert_eq!(info.trie_id.to_vec(), expected_id);
+        // `deploy` stored "d" → [1]: one item of 2 bytes.
+        assert_eq!((info.storage_items, info.storage_bytes), (1, 2));
+        assert_eq!(stored(&contract, b'd'), Some(vec![1]));
+        let root0 = child_root(&contract);
+        let state0 = sp_io::storage::root(sp_runtime::StateVersion::V1);
+        assert_ok!(call(&contract, 0, vec![0, 7, 1, 2, 3]));
+        // The write changed the child root, and with it the state root.
+        let root1 = child_root(&contract);
+        assert_ne!(root1, root0);
+        assert_ne!(sp_io::storage::root(sp_runtime::StateVersion::V1), state0);
+        // The key is stored hashed, not as given.
+        assert_eq!(stored(&contract, 7), Some(vec![1, 2, 3]));
+        assert_eq!(child::get_raw(&info.child_info(), &[7]), None);
+        let info1 = ContractInfoOf::<Test>::get(&contract).unwrap();
+        assert_eq!((info1.storage_items, info1.storage_bytes), (2, 6));
+        // Overwriting accounts the difference only; an empty value is stored, not removed.
+        assert_ok!(call(&contract, 0, vec![0, 7]));
+        assert_eq!(stored(&contract, 7), Some(vec![]));
+        let info2 = ContractInfoOf::<Test>::get(&contract).unwrap();
+        assert_eq!((info2.storage_items, info2.storage_bytes), (2, 3));
+        assert_eq!(
+            held(HoldReason::StorageDeposit, &contract),
+            3 * PER_ITEM + 3 * PER_BYTE
+        );
+        // Removing the key brings the trie back to its former contents and root.
+        assert_ok!(call(&contract, 0, vec![8, 7]));
+        assert_eq!(stored(&contract, 7), None);
+        assert_eq!(child_root(&contract), root0);
+        let info3 = ContractInfoOf::<Test>::get(&contract).unwrap();
+        assert_eq!((info3.storage_items, info3.storage_bytes), (1, 2));
+        // Removing an absent key changes nothing.
+        assert_ok!(call(&contract, 0, vec![8, 7]));
+        assert_eq!(ContractInfoOf::<Test>::get(&contract).unwrap(), info3);
+    });
+}
+
+#[test]
+fn reverted_and_trapped_frames_leave_the_child_trie_untouched() {
+    run(|| {
+        let a = deploy(0, 1_000);
+        let b = deploy(1, 0);
+        let (root_a, root_b) = (child_root(&a), child_root(&b));
+        let info_b = ContractInfoOf::<Test>::get(&b).unwrap();
+        // Outermost frame writes then reverts, or writes then traps: the extrinsic fails and
+        // the whole state (child tries included) is as before.
+        assert_fails!(call(&b, 0, vec![1, 7, 9]), Error::<Test>::ContractReverted);
+        assert_fails!(call(&b, 0, vec![11, 7, 9]), Error::<Test>::ContractTrapped);
+        assert_eq!(stored(&b, 7), None);
+        assert_eq!(child_root(&b), root_b);
+        // A nested frame writes then reverts (status 1) or traps (status 2); the caller
+        // returns, so the extrinsic succeeds, but the callee's child trie is untouched.
+        let result = dry(&a, proxy(&b, 0, 0, &[1, 8, 4, 2]));
+        assert_eq!(result.result, Ok(ExecReturn::Returned(vec![1, 4, 2])));
+        assert_ok!(call(&a, 0, proxy(&b, 0, 0, &[1, 8, 4, 2])));
+        let result = dry(&a, proxy(&b, 0, 0, &[11, 8, 4]));
+        assert_eq!(result.result, Ok(ExecReturn::Returned(vec![2])));
+        assert_ok!(call(&a, 0, proxy(&b, 0, 0, &[11, 8, 4])));
+        assert_eq!(stored(&b, 8), None);
+        assert_eq!(child_root(&b), root_b);
+        assert_eq!(ContractInfoOf::<Test>::get(&b).unwrap(), info_b);
+        assert_eq!(child_root(&a), root_a);
+        // The same nested write that returns is kept.
+        assert_ok!(call(&a, 0, proxy(&b, 0, 0, &[0, 8, 4])));
+        assert_eq!(stored(&b, 8), Some(vec![4]));
+        assert_ne!(child_root(&b), root_b);
+        // A dry run that writes leaves the child trie as it was.
+        let root_b1 = child_root(&b);
+        let result = dry(&b, vec![0, 9, 9, 9]);
+        assert_eq!(result.result, Ok(ExecReturn::Returned(vec![])));
+        assert_eq!(stored(&b, 9), None);
+        assert_eq!(child_root(&b), root_b1);
+    });
+}
+
+#[test]
+fn two_contracts_have_separate_tries() {
+    run(|| {
+        let a = deploy(0, 0);
+        let b = deploy(1, 0);
+        let (info_a, info_b) = (
+            ContractInfoOf::<Test>::get(&a).unwrap(),
+            ContractInfoOf::<Test>::get(&b).unwrap(),
+        );
+        assert_ne!(info_a.trie_id, info_b.trie_id);
+        assert_ne!(
+            info_a.child_info().prefixed_storage_key(),
+            info_b.child_info().prefixed_storage_key()
+        );
+        // Same contents ("d" → [1]), same root: a root is a function of the contents.
+        assert_eq!(child_root(&a), child_root(&b));
+        // The same key in each holds each contract's own value.
+        assert_ok!(call(&a, 0, vec![0, 7, 0xaa]));
+        assert_eq!(stored(&a, 7), Some(vec![0xaa]));
+        assert_eq!(stored(&b, 7), None);
+        assert_ne!(child_root(&a), child_root(&b));
+        assert_ok!(call(&b, 0, vec![0, 7, 0xbb]));
+        assert_eq!(stored(&a, 7), Some(vec![0xaa]));
+        assert_eq!(stored(&b, 7), Some(vec![0xbb]));
+        assert_eq!(
+            dry(&a, vec![9, 7]).result,
+            Ok(ExecReturn::Returned(vec![0xaa]))
+        );
+        assert_eq!(
+            dry(&b, vec![9, 7]).result,
+            Ok(ExecReturn::Returned(vec![0xbb]))
+        );
+        // Removing from one leaves the other.
+        assert_ok!(call(&a, 0, vec![8, 7]));
+        assert_eq!(stored(&a, 7), None);
+        assert_eq!(stored(&b, 7), Some(vec![0xbb]));
+    });
+}
+
 // --- dry run -----------------------------------------------------------------------------
 
 #[test]
@@ -800,7 +1151,10 @@ fn dry_run_returns_result_gas_and_events_and_writes_nothing() {
         let real = call(&contract, 10, data).unwrap();
         assert_eq!(
             real.actual_weight,
-            Some(weight_of(<() as WeightInfo>::call(), result.gas_used))
+            Some(weight_of(
+                <() as WeightInfo>::call(tool_len()),
+                result.gas_used
+            ))
         );
         let missing = Contracts::bare_call(ALICE, BOB, 0, GAS, vec![]);
         assert_eq!(missing.result, Err(Error::<Test>::ContractNotFound.into()));
@@ -913,4 +1267,39 @@ fn default_schedule_needs_3_125_mib_of_native_stack() {
     assert!(schedule.max_key_len <= crate::MAX_KEY_LEN);
     assert!(schedule.max_value_len <= crate::MAX_VALUE_LEN);
     assert!(MAX_CODE as usize <= schedule.max_code_size);
+}
+
+// --- compiled at upload, loaded at execution ------------------------------------------------
+
+#[test]
+fn upload_compiles_and_remove_code_forgets_the_artifact() {
+    run(|| {
+        let code = module("(global i32 (i32.const 31337))");
+        let code_hash = hash(&code);
+        let vm = Contracts::vm().unwrap();
+        assert!(!vm.is_cached(&code_hash));
+        assert_ok!(Contracts::upload_code(
+            RuntimeOrigin::signed(ALICE),
+            code.clone(),
+            u128::MAX
+        ));
+        assert!(vm.is_cached(&code_hash), "compiled at upload");
+        vm.evict(&code_hash);
+        assert_eq!(
+            vm.load(&code_hash, &code),
+            Ok(wcme_vm::ModuleSource::Loaded),
+            "its artifact was stored"
+        );
+        assert_ok!(Contracts::remove_code(
+            RuntimeOrigin::signed(ALICE),
+            code_hash
+        ));
+        assert!(!vm.is_cached(&code_hash));
+        assert_eq!(
+            vm.load(&code_hash, &code),
+            Ok(wcme_vm::ModuleSource::Compiled),
+            "its artifact was deleted"
+        );
+        vm.forget(&code_hash);
+    });
 }

@@ -2,6 +2,7 @@
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{BoundedVec, storage::ChildInfo, traits::ConstU32};
 use scale_info::TypeInfo;
 use sp_runtime::{AccountId32, DispatchError};
 use wcme_vm::{ExecResult, HostLimit, TrapReason};
@@ -27,6 +28,31 @@ pub struct CodeInfo<AccountId> {
     pub code_len: u32,
 }
 
+/// Prefix of every contract's trie id: the trie id is `TRIE_ID_PREFIX ‖ contract address`.
+pub const TRIE_ID_PREFIX: &[u8] = b"wcme/contract/";
+
+/// Longest trie id ([`TRIE_ID_PREFIX`] and a 32-byte address fit with room to spare).
+pub const MAX_TRIE_ID_LEN: u32 = 64;
+
+/// The id of a contract's child trie: the unprefixed storage key of its default child trie
+/// (stored in the main trie under `:child_storage:default:` ‖ trie id).
+pub type TrieId = BoundedVec<u8, ConstU32<MAX_TRIE_ID_LEN>>;
+
+/// The trie id of the contract at `contract`: `TRIE_ID_PREFIX ‖ contract` (46 bytes).
+///
+/// Deterministic (every node derives the same) and unique: contract addresses are unique
+/// (instantiation refuses an address already in [`crate::ContractInfoOf`], and contracts are
+/// never removed), and the concatenation with a fixed prefix is injective, so no two contracts
+/// share a trie and no hash collision needs to be ruled out.
+pub fn trie_id(contract: &AccountId32) -> TrieId {
+    let address: &[u8; 32] = contract.as_ref();
+    let mut id = Vec::with_capacity(TRIE_ID_PREFIX.len().saturating_add(address.len()));
+    id.extend_from_slice(TRIE_ID_PREFIX);
+    id.extend_from_slice(address);
+    // 46 bytes, within `MAX_TRIE_ID_LEN`: never truncated.
+    TrieId::truncate_from(id)
+}
+
 /// A contract's record ([`crate::ContractInfoOf`]).
 #[derive(
     Clone, Encode, Decode, DecodeWithMemTracking, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
@@ -34,13 +60,23 @@ pub struct CodeInfo<AccountId> {
 pub struct ContractInfo {
     /// The code it runs.
     pub code_hash: CodeHash,
-    /// Bytes of its storage: the sum of key and value lengths.
+    /// The id of the contract's storage: a default child trie ([`trie_id`], [`Self::child_info`]).
+    pub trie_id: TrieId,
+    /// Bytes of its storage: the sum of key and value lengths (the keys as the contract gave
+    /// them, not their 32-byte hashes in the trie).
     pub storage_bytes: u64,
     /// Number of its storage entries.
     pub storage_items: u64,
     /// The storage deposit held on the contract account
     /// ([`crate::HoldReason::StorageDeposit`]).
     pub storage_deposit: Balance,
+}
+
+impl ContractInfo {
+    /// The contract's child trie.
+    pub fn child_info(&self) -> ChildInfo {
+        ChildInfo::new_default(&self.trie_id)
+    }
 }
 
 /// Why an execution trapped, as stored and returned (mirrors [`TrapReason`]).

@@ -51,18 +51,22 @@ extern crate alloc;
 
 pub use pallet::*;
 
+pub mod main_client;
 pub mod message;
 pub mod proof;
 pub mod runtime_api;
+pub mod subchain;
 pub mod types;
 pub mod verify;
 pub mod weights;
 
+pub use main_client::FinalizedMainHeader;
 pub use message::{
     Receipt, TransferMessage, main_outbound_key, main_receipt_key, subchain_outbound_key,
     subchain_receipt_key,
 };
 pub use proof::{ProofError, read_proof};
+pub use subchain::MainChainRoots;
 pub use types::{AuditedHeader, FinalityProof, Header, Justification, SubchainBlockNumber};
 pub use weights::WeightInfo;
 

@@ -171,3 +171,64 @@ where
     }
     Ok(())
 }
+
+/// What the extrinsic at `index` of a block of runtime `R` did, from the block's encoded
+/// `System::Events`: its events (`Debug`-formatted, in order) if it dispatched, or the error it
+/// failed with, a pallet's error named from the runtime's `metadata` (`Contracts::OutOfGas`).
+pub fn extrinsic_outcome<R, Event>(
+    events: &[u8],
+    index: u32,
+    metadata: &sp_metadata_ir::MetadataIR,
+) -> Result<Vec<String>, String>
+where
+    R: frame_system::Config,
+    Event: Parameter + Member + TryInto<frame_system::Event<R>>,
+{
+    let records = Vec::<frame_system::EventRecord<Event, R::Hash>>::decode(&mut &events[..])
+        .map_err(|e| format!("System::Events does not decode: {e}"))?;
+    let mut described = Vec::new();
+    for record in records {
+        if record.phase != frame_system::Phase::ApplyExtrinsic(index) {
+            continue;
+        }
+        described.push(format!("{:?}", record.event));
+        if let Ok(frame_system::Event::ExtrinsicFailed { dispatch_error, .. }) =
+            record.event.try_into()
+        {
+            return Err(dispatch_error_text(metadata, &dispatch_error));
+        }
+    }
+    if described.is_empty() {
+        return Err(format!("the block has no events of extrinsic {index}"));
+    }
+    Ok(described)
+}
+
+/// A dispatch error in words: a pallet's error as `Pallet::Variant` (with the variant's doc
+/// comment) when the metadata knows it, anything else as its `Debug` form.
+pub fn dispatch_error_text(
+    metadata: &sp_metadata_ir::MetadataIR,
+    error: &sp_runtime::DispatchError,
+) -> String {
+    let sp_runtime::DispatchError::Module(module) = error else {
+        return format!("{error:?}");
+    };
+    let variant = metadata
+        .pallets
+        .iter()
+        .find(|pallet| pallet.index == module.index)
+        .and_then(|pallet| {
+            let errors = pallet.error.as_ref()?.ty.type_info();
+            let scale_info::TypeDef::Variant(def) = errors.type_def else {
+                return None;
+            };
+            let code = *module.error.first()?;
+            let variant = def.variants.into_iter().find(|v| v.index == code)?;
+            Some((pallet.name, variant.name, variant.docs.join(" ")))
+        });
+    match variant {
+        Some((pallet, name, docs)) if docs.is_empty() => format!("{pallet}::{name}"),
+        Some((pallet, name, docs)) => format!("{pallet}::{name} ({})", docs.trim()),
+        None => format!("{error:?}"),
+    }
+}

@@ -32,7 +32,9 @@ mod enabled {
     use frame_benchmarking::{BenchmarkBatch, BenchmarkConfig, BenchmarkList};
     use frame_support::traits::{StorageInfo, StorageInfoTrait, WhitelistedStorageKeys};
 
-    use crate::{AllPalletsWithSystem, Credit, CrossChain, Poc, Reserve, SmartAssets, Subchains};
+    use crate::{
+        AllPalletsWithSystem, Contracts, Credit, CrossChain, Poc, Reserve, SmartAssets, Subchains,
+    };
 
     // The pallets benchmarked, by crate (the name `--pallet` selects) and runtime instance; a
     // pallet joins once it has a `benchmarking.rs`.
@@ -43,6 +45,7 @@ mod enabled {
         [pallet_wcme_smart_assets, SmartAssets]
         [pallet_wcme_subchains, Subchains]
         [pallet_wcme_cross_chain, CrossChain]
+        [pallet_wcme_contracts, Contracts]
     );
 
     /// `Benchmark::benchmark_metadata`: every benchmark of the pallets above, and the storage

@@ -3,7 +3,8 @@
 //! Exactly the APIs the WCME node calls on any chain — `Core`, `Metadata`, `BlockBuilder`,
 //! `TaggedTransactionQueue`, `OffchainWorkerApi`, `AccountNonceApi`, `TransactionPaymentApi`,
 //! `TransactionPaymentCallApi`, `GenesisBuilder` — plus the chain-config pallet's
-//! `ValidatorSetApi` and `ChainConfigApi`. None of the main chain's own (`PocApi`,
+//! `ValidatorSetApi` and `ChainConfigApi` and the contracts pallet's `ContractsApi` (the dry run
+//! behind `wcme_contractCall`). None of the main chain's own (`PocApi`,
 //! `SmartAssetsApi`, `SubchainsApi`): a subchain does not run them.
 //!
 //! `wcme_runtime_common::impl_node_runtime_apis!` implements the APIs the node calls on every
@@ -20,8 +21,10 @@ use alloc::vec::Vec;
 
 use crate::chain_config::{C3nKey, ConsensusKind, SignatureScheme, TokenInfo, ValidatorSetId};
 
+use pallet_wcme_contracts::ContractResult;
+
 use super::{
-    AccountId, Balance, Block, ChainConfig, Executive, InherentDataExt, Nonce, Runtime,
+    AccountId, Balance, Block, ChainConfig, Contracts, Executive, InherentDataExt, Nonce, Runtime,
     RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment, VERSION, genesis_config_presets,
 };
 
@@ -47,6 +50,18 @@ wcme_runtime_common::impl_node_runtime_apis! {
 
         fn account_scheme() -> SignatureScheme {
             ChainConfig::account_scheme()
+        }
+    }
+
+    impl pallet_wcme_contracts::runtime_api::ContractsApi<Block> for Runtime {
+        fn call(
+            origin: AccountId,
+            dest: AccountId,
+            value: Balance,
+            gas_limit: u64,
+            input: Vec<u8>,
+        ) -> ContractResult {
+            Contracts::bare_call(origin, dest, value, gas_limit, input)
         }
     }
 }

@@ -3,8 +3,10 @@
 //! The FRAME runtime a business forks to run its own WCME subchain (DESIGN §5): its own base
 //! token (`Balances`, symbol [`TOKEN_SYMBOL`], [`TOKEN_DECIMALS`] decimals), fees in that token
 //! (`TransactionPayment`), block time (`Timestamp`), governance (`Sudo`, the place to swap in a
-//! council) and the chain's genesis identity (`ChainConfig`: base token, consensus kind,
-//! validator set, see [`chain_config`]). A business adds its own pallets next to these.
+//! council), the chain's genesis identity (`ChainConfig`: base token, consensus kind,
+//! validator set, see [`chain_config`]), the subchain side of WCME transfers (`Wcme`,
+//! `MainChain`, `CrossChain`; `docs/cross-chain.md`) and smart contracts (`Contracts`, paid in
+//! the base token; `docs/vm.md`). A business adds its own pallets next to these.
 //!
 //! It uses the chain-wide types of `wcme-primitives` (header, opaque block, 32-byte
 //! `AccountId`), the same transaction format as the main chain and the runtime APIs the WCME
@@ -52,6 +54,7 @@ pub use frame_system::Call as SystemCall;
 pub use pallet_balances::Call as BalancesCall;
 pub use pallet_sudo::Call as SudoCall;
 pub use pallet_timestamp::Call as TimestampCall;
+pub use pallet_wcme_contracts::Call as ContractsCall;
 pub use wcme_primitives::{AccountId, Balance, BlockNumber, Hash, Header, Nonce};
 
 /// A transaction signature: `wcme_subchain_primitives::SchemeSignature` (`MultiSignature`'s
@@ -207,4 +210,24 @@ mod runtime {
     /// Base token, consensus kind and validator set, as written at genesis.
     #[runtime::pallet_index(5)]
     pub type ChainConfig = crate::chain_config;
+
+    /// WCME on this subchain: minted by `CrossChain` on proof of main-chain transfers, burned
+    /// by transfers back; accounts move it between them like any balance. Not the base token.
+    #[runtime::pallet_index(6)]
+    pub type Wcme = pallet_balances<Instance1>;
+
+    /// A light client of the main chain's Proof-of-Credit finality: the main-chain headers
+    /// (and state roots) this subchain trusts (`docs/cross-chain.md`).
+    #[runtime::pallet_index(7)]
+    pub type MainChain = pallet_wcme_cross_chain::main_client;
+
+    /// The subchain side of WCME transfers: mint on proof of a main-chain message, burn to send
+    /// back, receipts and refunds. Named `CrossChain` as the main chain's keys require.
+    #[runtime::pallet_index(8)]
+    pub type CrossChain = pallet_wcme_cross_chain::subchain;
+
+    /// Smart contracts on the `wcme-vm` WebAssembly engine (`docs/vm.md`), paid for in the base
+    /// token. A business that wants no contracts removes this, its config and its runtime API.
+    #[runtime::pallet_index(9)]
+    pub type Contracts = pallet_wcme_contracts;
 }

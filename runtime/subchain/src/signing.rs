@@ -104,3 +104,13 @@ pub fn signed_transfer_with(
 pub fn check_block_events(events: &[u8]) -> Result<(), String> {
     wcme_runtime_common::check_block_events::<Runtime, RuntimeEvent>(events)
 }
+
+/// What the extrinsic at `index` of a block did, from the block's `System::Events`: its events,
+/// or its dispatch error by name (`Contracts::ContractReverted`).
+pub fn extrinsic_outcome(events: &[u8], index: u32) -> Result<Vec<String>, String> {
+    wcme_runtime_common::extrinsic_outcome::<Runtime, RuntimeEvent>(
+        events,
+        index,
+        &Runtime::metadata_ir(),
+    )
+}

@@ -326,7 +326,7 @@ fn dispatch_core_version() {
     assert_eq!(VERSION.state_version(), sp_core::storage::StateVersion::V1);
 
     // Every API the node needs for any chain, plus the chain-config APIs, and nothing else.
-    let ids: [(&str, [u8; 8]); 11] =
+    let ids: [(&str, [u8; 8]); 12] =
         [
             ("Core", <dyn sp_api::Core<Block>>::ID),
             ("Metadata", <dyn sp_api::Metadata<Block>>::ID),
@@ -372,6 +372,10 @@ fn dispatch_core_version() {
             (
                 "ChainConfigApi",
                 <dyn chain_config::runtime_api::ChainConfigApi<Block>>::ID,
+            ),
+            (
+                "ContractsApi",
+                <dyn pallet_wcme_contracts::runtime_api::ContractsApi<Block>>::ID,
             ),
         ];
     for (name, id) in ids {

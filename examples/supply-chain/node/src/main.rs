@@ -133,6 +133,8 @@ fn main() -> ExitCode {
             unit: main_chain::WCME,
         }),
         relay: Some(main_chain::signing::signed_submit_headers),
+        // The supply-chain runtime has no contracts pallet.
+        contracts: &[],
         rpc_extensions: &[],
         // The business's own modules (an ERP bridge, a label printer feed) go here.
         extra_modules: Vec::new,

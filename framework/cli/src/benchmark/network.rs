@@ -437,13 +437,17 @@ async fn drive(
                 pools.join(", ")
             )));
         }
+        // Transfers to send again are in flight already, so `--in-flight` does not hold them
+        // back: were it to, transfers lost by every pool could fill it, and nothing would be
+        // sent again, or ever included.
+        let per_round = SUBMIT_BATCH.saturating_mul(clients.len());
+        let resend = refused.len().min(per_round);
         let in_flight = next - timeline.included_count.min(next);
         let room = settings
             .in_flight
             .saturating_sub(in_flight)
-            .min(SUBMIT_BATCH.saturating_mul(clients.len()));
-        let resend = refused.len().min(room);
-        let fresh = (room - resend).min(signed.len() - next);
+            .min(per_round - resend);
+        let fresh = room.min(signed.len() - next);
         let batch: Vec<usize> = refused.drain(..resend).chain(next..next + fresh).collect();
         next += fresh;
         if !batch.is_empty() {

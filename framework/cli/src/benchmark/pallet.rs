@@ -66,6 +66,9 @@ pub(super) fn run(spec: &NodeSpec, cmd: &PalletBenchmarkCmd) -> Result<(), CliEr
         dispatch,
         version: own.version,
     };
+    // Contract pallets keep compiled modules on disk, as a node does (`run.rs`): a temporary
+    // directory for this run, set before the runtime first runs, removed when it ends.
+    let _artifacts = contract_artifact_dir()?;
     let state = genesis_state(spec)?;
     let (lists, storage_info): (Vec<BenchmarkList>, Vec<StorageInfo>) = runtime.execute_decoded(
         &state,
@@ -132,6 +135,20 @@ pub(super) fn run(spec: &NodeSpec, cmd: &PalletBenchmarkCmd) -> Result<(), CliEr
         println!("Wrote {}", path.display());
     }
     Ok(())
+}
+
+/// A temporary directory set as the process's contract artifact directory.
+fn contract_artifact_dir() -> Result<tempfile::TempDir, CliError> {
+    let dir = tempfile::Builder::new()
+        .prefix("wcme-bench-contracts-")
+        .tempdir()
+        .map_err(CliError::io(
+            "creating a temporary contract artifact directory",
+        ))?;
+    wcme_vm::set_artifact_dir(dir.path()).map_err(|error| {
+        CliError::io("setting the contract artifact directory")(std::io::Error::other(error))
+    })?;
+    Ok(dir)
 }
 
 /// The genesis state of the node's `dev` chain, in a benchmarking backend.

@@ -1,6 +1,6 @@
 //! Extrinsics per second through block production and through a full re-executing import into a
 //! fresh RocksDB database: one harness ([`run_workload`]) for every signed workload (`benchmark
-//! transfers`, `benchmark swaps`), on the consensus engine of the chain it is given (the dev
+//! transfers`, `benchmark swaps`, `benchmark contracts`), on the consensus engine of the chain it is given (the dev
 //! engine of `dev`, Proof-of-Credit on `local`).
 
 use std::{
@@ -35,11 +35,11 @@ use crate::{NodeSpec, cli::SharedParams, error::CliError};
 const DEV_ACCOUNTS: [&str; 6] = ["Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie"];
 
 /// Signed extrinsics of one benchmark run.
-struct Workload {
+pub(super) struct Workload {
     /// Applied first, in untimed blocks (e.g. creating pools); may be empty.
-    setup: Vec<Vec<u8>>,
+    pub(super) setup: Vec<Vec<u8>>,
     /// The extrinsics measured, in order.
-    measured: Vec<Vec<u8>>,
+    pub(super) measured: Vec<Vec<u8>>,
 }
 
 /// The figures of one run.
@@ -254,7 +254,7 @@ fn authoring_keys(consensus: &ConsensusSpec) -> Result<Vec<sr25519::Pair>, CliEr
 /// in untimed blocks, then times building the measured blocks and, in a fresh importer database
 /// that first imports the setup blocks untimed, importing them; finally it times the consensus
 /// engine's checks of the measured blocks on their own.
-fn run_workload(
+pub(super) fn run_workload(
     spec: &NodeSpec,
     chain_spec: &ChainSpec,
     dir: &Path,

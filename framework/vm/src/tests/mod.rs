@@ -1,6 +1,7 @@
 //! Tests of the Vm against an in-memory host ([`world`]): every host function, every kind of
 //! bad code and input, determinism of fuel, and property tests feeding random bytes.
 
+mod artifacts;
 mod bad_input;
 mod host_functions;
 mod properties;

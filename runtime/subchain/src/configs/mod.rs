@@ -214,3 +214,132 @@ impl crate::chain_config::Config for Runtime {
     /// Hand-derived weights (see `chain_config/weights.rs`).
     type WeightInfo = crate::chain_config::weights::SubstrateWeight<Runtime>;
 }
+
+parameter_types! {
+    /// Storage deposit per byte of contract code and contract storage (keys and values):
+    /// 10 µ of the base token, the main chain's figure.
+    pub const ContractsDepositPerByte: Balance = 10 * super::MICRO_UNIT;
+    /// Storage deposit per stored item (code, code record, contract record, storage entry):
+    /// 0.002 of the base token, the main chain's figure.
+    pub const ContractsDepositPerItem: Balance = 2 * super::MILLI_UNIT;
+}
+
+/// Largest contract code accepted: 128 KiB (the Vm's own limit is 256 KiB), as on the main chain.
+pub const CONTRACTS_MAX_CODE_LEN: u32 = 128 * 1024;
+
+/// `ref_time` weight of one unit of Vm fuel: 1 000 (≈ 1 ns per fuel unit), as on the main chain.
+pub const CONTRACTS_WEIGHT_PER_FUEL: u64 = 1_000;
+
+/// Contracts in the base token, configured as on the main chain (`docs/vm.md`): values sent to
+/// contracts and the storage deposits held are the base token.
+impl pallet_wcme_contracts::Config for Runtime {
+    /// The base token.
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    /// Contracts read the block timestamp.
+    type Time = super::Timestamp;
+    type DepositPerByte = ContractsDepositPerByte;
+    type DepositPerItem = ContractsDepositPerItem;
+    type MaxCodeLen = ConstU32<CONTRACTS_MAX_CODE_LEN>;
+    type WeightPerFuel = ConstU64<CONTRACTS_WEIGHT_PER_FUEL>;
+    /// Call depth 4 and a 128 KiB Wasm stack: executing threads need 3.125 MiB of native stack,
+    /// which the node's tokio threads have (`wcme-cli` gives them 16 MiB).
+    type Schedule = pallet_wcme_contracts::DefaultSchedule;
+    /// The weights benchmarked on the main runtime (the same pallet, code and storage layout).
+    type WeightInfo = pallet_wcme_contracts::weights::SubstrateWeight<Runtime>;
+}
+
+/// The smallest WCME balance an account keeps on the subchain: 0.001 WCME (10^9 plancks), as on
+/// the main chain.
+pub const WCME_EXISTENTIAL_DEPOSIT: Balance = 1_000_000_000;
+
+/// WCME on the subchain: a second `pallet-balances` instance, its accounts in its own storage
+/// map (the base token's are in `System::Account`). Only `CrossChain` mints and burns it;
+/// `force_set_balance` by root could too, but `CrossChain` never burns more than it minted
+/// (`Minted`) and the main chain never releases more than the subchain's escrow, so such WCME
+/// cannot leave the subchain.
+impl pallet_balances::Config<pallet_balances::Instance1> for Runtime {
+    /// No legacy locks.
+    type MaxLocks = ConstU32<0>;
+    /// No named reserves.
+    type MaxReserves = ConstU32<0>;
+    /// Unused (no reserves).
+    type ReserveIdentifier = [u8; 8];
+    /// WCME plancks (10^-12 WCME).
+    type Balance = Balance;
+    /// The runtime event.
+    type RuntimeEvent = RuntimeEvent;
+    /// Dust of reaped accounts is burned (it was minted here).
+    type DustRemoval = ();
+    /// [`WCME_EXISTENTIAL_DEPOSIT`].
+    type ExistentialDeposit = ConstU128<WCME_EXISTENTIAL_DEPOSIT>;
+    /// Balances in the instance's own map, keyed by account.
+    type AccountStore = frame_support::traits::StorageMapShim<
+        pallet_balances::Account<Runtime, pallet_balances::Instance1>,
+        AccountId,
+        pallet_balances::AccountData<Balance>,
+    >;
+    /// Benchmarked weights of the base-token instance.
+    type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+    /// No freezes.
+    type FreezeIdentifier = ();
+    /// No freezes.
+    type MaxFreezes = ConstU32<0>;
+    /// The runtime's hold reasons (none held in WCME).
+    type RuntimeHoldReason = RuntimeHoldReason;
+    /// The runtime's freeze reasons.
+    type RuntimeFreezeReason = RuntimeFreezeReason;
+    /// Nothing to do after a hold is slashed.
+    type DoneSlashHandler = ();
+}
+
+/// Most producers of a main-chain round (the main runtime's `Poc::MaxAgents`).
+pub const MAIN_CHAIN_MAX_VOTERS: u32 = 100;
+
+/// The light client of main-chain finality. Its trust anchor is the genesis config
+/// (`mainChain`) or, later, a root `force_checkpoint` (e.g. once the main chain is running).
+impl pallet_wcme_cross_chain::main_client::Config for Runtime {
+    /// Root replaces the trust anchor (`Sudo` in the template).
+    type AdminOrigin = EnsureRoot<AccountId>;
+    /// As many headers per submission as the main chain audits per subchain submission.
+    type MaxHeadersPerSubmission = ConstU32<64>;
+    /// [`MAIN_CHAIN_MAX_VOTERS`].
+    type MaxVoters = ConstU32<MAIN_CHAIN_MAX_VOTERS>;
+    /// Finalized main-chain headers kept (their roots prove main-chain messages).
+    type FinalizedHistory = ConstU32<4096>;
+    /// Proofs of at most 64 nodes, as on the main chain.
+    type MaxProofNodes = ConstU32<64>;
+    /// 16 KiB: a full `Poc::NextProducers` (96 bytes per producer) is one node.
+    type MaxProofNodeSize = ConstU32<{ 16 * 1024 }>;
+    /// Hand-derived estimates (`main_client/weights.rs`).
+    type WeightInfo = pallet_wcme_cross_chain::main_client::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+    /// The smallest WCME amount sent back to the main chain: 1 WCME, the main chain's minimum.
+    pub const CrossChainMinTransfer: Balance = 1_000_000_000_000;
+}
+
+/// The subchain side of WCME transfers, trusting the main-chain roots of `MainChain`.
+impl pallet_wcme_cross_chain::subchain::Config for Runtime {
+    /// The light client above.
+    type MainChain = super::MainChain;
+    /// WCME on the subchain.
+    type Currency = super::Wcme;
+    /// Root sets the subchain's registry id once, after registration.
+    type AdminOrigin = EnsureRoot<AccountId>;
+    /// Main-chain blocks a message back has to arrive (the main chain's own figure for the
+    /// other direction).
+    type TransferTimeout = ConstU32<14_400>;
+    /// [`CrossChainMinTransfer`].
+    type MinTransfer = CrossChainMinTransfer;
+    /// As on the main chain.
+    type MaxProofNodes = ConstU32<64>;
+    /// As on the main chain.
+    type MaxProofNodeSize = ConstU32<2048>;
+    /// Hand-derived estimates (`subchain/weights.rs`).
+    type WeightInfo = pallet_wcme_cross_chain::subchain::weights::SubstrateWeight<Runtime>;
+    /// The light client makes main-chain roots verified for the benchmarks.
+    #[cfg(feature = "runtime-benchmarks")]
+    type BenchmarkHelper = super::MainChain;
+}

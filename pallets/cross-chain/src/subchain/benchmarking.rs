@@ -1,0 +1,163 @@
+//! Benchmarks of the subchain side of WCME transfers (frame-benchmarking v2), each on its most
+//! expensive path: a delivery minted to a new account and a refund, with real storage proofs of
+//! main-chain state padded to `n` nodes of `MaxProofNodeSize` bytes.
+//!
+//! They run as tests on the mock runtime with `cargo test -p pallet-wcme-cross-chain --features
+//! runtime-benchmarks`. No runtime includes the pallet yet, so `weights.rs` holds estimates, not
+//! their output. A runtime says through [`BenchmarkHelper`] how a main-chain root becomes
+//! verified.
+
+use super::*;
+use crate::{
+    message::{self, Receipt, TransferMessage},
+    types::SubchainId,
+};
+use alloc::{vec, vec::Vec};
+use codec::Encode;
+use frame_benchmarking::v2::*;
+use frame_support::traits::{
+    EnsureOrigin, Get,
+    fungible::{Inspect, Mutate},
+};
+use frame_system::RawOrigin;
+use sp_core::H256;
+
+/// Verifying main-chain roots for the benchmarks: the pallet only reads [`MainChainRoots`], so
+/// the runtime says how a root becomes verified (in its light client's storage).
+pub trait BenchmarkHelper {
+    /// Makes main-chain block `number` with state root `root` finalized and verified, so that
+    /// [`MainChainRoots::state_root`]`(number)` is `Some(root)`.
+    fn verify_root(number: u32, root: H256);
+}
+
+/// The subchain id the benchmarks use.
+const SUBCHAIN: SubchainId = 1;
+
+/// A storage proof of `key` = `value` in a state of a few hundred other entries, padded with
+/// distinct nodes of `MaxProofNodeSize` bytes (which the lookup does not need, but hashes) to
+/// `n` nodes in all; and the state root.
+fn padded_proof<T: Config>(key: Vec<u8>, value: Vec<u8>, n: u32) -> (H256, ProofOf<T>) {
+    let mut entries: Vec<(Vec<u8>, Vec<u8>)> = (0u32..512)
+        .map(|i| {
+            let mut other = key.clone();
+            other.extend(i.encode());
+            (other, vec![0x11; 40])
+        })
+        .collect();
+    entries.push((key.clone(), value));
+    let (root, mut nodes) = crate::proof::build_proof(&entries, &[key.as_slice()]);
+    let size = usize::try_from(T::MaxProofNodeSize::get()).unwrap_or(usize::MAX);
+    let mut filler: u32 = 0;
+    while u32::try_from(nodes.len()).unwrap_or(u32::MAX) < n {
+        let mut node = vec![0xa5; size];
+        node.iter_mut()
+            .zip(filler.to_le_bytes().iter())
+            .for_each(|(byte, tag)| *byte = *tag);
+        nodes.push(node);
+        filler = filler.saturating_add(1);
+    }
+    (root, ProofOf::<T>::truncate_from(nodes))
+}
+
+/// The 32 message bytes of `who`.
+fn bytes<T: Config>(who: &T::AccountId) -> [u8; 32] {
+    message::account_to_bytes(who).expect("runtime accounts fit in 32 bytes")
+}
+
+#[benchmarks]
+mod benchmarks {
+    use super::*;
+
+    /// A delivery (mint to a new account, receipt) proven by `n` nodes.
+    #[benchmark]
+    fn receive_from_main(n: Linear<1, { T::MaxProofNodes::get() }>) {
+        OwnId::<T>::put(SUBCHAIN);
+        let amount = T::MinTransfer::get().saturating_mul(10);
+        let dest: T::AccountId = account("dest", 0, 0);
+        let message = TransferMessage {
+            seq: 0,
+            sender: [0x55; 32],
+            dest: bytes::<T>(&dest),
+            amount,
+            timeout: u32::MAX,
+        };
+        let (root, proof) =
+            padded_proof::<T>(message::main_outbound_key(SUBCHAIN, 0), message.encode(), n);
+        T::BenchmarkHelper::verify_root(1, root);
+        let relayer: T::AccountId = whitelisted_caller();
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(relayer), 1, message, proof);
+
+        assert_eq!(T::Currency::balance(&dest), amount);
+        assert_eq!(Receipts::<T>::get(0), Some(Receipt::Delivered));
+    }
+
+    /// A burn of part of the sender's WCME and the queued message.
+    #[benchmark]
+    fn transfer_to_main() {
+        OwnId::<T>::put(SUBCHAIN);
+        let amount = T::MinTransfer::get().saturating_mul(10);
+        let sender: T::AccountId = whitelisted_caller();
+        T::Currency::set_balance(&sender, amount.saturating_mul(2));
+        Minted::<T>::put(amount.saturating_mul(2));
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(sender), [0x77; 32], amount);
+
+        assert_eq!(Minted::<T>::get(), amount);
+        assert!(Outbound::<T>::get(0).is_some());
+    }
+
+    /// A refund (an expired receipt) to a sender without an account, proven by `n` nodes.
+    #[benchmark]
+    fn settle_outbound(n: Linear<1, { T::MaxProofNodes::get() }>) {
+        OwnId::<T>::put(SUBCHAIN);
+        let amount = T::MinTransfer::get().saturating_mul(10);
+        let sender: T::AccountId = account("sender", 0, 0);
+        Outbound::<T>::insert(
+            0,
+            TransferMessage {
+                seq: 0,
+                sender: bytes::<T>(&sender),
+                dest: [0x66; 32],
+                amount,
+                timeout: 10,
+            },
+        );
+        NextOutboundSeq::<T>::put(1);
+        let (root, proof) = padded_proof::<T>(
+            message::main_receipt_key(SUBCHAIN, 0),
+            Receipt::Expired.encode(),
+            n,
+        );
+        T::BenchmarkHelper::verify_root(1, root);
+        let relayer: T::AccountId = whitelisted_caller();
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(relayer), 0, 1, proof);
+
+        assert_eq!(T::Currency::balance(&sender), amount);
+        assert!(Outbound::<T>::get(0).is_none());
+    }
+
+    /// Setting the id.
+    #[benchmark]
+    fn set_subchain_id() -> Result<(), BenchmarkError> {
+        OwnId::<T>::kill();
+        let origin =
+            T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+        #[extrinsic_call]
+        _(origin as T::RuntimeOrigin, SUBCHAIN);
+
+        assert_eq!(OwnId::<T>::get(), Some(SUBCHAIN));
+        Ok(())
+    }
+
+    impl_benchmark_test_suite!(
+        Pallet,
+        crate::subchain::mock::new_test_ext(),
+        crate::subchain::mock::Test
+    );
+}

@@ -1,0 +1,772 @@
+//! Unit and property tests of the subchain side of WCME transfers on the mock subchain runtime
+//! ([`super::mock`]), with real storage proofs of a simulated main-chain state ([`MainState`],
+//! the main side's keys) whose roots the mock light client verifies: minting in order, replays,
+//! forged and foreign proofs, expiry, burning, settlement and refunds, every error of the calls,
+//! origins, the storage keys; and a property test of the `Minted` total.
+
+use super::{
+    Error, Event, Minted, NextInboundSeq, NextOutboundSeq, Outbound, OwnId, ProofOf, Receipts,
+    WeightInfo, mock::*,
+};
+use crate::message::{
+    Receipt, TransferMessage, main_outbound_key, main_receipt_key, subchain_outbound_key,
+    subchain_receipt_key,
+};
+use codec::Encode;
+use frame_support::{
+    assert_noop, assert_ok,
+    traits::{
+        Hooks, PalletInfoAccess,
+        fungible::{Inspect, Mutate},
+    },
+};
+use proptest::prelude::*;
+use sp_core::H256;
+use sp_runtime::{DispatchError, DispatchResult};
+
+fn receive(at: u32, message: TransferMessage, proof: ProofOf<Test>) -> DispatchResult {
+    CrossChain::receive_from_main(RuntimeOrigin::signed(RELAYER), at, message, proof)
+}
+
+fn send(who: u128, dest: [u8; 32], amount: u128) -> DispatchResult {
+    CrossChain::transfer_to_main(RuntimeOrigin::signed(who), dest, amount)
+}
+
+fn settle(seq: u64, at: u32, proof: ProofOf<Test>) -> DispatchResult {
+    CrossChain::settle_outbound(RuntimeOrigin::signed(RELAYER), seq, at, proof)
+}
+
+fn wcme(who: u128) -> u128 {
+    Wcme::balance(&who)
+}
+
+fn last_event() -> Event<Test> {
+    System::events()
+        .into_iter()
+        .filter_map(|record| match record.event {
+            RuntimeEvent::CrossChain(event) => Some(event),
+            _ => None,
+        })
+        .next_back()
+        .expect("a cross-chain event")
+}
+
+fn check_invariants() {
+    assert_ok!(CrossChain::do_try_state());
+    assert_eq!(Wcme::total_issuance(), CrossChain::minted());
+}
+
+/// Mints `amount` to `who` through a proven main → subchain message (the next one of `state`),
+/// verified as main-chain block `at`.
+fn mint(state: &mut MainState, at: u32, who: u128, amount: u128) {
+    let message = state.send(bytes_of(ALICE), who, amount, 1_000);
+    let proof = state.verify_message(at, message.seq);
+    assert_ok!(receive(at, message, proof));
+}
+
+// --- main → subchain -------------------------------------------------------------------------------
+
+#[test]
+fn a_proven_message_is_minted_to_its_destination() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        let message = state.send(bytes_of(ALICE), BOB, 100, 50);
+        let proof = state.verify_message(7, 0);
+        assert_ok!(receive(7, message, proof));
+        assert_eq!(wcme(BOB), 100);
+        assert_eq!(CrossChain::minted(), 100);
+        assert_eq!(Wcme::total_issuance(), 100);
+        assert_eq!(CrossChain::receipt(0), Some(Receipt::Delivered));
+        assert_eq!(CrossChain::next_inbound_seq(), 1);
+        assert_eq!(
+            last_event(),
+            Event::TransferReceived {
+                seq: 0,
+                sender: bytes_of(ALICE),
+                dest: BOB,
+                amount: 100,
+            }
+        );
+
+        // The next one, from a later main-chain state.
+        let message = state.send(bytes_of(ALICE), CHARLIE, 30, 50);
+        let proof = state.verify_message(8, 1);
+        assert_ok!(receive(8, message, proof));
+        assert_eq!(wcme(CHARLIE), 30);
+        assert_eq!(CrossChain::minted(), 130);
+        assert_eq!(CrossChain::receipt(1), Some(Receipt::Delivered));
+        assert_eq!(CrossChain::next_inbound_seq(), 2);
+        check_invariants();
+    });
+}
+
+#[test]
+fn a_message_is_received_once() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        let message = state.send(bytes_of(ALICE), BOB, 100, 50);
+        let proof = state.verify_message(7, 0);
+        assert_ok!(receive(7, message, proof.clone()));
+        assert_noop!(receive(7, message, proof), Error::<Test>::Replayed);
+        // Also against a later state that still holds it.
+        state.send(bytes_of(ALICE), BOB, 5, 50);
+        let proof = state.verify_message(9, 0);
+        assert_noop!(receive(9, message, proof), Error::<Test>::Replayed);
+        assert_eq!(wcme(BOB), 100);
+        check_invariants();
+    });
+}
+
+#[test]
+fn messages_are_received_in_order_checked_before_the_proof() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        state.send(bytes_of(ALICE), BOB, 100, 50);
+        let second = state.send(bytes_of(ALICE), BOB, 20, 50);
+        let proof = state.verify_message(7, 1);
+        assert_noop!(receive(7, second, proof), Error::<Test>::OutOfOrder);
+        // Refused before any proof is read: an empty proof gives the same error.
+        assert_noop!(
+            receive(7, second, bounded_proof(vec![])),
+            Error::<Test>::OutOfOrder
+        );
+        assert_eq!(CrossChain::next_inbound_seq(), 0);
+        assert_eq!(wcme(BOB), 0);
+    });
+}
+
+#[test]
+fn the_proof_must_show_exactly_the_message() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        let message = state.send(bytes_of(ALICE), BOB, 100, 50);
+        let proof = state.verify_message(7, 0);
+        for forged in [
+            TransferMessage {
+                amount: 1_000,
+                ..message
+            },
+            TransferMessage {
+                dest: bytes_of(CHARLIE),
+                ..message
+            },
+            TransferMessage {
+                timeout: 500,
+                ..message
+            },
+        ] {
+            assert_noop!(
+                receive(7, forged, proof.clone()),
+                Error::<Test>::MessageNotInProof
+            );
+        }
+
+        // A state without the message: the proof shows the key absent.
+        let empty = MainState::default();
+        let proof = empty.verify_message(8, 0);
+        assert_noop!(receive(8, message, proof), Error::<Test>::MessageNotInProof);
+
+        // The message queued for another subchain.
+        let mut other = MainState::default();
+        other.put_message(SUBCHAIN + 1, message);
+        let (root, proof) = other.prove(&[
+            main_outbound_key(SUBCHAIN, 0),
+            main_outbound_key(SUBCHAIN + 1, 0),
+        ]);
+        verify_root(9, root);
+        assert_noop!(
+            receive(9, message, bounded_proof(proof)),
+            Error::<Test>::MessageNotInProof
+        );
+
+        // A value that is not a message at the right key.
+        let mut garbage = MainState::default();
+        garbage.put_raw(main_outbound_key(SUBCHAIN, 0), vec![1, 2, 3]);
+        let proof = garbage.verify_message(10, 0);
+        assert_noop!(
+            receive(10, message, proof),
+            Error::<Test>::MessageNotInProof
+        );
+        assert_eq!(CrossChain::minted(), 0);
+    });
+}
+
+#[test]
+fn a_proof_must_verify_against_the_verified_root() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        let message = state.send(bytes_of(ALICE), BOB, 100, 50);
+        let proof = state.verify_message(7, 0);
+
+        // A proof of another state (block 8's root is another one).
+        let mut other = MainState::default();
+        other.send(bytes_of(ALICE), BOB, 100, 50);
+        other.put_raw(b"more".to_vec(), vec![1]);
+        verify_root(8, other.prove(&[]).0);
+        assert_noop!(
+            receive(8, message, proof.clone()),
+            Error::<Test>::InvalidProof
+        );
+
+        // Each node tampered with, or left out.
+        for index in 0..proof.len() {
+            let mut nodes = proof.to_vec();
+            nodes[index][0] ^= 0x01;
+            assert_noop!(
+                receive(7, message, bounded_proof(nodes)),
+                Error::<Test>::InvalidProof
+            );
+            let mut nodes = proof.to_vec();
+            nodes.remove(index);
+            assert_noop!(
+                receive(7, message, bounded_proof(nodes)),
+                Error::<Test>::InvalidProof
+            );
+        }
+
+        // Unused nodes are tolerated.
+        let mut padded = proof.to_vec();
+        padded.push(vec![0xab; 40]);
+        assert_ok!(receive(7, message, bounded_proof(padded)));
+        assert_eq!(wcme(BOB), 100);
+    });
+}
+
+#[test]
+fn the_main_chain_block_must_be_verified_with_a_non_zero_root() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        let message = state.send(bytes_of(ALICE), BOB, 100, 50);
+        let proof = state.verify_message(7, 0);
+        assert_noop!(
+            receive(6, message, proof.clone()),
+            Error::<Test>::NotVerified
+        );
+        verify_root(5, H256::zero());
+        assert_noop!(
+            receive(5, message, proof.clone()),
+            Error::<Test>::NotVerified
+        );
+        // The check comes before the order's: even a replay of nothing is `NotVerified`.
+        let later = TransferMessage { seq: 3, ..message };
+        assert_noop!(receive(6, later, proof), Error::<Test>::NotVerified);
+    });
+}
+
+#[test]
+fn oversize_proofs_are_refused_before_anything_else() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        let message = state.send(bytes_of(ALICE), BOB, 100, 50);
+        let proof = state.verify_message(7, 0);
+        let mut nodes = proof.to_vec();
+        nodes.push(vec![0; MAX_PROOF_NODE_SIZE as usize + 1]);
+        // Refused even at an unverified height.
+        assert_noop!(
+            receive(99, message, bounded_proof(nodes.clone())),
+            Error::<Test>::ProofTooLarge
+        );
+        assert_noop!(
+            settle(0, 99, bounded_proof(nodes)),
+            Error::<Test>::ProofTooLarge
+        );
+        // More than `MaxProofNodes` nodes do not even make a call argument.
+        let many = vec![vec![0u8; 4]; MAX_PROOF_NODES as usize + 1];
+        assert!(ProofOf::<Test>::try_from(many).is_err());
+    });
+}
+
+#[test]
+fn a_message_arriving_at_its_timeout_expires_and_mints_nothing() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        let late = state.send(bytes_of(ALICE), BOB, 100, 5);
+        let next = state.send(bytes_of(ALICE), BOB, 30, 50);
+        System::set_block_number(5);
+        let proof = state.verify_message(7, 0);
+        assert_ok!(receive(7, late, proof));
+        assert_eq!(wcme(BOB), 0);
+        assert_eq!(CrossChain::minted(), 0);
+        assert_eq!(CrossChain::receipt(0), Some(Receipt::Expired));
+        assert_eq!(CrossChain::next_inbound_seq(), 1);
+        assert_eq!(
+            last_event(),
+            Event::TransferExpired {
+                seq: 0,
+                amount: 100
+            }
+        );
+        // The channel goes on: the next message is delivered.
+        let proof = state.verify_message(7, 1);
+        assert_ok!(receive(7, next, proof));
+        assert_eq!(wcme(BOB), 30);
+        assert_eq!(CrossChain::receipt(1), Some(Receipt::Delivered));
+        check_invariants();
+    });
+}
+
+#[test]
+fn an_expired_message_needs_no_valid_destination() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        let mut message = state.send(bytes_of(ALICE), BOB, 100, 1);
+        message.dest = [0xff; 32];
+        state.put_message(SUBCHAIN, message);
+        let proof = state.verify_message(7, 0);
+        assert_ok!(receive(7, message, proof));
+        assert_eq!(CrossChain::receipt(0), Some(Receipt::Expired));
+    });
+}
+
+#[test]
+fn the_destination_must_be_an_account_that_can_receive() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        // A `u128` account is 16 bytes: 32 bytes with a non-zero tail name none.
+        let mut message = state.send(bytes_of(ALICE), BOB, 100, 50);
+        message.dest = [0xff; 32];
+        state.put_message(SUBCHAIN, message);
+        let proof = state.verify_message(7, 0);
+        assert_noop!(
+            receive(7, message, proof),
+            Error::<Test>::InvalidDestination
+        );
+
+        // Below the existential deposit of a new account: retried later, or expires.
+        WcmeExistentialDeposit::set(500);
+        let mut state = MainState::default();
+        let message = state.send(bytes_of(ALICE), BOB, 100, 50);
+        let proof = state.verify_message(8, 0);
+        assert_noop!(
+            receive(8, message, proof.clone()),
+            Error::<Test>::CannotReceive
+        );
+        System::set_block_number(50);
+        assert_ok!(receive(8, message, proof));
+        assert_eq!(CrossChain::receipt(0), Some(Receipt::Expired));
+        assert_eq!(Wcme::total_issuance(), 0);
+    });
+}
+
+// --- subchain → main -------------------------------------------------------------------------------
+
+#[test]
+fn sending_burns_and_queues_the_exact_message() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        mint(&mut state, 7, BOB, 100);
+        set_finalized(120);
+        let dest = [9u8; 32];
+        assert_ok!(send(BOB, dest, 40));
+        assert_eq!(wcme(BOB), 60);
+        assert_eq!(CrossChain::minted(), 60);
+        assert_eq!(Wcme::total_issuance(), 60);
+        let expected = TransferMessage {
+            seq: 0,
+            sender: bytes_of(BOB),
+            dest,
+            amount: 40,
+            timeout: 120 + TRANSFER_TIMEOUT,
+        };
+        assert_eq!(CrossChain::outbound(0), Some(expected));
+        assert_eq!(CrossChain::next_outbound_seq(), 1);
+        assert_eq!(
+            last_event(),
+            Event::TransferSent {
+                seq: 0,
+                sender: BOB,
+                dest,
+                amount: 40,
+                timeout: 120 + TRANSFER_TIMEOUT,
+            }
+        );
+        // What the main chain reads at `subchain_outbound_key(0)`.
+        assert_eq!(
+            frame_support::storage::unhashed::get_raw(&subchain_outbound_key(0)),
+            Some(expected.encode())
+        );
+
+        // Everything: the account is emptied and reaped.
+        assert_ok!(send(BOB, dest, 60));
+        assert_eq!(wcme(BOB), 0);
+        assert_eq!(CrossChain::minted(), 0);
+        assert_eq!(
+            CrossChain::outbound(1).map(|m| (m.seq, m.amount)),
+            Some((1, 60))
+        );
+        check_invariants();
+    });
+}
+
+#[test]
+fn sending_needs_the_minimum_the_funds_and_no_dust() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        mint(&mut state, 7, BOB, 100);
+        assert_noop!(
+            send(BOB, [9; 32], MIN_TRANSFER - 1),
+            Error::<Test>::BelowMinTransfer
+        );
+        assert_noop!(send(BOB, [9; 32], 101), Error::<Test>::ExceedsMinted);
+        mint(&mut state, 7, CHARLIE, 100);
+        assert_noop!(send(BOB, [9; 32], 101), Error::<Test>::InsufficientBalance);
+        assert_noop!(send(ALICE, [9; 32], 10), Error::<Test>::InsufficientBalance);
+
+        WcmeExistentialDeposit::set(5);
+        assert_noop!(send(BOB, [9; 32], 97), Error::<Test>::WouldLeaveDust);
+        assert_ok!(send(BOB, [9; 32], 95));
+        assert_eq!(wcme(BOB), 5);
+        check_invariants();
+    });
+}
+
+#[test]
+fn sending_more_than_was_minted_is_refused() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        mint(&mut state, 7, BOB, 50);
+        // WCME issued outside this pallet (a misconfiguration) cannot leave through it beyond
+        // the minted total.
+        assert_ok!(Wcme::mint_into(&CHARLIE, 100));
+        assert_noop!(send(CHARLIE, [9; 32], 60), Error::<Test>::ExceedsMinted);
+        assert!(CrossChain::do_try_state().is_err());
+    });
+}
+
+#[test]
+fn the_timeout_counts_from_the_verified_main_chain_head() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        mint(&mut state, 7, BOB, 100);
+        assert_ok!(send(BOB, [1; 32], 10));
+        set_finalized(33);
+        assert_ok!(send(BOB, [2; 32], 10));
+        assert_eq!(
+            CrossChain::outbound(0).map(|m| m.timeout),
+            Some(TRANSFER_TIMEOUT)
+        );
+        assert_eq!(
+            CrossChain::outbound(1).map(|m| (m.seq, m.dest, m.timeout)),
+            Some((1, [2; 32], 33 + TRANSFER_TIMEOUT))
+        );
+        set_finalized(u32::MAX);
+        assert_ok!(send(BOB, [3; 32], 10));
+        assert_eq!(CrossChain::outbound(2).map(|m| m.timeout), Some(u32::MAX));
+    });
+}
+
+// --- settlement --------------------------------------------------------------------------------------
+
+#[test]
+fn a_delivered_message_is_settled_once() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        mint(&mut state, 7, BOB, 100);
+        assert_ok!(send(BOB, [9; 32], 40));
+        state.receipt(SUBCHAIN, 0, Receipt::Delivered);
+        let proof = state.verify_receipt(8, 0);
+        assert_ok!(settle(0, 8, proof.clone()));
+        assert_eq!(CrossChain::outbound(0), None);
+        assert_eq!(wcme(BOB), 60);
+        assert_eq!(CrossChain::minted(), 60);
+        assert_eq!(
+            last_event(),
+            Event::TransferDelivered { seq: 0, amount: 40 }
+        );
+        assert_noop!(settle(0, 8, proof), Error::<Test>::UnknownMessage);
+        check_invariants();
+    });
+}
+
+#[test]
+fn an_expired_message_is_refunded_once() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        mint(&mut state, 7, BOB, 100);
+        assert_ok!(send(BOB, [9; 32], 100));
+        assert_eq!(wcme(BOB), 0);
+        state.receipt(SUBCHAIN, 0, Receipt::Expired);
+        let proof = state.verify_receipt(8, 0);
+        assert_ok!(settle(0, 8, proof.clone()));
+        // The reaped account is recreated with the refund.
+        assert_eq!(wcme(BOB), 100);
+        assert_eq!(CrossChain::minted(), 100);
+        assert_eq!(CrossChain::outbound(0), None);
+        assert_eq!(
+            last_event(),
+            Event::TransferRefunded {
+                seq: 0,
+                sender: BOB,
+                amount: 100,
+            }
+        );
+        assert_noop!(settle(0, 8, proof), Error::<Test>::UnknownMessage);
+        assert_eq!(wcme(BOB), 100);
+        check_invariants();
+    });
+}
+
+#[test]
+fn settling_needs_a_proven_decodable_receipt_of_this_subchain() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        mint(&mut state, 7, BOB, 100);
+        assert_ok!(send(BOB, [9; 32], 40));
+
+        // No receipt yet.
+        let proof = state.verify_receipt(8, 0);
+        assert_noop!(settle(0, 8, proof), Error::<Test>::NoReceipt);
+        // Another subchain's receipt of its message 0.
+        state.receipt(SUBCHAIN + 1, 0, Receipt::Expired);
+        let (root, proof) = state.prove(&[
+            main_receipt_key(SUBCHAIN, 0),
+            main_receipt_key(SUBCHAIN + 1, 0),
+        ]);
+        verify_root(9, root);
+        assert_noop!(settle(0, 9, bounded_proof(proof)), Error::<Test>::NoReceipt);
+        // Garbage.
+        state.put_raw(main_receipt_key(SUBCHAIN, 0), vec![7]);
+        let proof = state.verify_receipt(10, 0);
+        assert_noop!(settle(0, 10, proof), Error::<Test>::InvalidReceipt);
+        state.put_raw(main_receipt_key(SUBCHAIN, 0), vec![1, 0]);
+        let proof = state.verify_receipt(11, 0);
+        assert_noop!(settle(0, 11, proof), Error::<Test>::InvalidReceipt);
+
+        // An unknown message, an unverified block, a proof of another state.
+        state.receipt(SUBCHAIN, 0, Receipt::Expired);
+        let proof = state.verify_receipt(12, 0);
+        assert_noop!(settle(1, 12, proof.clone()), Error::<Test>::UnknownMessage);
+        assert_noop!(settle(0, 13, proof.clone()), Error::<Test>::NotVerified);
+        assert_noop!(settle(0, 8, proof.clone()), Error::<Test>::InvalidProof);
+        assert_ok!(settle(0, 12, proof));
+        assert_eq!(wcme(BOB), 100);
+    });
+}
+
+#[test]
+fn a_refund_the_sender_cannot_receive_waits() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        mint(&mut state, 7, BOB, 100);
+        assert_ok!(send(BOB, [9; 32], 100));
+        state.receipt(SUBCHAIN, 0, Receipt::Expired);
+        let proof = state.verify_receipt(8, 0);
+        WcmeExistentialDeposit::set(200);
+        assert_noop!(settle(0, 8, proof.clone()), Error::<Test>::CannotReceive);
+        WcmeExistentialDeposit::set(1);
+        assert_ok!(settle(0, 8, proof));
+        assert_eq!(wcme(BOB), 100);
+    });
+}
+
+// --- the subchain's id, origins ----------------------------------------------------------------------
+
+#[test]
+fn nothing_moves_until_the_subchain_id_is_set_once() {
+    new_test_ext_with(None).execute_with(|| {
+        let mut state = MainState::default();
+        let message = state.send(bytes_of(ALICE), BOB, 100, 50);
+        let proof = state.verify_message(7, 0);
+        assert_noop!(
+            receive(7, message, proof.clone()),
+            Error::<Test>::NoSubchainId
+        );
+        assert_noop!(send(BOB, [9; 32], 10), Error::<Test>::NoSubchainId);
+        assert_noop!(settle(0, 7, proof.clone()), Error::<Test>::NoSubchainId);
+        assert_noop!(
+            CrossChain::set_subchain_id(RuntimeOrigin::signed(BOB), SUBCHAIN),
+            DispatchError::BadOrigin
+        );
+        assert_ok!(CrossChain::set_subchain_id(RuntimeOrigin::root(), SUBCHAIN));
+        assert_eq!(CrossChain::subchain_id(), Some(SUBCHAIN));
+        assert_eq!(last_event(), Event::SubchainIdSet { id: SUBCHAIN });
+        assert_noop!(
+            CrossChain::set_subchain_id(RuntimeOrigin::root(), SUBCHAIN + 1),
+            Error::<Test>::SubchainIdAlreadySet
+        );
+        assert_ok!(receive(7, message, proof));
+        assert_eq!(wcme(BOB), 100);
+    });
+    new_test_ext().execute_with(|| {
+        assert_eq!(OwnId::<Test>::get(), Some(SUBCHAIN));
+        assert_noop!(
+            CrossChain::set_subchain_id(RuntimeOrigin::root(), SUBCHAIN),
+            Error::<Test>::SubchainIdAlreadySet
+        );
+    });
+}
+
+#[test]
+fn calls_need_a_signed_origin() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        let message = state.send(bytes_of(ALICE), BOB, 100, 50);
+        let proof = state.verify_message(7, 0);
+        for origin in [RuntimeOrigin::none(), RuntimeOrigin::root()] {
+            assert_noop!(
+                CrossChain::receive_from_main(origin.clone(), 7, message, proof.clone()),
+                DispatchError::BadOrigin
+            );
+            assert_noop!(
+                CrossChain::transfer_to_main(origin.clone(), [9; 32], 10),
+                DispatchError::BadOrigin
+            );
+            assert_noop!(
+                CrossChain::settle_outbound(origin, 0, 7, proof.clone()),
+                DispatchError::BadOrigin
+            );
+        }
+        assert_noop!(
+            CrossChain::set_subchain_id(RuntimeOrigin::none(), 1),
+            DispatchError::BadOrigin
+        );
+    });
+}
+
+// --- formats, configuration, weights ---------------------------------------------------------------
+
+#[test]
+fn the_storage_keys_are_those_the_main_chain_reads() {
+    new_test_ext().execute_with(|| {
+        assert_eq!(<CrossChain as PalletInfoAccess>::name(), "CrossChain");
+        for seq in [0u64, 1, 1_000_000, u64::MAX] {
+            assert_eq!(
+                Outbound::<Test>::hashed_key_for(seq),
+                subchain_outbound_key(seq)
+            );
+            assert_eq!(
+                Receipts::<Test>::hashed_key_for(seq),
+                subchain_receipt_key(seq)
+            );
+        }
+        // And the values are where the main chain reads them.
+        let mut state = MainState::default();
+        mint(&mut state, 7, BOB, 100);
+        assert_eq!(
+            frame_support::storage::unhashed::get_raw(&subchain_receipt_key(0)),
+            Some(Receipt::Delivered.encode())
+        );
+        assert_eq!(NextInboundSeq::<Test>::get(), 1);
+        assert_eq!(NextOutboundSeq::<Test>::get(), 0);
+        assert_eq!(Minted::<Test>::get(), 100);
+    });
+}
+
+#[test]
+fn the_configuration_is_valid_and_weights_grow_with_the_proof() {
+    new_test_ext().execute_with(|| {
+        CrossChain::integrity_test();
+        let small = <() as WeightInfo>::receive_from_main(1);
+        let large = <() as WeightInfo>::receive_from_main(MAX_PROOF_NODES);
+        assert!(large.ref_time() > small.ref_time());
+        assert!(
+            <() as WeightInfo>::settle_outbound(2).ref_time()
+                > <() as WeightInfo>::settle_outbound(1).ref_time()
+        );
+        assert!(<() as WeightInfo>::transfer_to_main().ref_time() > 0);
+        assert!(<() as WeightInfo>::set_subchain_id().ref_time() > 0);
+    });
+}
+
+// --- property test -------------------------------------------------------------------------------------
+
+/// One step of the property test.
+#[derive(Clone, Debug)]
+enum Op {
+    /// The main chain sends `amount` to account `dest` (`0..3`), which arrives in time or not.
+    Receive {
+        dest: usize,
+        amount: u128,
+        expired: bool,
+    },
+    /// Account `who` (`0..3`) sends `amount` to the main chain (refused above its balance or
+    /// below the minimum).
+    Send { who: usize, amount: u128 },
+    /// The main chain's receipt of the `pick`-th unsettled message is proven.
+    Settle { pick: usize, expired: bool },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (0usize..3, 1u128..1_000, any::<bool>()).prop_map(|(dest, amount, expired)| Op::Receive {
+            dest,
+            amount,
+            expired
+        }),
+        (0usize..3, 0u128..1_200).prop_map(|(who, amount)| Op::Send { who, amount }),
+        (any::<usize>(), any::<bool>()).prop_map(|(pick, expired)| Op::Settle { pick, expired }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Random receipts, sends and settlements: `Minted` is always minted − burned + refunded,
+    /// equal to the WCME total issuance, and every account holds exactly what it was minted,
+    /// less what it sent, plus its refunds.
+    #[test]
+    fn the_minted_total_follows_mints_burns_and_refunds(ops in prop::collection::vec(op(), 1..30)) {
+        new_test_ext().execute_with(|| -> Result<(), TestCaseError> {
+            let accounts = [BOB, CHARLIE, ALICE];
+            let mut state = MainState::default();
+            let mut at = 0u32;
+            let (mut minted, mut burned, mut refunded) = (0u128, 0u128, 0u128);
+            let mut balances = [0u128; 3];
+            let mut unsettled: Vec<(u64, usize, u128)> = Vec::new();
+            for op in ops {
+                at += 1;
+                match op {
+                    Op::Receive { dest, amount, expired } => {
+                        let timeout = if expired { 1 } else { 1_000 };
+                        let message = state.send(bytes_of(ALICE), accounts[dest], amount, timeout);
+                        let proof = state.verify_message(at, message.seq);
+                        prop_assert_eq!(receive(at, message, proof), Ok(()));
+                        let receipt = if expired { Receipt::Expired } else { Receipt::Delivered };
+                        prop_assert_eq!(CrossChain::receipt(message.seq), Some(receipt));
+                        if !expired {
+                            minted += amount;
+                            balances[dest] += amount;
+                        }
+                    }
+                    Op::Send { who, amount } => {
+                        let seq = CrossChain::next_outbound_seq();
+                        let result = send(accounts[who], [1; 32], amount);
+                        let ok = amount >= MIN_TRANSFER && amount <= balances[who];
+                        prop_assert_eq!(result.is_ok(), ok, "{:?}", result);
+                        if ok {
+                            burned += amount;
+                            balances[who] -= amount;
+                            unsettled.push((seq, who, amount));
+                        }
+                    }
+                    Op::Settle { pick, expired } => {
+                        if unsettled.is_empty() {
+                            continue;
+                        }
+                        let (seq, who, amount) = unsettled.remove(pick % unsettled.len());
+                        let receipt = if expired { Receipt::Expired } else { Receipt::Delivered };
+                        state.receipt(SUBCHAIN, seq, receipt);
+                        let proof = state.verify_receipt(at, seq);
+                        prop_assert_eq!(settle(seq, at, proof.clone()), Ok(()));
+                        prop_assert!(settle(seq, at, proof).is_err());
+                        if expired {
+                            refunded += amount;
+                            balances[who] += amount;
+                        }
+                    }
+                }
+                let outstanding = minted + refunded - burned;
+                prop_assert_eq!(CrossChain::minted(), outstanding);
+                prop_assert_eq!(Wcme::total_issuance(), outstanding);
+                for (index, account) in accounts.iter().enumerate() {
+                    prop_assert_eq!(wcme(*account), balances[index]);
+                }
+                let queued: u128 = Outbound::<Test>::iter_values().map(|m| m.amount).sum();
+                let expected: u128 = unsettled.iter().map(|(_, _, amount)| amount).sum();
+                prop_assert_eq!(queued, expected);
+                prop_assert_eq!(CrossChain::do_try_state(), Ok(()));
+            }
+            Ok(())
+        })?;
+    }
+}

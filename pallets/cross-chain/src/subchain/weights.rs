@@ -1,0 +1,112 @@
+//! Weights for the subchain side of `pallet_wcme_cross_chain` ([`crate::subchain`]).
+//!
+//! **Estimates, not measurements.** No subchain runtime includes the pallet yet, so its
+//! benchmarks (`benchmarking.rs`, which run as tests on the mock runtime) have never been run
+//! by `wcme-node benchmark pallet`. The `ref_time` and proof-size figures below are
+//! hand-derived, deliberately on the high side, from the main-chain side's figures
+//! (`crate::weights`: a storage proof costs about 10 µs per node of up to `MaxProofNodeSize`
+//! bytes, hashing and inserting it; a `pallet_balances` mint or burn about 50 µs) and the code's
+//! storage accesses, counted below. `n` is the proof's node count; each node is priced at the
+//! largest size allowed. Replace them with `wcme-node benchmark pallet` output once a subchain
+//! runtime includes the pallet.
+//!
+//! The reads of [`super::MainChainRoots`] count as one storage read each (a light client keeps
+//! its verified roots in storage).
+
+use core::marker::PhantomData;
+use frame_support::{
+    traits::Get,
+    weights::{RuntimeDbWeight, Weight, constants::RocksDbWeight},
+};
+
+/// Weight functions needed by the subchain side of `pallet_wcme_cross_chain`.
+pub trait WeightInfo {
+    /// Weight of `receive_from_main` (estimate) with a proof of `n` nodes: the delivered path
+    /// (proof, mint, receipt); an expired message does less.
+    fn receive_from_main(n: u32) -> Weight;
+    /// Weight of `transfer_to_main` (estimate): the burn and the queued message.
+    fn transfer_to_main() -> Weight;
+    /// Weight of `settle_outbound` (estimate) with a proof of `n` nodes: the refund path (proof,
+    /// mint); a delivered receipt does less.
+    fn settle_outbound(n: u32) -> Weight;
+    /// Weight of `set_subchain_id` (estimate).
+    fn set_subchain_id() -> Weight;
+}
+
+/// `ref_time` (picoseconds) and proof size (bytes), plus `reads` and `writes` priced by `db`.
+fn cost(
+    db: RuntimeDbWeight,
+    (ref_time, proof_size): (u64, u64),
+    reads: u64,
+    writes: u64,
+) -> Weight {
+    Weight::from_parts(ref_time, proof_size)
+        .saturating_add(db.reads(reads))
+        .saturating_add(db.writes(writes))
+}
+
+/// Per proof node: hashing and inserting a node of up to `MaxProofNodeSize` bytes, counted
+/// 10 µs.
+fn per_node(db: RuntimeDbWeight, n: u32) -> Weight {
+    cost(db, (10_000_000, 0), 0, 0).saturating_mul(u64::from(n))
+}
+
+/// Storage: `OwnId` (r:1), the main-chain root (r:1), `NextInboundSeq` (r:1 w:1), `Minted`
+/// (r:1 w:1), `Receipts` (w:1), `System::Account` or the currency's account (r:1 w:1: the
+/// destination), the currency's total issuance (r:1 w:1).
+/// The range of component `n` is `[1, MaxProofNodes]`.
+/// **Estimate** (see the module's documentation).
+fn receive_from_main(db: RuntimeDbWeight, n: u32) -> Weight {
+    cost(db, (150_000_000, 1_500), 6, 5).saturating_add(per_node(db, n))
+}
+
+/// Storage: `OwnId` (r:1), `Minted` (r:1 w:1), `NextOutboundSeq` (r:1 w:1), `Outbound` (w:1),
+/// the main-chain finalized number (r:1), the sender's account (r:1 w:1), the currency's total
+/// issuance (r:1 w:1).
+/// **Estimate** (see the module's documentation).
+fn transfer_to_main(db: RuntimeDbWeight) -> Weight {
+    cost(db, (120_000_000, 1_200), 6, 5)
+}
+
+/// Storage: `OwnId` (r:1), `Outbound` (r:1 w:1), the main-chain root (r:1), `Minted` (r:1 w:1),
+/// the sender's account (r:1 w:1), the currency's total issuance (r:1 w:1).
+/// The range of component `n` is `[1, MaxProofNodes]`.
+/// **Estimate** (see the module's documentation).
+fn settle_outbound(db: RuntimeDbWeight, n: u32) -> Weight {
+    cost(db, (150_000_000, 1_200), 6, 4).saturating_add(per_node(db, n))
+}
+
+/// Storage: `OwnId` (r:1 w:1).
+/// **Estimate** (see the module's documentation).
+fn set_subchain_id(db: RuntimeDbWeight) -> Weight {
+    cost(db, (20_000_000, 500), 1, 1)
+}
+
+/// The trait's functions, with database accesses priced by `$db`.
+macro_rules! weight_info {
+    ($db:expr) => {
+        fn receive_from_main(n: u32) -> Weight {
+            receive_from_main($db, n)
+        }
+        fn transfer_to_main() -> Weight {
+            transfer_to_main($db)
+        }
+        fn settle_outbound(n: u32) -> Weight {
+            settle_outbound($db, n)
+        }
+        fn set_subchain_id() -> Weight {
+            set_subchain_id($db)
+        }
+    };
+}
+
+/// Weights using the runtime's configured database weights.
+pub struct SubstrateWeight<T>(PhantomData<T>);
+impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+    weight_info!(T::DbWeight::get());
+}
+
+/// Weights for tests and runtimes that do not configure database weights: RocksDB figures.
+impl WeightInfo for () {
+    weight_info!(RocksDbWeight::get());
+}

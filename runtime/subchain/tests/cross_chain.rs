@@ -1,0 +1,163 @@
+//! The subchain side of WCME transfers in the template runtime: `Wcme` (WCME balances),
+//! `MainChain` (the light client of main-chain finality) and `CrossChain` (mint, burn,
+//! receipts) composed as a subchain runs them — the keys the main chain proves are this
+//! runtime's, sudo anchors the light client and sets the registry id, a main-chain message
+//! proven against the anchor's state root is minted, and WCME sent back is burned and stored
+//! for the main chain to prove.
+
+mod common;
+
+use codec::Encode;
+use common::{account, apply, dev_ext, start_block_one};
+use sp_core::{H256, Pair, sr25519};
+use sp_keyring::Sr25519Keyring::{Alice, Bob};
+use sp_runtime::{BoundedVec, MultiAddress};
+
+use pallet_wcme_cross_chain::{
+    main_client::FinalizedMainHeader,
+    message::{TransferMessage, main_outbound_key, subchain_outbound_key, subchain_receipt_key},
+    proof::build_proof,
+    subchain::{self as transfers, MainChainRoots},
+};
+use wcme_runtime_subchain::{
+    MainChain, Runtime, RuntimeCall, Wcme, configs::MAIN_CHAIN_MAX_VOTERS, signing,
+};
+
+const WCME: u128 = 1_000_000_000_000;
+/// The subchain's id in the main chain's registry.
+const SUBCHAIN: u32 = 3;
+
+/// `call` signed by `who` with `nonce` and applied in the current block: its dispatch result.
+fn submit(who: sp_keyring::Sr25519Keyring, nonce: u32, call: RuntimeCall) -> Result<(), String> {
+    let genesis = frame_system::Pallet::<Runtime>::block_hash(0);
+    let xt = signing::sign(&who.pair(), call, nonce, genesis).encode();
+    match apply(&xt) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(error)) => Err(format!("dispatch: {error:?}")),
+        Err(error) => Err(format!("validity: {error:?}")),
+    }
+}
+
+fn sudo(call: RuntimeCall) -> RuntimeCall {
+    RuntimeCall::Sudo(pallet_sudo::Call::sudo {
+        call: Box::new(call),
+    })
+}
+
+#[test]
+fn the_keys_the_main_chain_proves_are_this_runtimes() {
+    dev_ext().execute_with(|| {
+        for seq in [0u64, 1, 41, u64::MAX] {
+            assert_eq!(
+                transfers::Outbound::<Runtime>::hashed_key_for(seq),
+                subchain_outbound_key(seq)
+            );
+            assert_eq!(
+                transfers::Receipts::<Runtime>::hashed_key_for(seq),
+                subchain_receipt_key(seq)
+            );
+        }
+    });
+}
+
+#[test]
+fn wcme_is_minted_on_proof_and_burned_to_go_back() {
+    let dest = account(Bob);
+    let message = TransferMessage {
+        seq: 0,
+        sender: [9u8; 32],
+        dest: *dest.as_ref(),
+        amount: 100 * WCME,
+        timeout: 1_000,
+    };
+    // The main chain's state at its block 10: the message in `CrossChain::Outbound`.
+    let key = main_outbound_key(SUBCHAIN, 0);
+    let (root, proof) = build_proof(&[(key.clone(), message.encode())], &[&key]);
+    let checkpoint = FinalizedMainHeader {
+        number: 10,
+        hash: H256::repeat_byte(10),
+        state_root: root,
+        round: 2,
+    };
+    let voter = sr25519::Pair::from_string("//Alice//poc", None).expect("dev key");
+    let voters = BoundedVec::try_from(vec![(voter.public(), 1_000 * WCME)]).expect("one voter");
+    let receive = RuntimeCall::CrossChain(transfers::Call::receive_from_main {
+        at: 10,
+        message,
+        proof: BoundedVec::try_from(proof).expect("within MaxProofNodes"),
+    });
+
+    dev_ext().execute_with(|| {
+        start_block_one();
+        assert_eq!(MAIN_CHAIN_MAX_VOTERS, 100);
+        // Nothing is trusted at genesis: the message cannot be minted.
+        assert!(submit(Bob, 0, receive.clone()).is_err());
+        assert_eq!(<MainChain as MainChainRoots>::state_root(10), None);
+
+        // Sudo anchors the light client and sets the registry id.
+        submit(
+            Alice,
+            0,
+            sudo(RuntimeCall::MainChain(
+                pallet_wcme_cross_chain::main_client::Call::force_checkpoint { checkpoint, voters },
+            )),
+        )
+        .expect("sudo call applied");
+        submit(
+            Alice,
+            1,
+            sudo(RuntimeCall::CrossChain(transfers::Call::set_subchain_id {
+                id: SUBCHAIN,
+            })),
+        )
+        .expect("sudo call applied");
+        assert_eq!(<MainChain as MainChainRoots>::state_root(10), Some(root));
+        assert_eq!(transfers::OwnId::<Runtime>::get(), Some(SUBCHAIN));
+
+        // Anyone relays the message: Bob receives exactly the amount, once.
+        submit(Bob, 1, receive.clone()).expect("received");
+        assert_eq!(Wcme::free_balance(&dest), 100 * WCME);
+        assert_eq!(transfers::Minted::<Runtime>::get(), 100 * WCME);
+        assert_eq!(
+            transfers::Receipts::<Runtime>::get(0),
+            Some(pallet_wcme_cross_chain::message::Receipt::Delivered)
+        );
+        assert!(submit(Bob, 2, receive).is_err(), "a replay is refused");
+        assert_eq!(Wcme::free_balance(&dest), 100 * WCME);
+
+        // Bob sends 40 back: burned here, the message stored where the main chain reads it.
+        submit(
+            Bob,
+            3,
+            RuntimeCall::CrossChain(transfers::Call::transfer_to_main {
+                dest: [7u8; 32],
+                amount: 40 * WCME,
+            }),
+        )
+        .expect("sent");
+        assert_eq!(Wcme::free_balance(&dest), 60 * WCME);
+        assert_eq!(transfers::Minted::<Runtime>::get(), 60 * WCME);
+        let stored = frame_support::storage::unhashed::get_raw(&subchain_outbound_key(0))
+            .expect("the message is stored");
+        let sent = TransferMessage {
+            seq: 0,
+            sender: *dest.as_ref(),
+            dest: [7u8; 32],
+            amount: 40 * WCME,
+            timeout: 10 + 14_400,
+        };
+        assert_eq!(stored, sent.encode());
+
+        // WCME moves between subchain accounts like any balance.
+        submit(
+            Bob,
+            4,
+            RuntimeCall::Wcme(pallet_balances::Call::transfer_keep_alive {
+                dest: MultiAddress::Id(account(Alice)),
+                value: 10 * WCME,
+            }),
+        )
+        .expect("transferred");
+        assert_eq!(Wcme::free_balance(account(Alice)), 10 * WCME);
+    });
+}
