@@ -323,6 +323,44 @@ async fn contracts_are_built_deployed_and_called_with_the_cli() {
         json!("0x07"),
         "{report}"
     );
+
+    // The node kept the compiled modules next to its database; purge-chain removes both.
+    drop(node);
+    let chain_dir = dir.path().join("base/chains/dev");
+    let compiled = walk(&chain_dir.join("contracts"));
+    assert_eq!(
+        compiled
+            .iter()
+            .filter(|path| path.extension().is_some_and(|ext| ext == "cwasm"))
+            .count(),
+        3,
+        "token, caller and escrow compiled once each: {compiled:?}"
+    );
+    let (ok, _, stderr) = run_cli(&[
+        "purge-chain",
+        "--chain",
+        dir.path().join("spec.json").to_str().expect("utf8"),
+        "--base-path",
+        dir.path().join("base").to_str().expect("utf8"),
+        "-y",
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(!chain_dir.join("db").exists());
+    assert!(!chain_dir.join("contracts").exists());
+}
+
+/// Every file below `dir`.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }
 
 /// The subchain template has the contracts pallet too (paid in its base token): the same CLI

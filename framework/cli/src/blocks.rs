@@ -58,6 +58,13 @@ pub(crate) fn purge_chain(spec: &NodeSpec, cmd: &PurgeChainCmd) -> Result<(), Cl
     }
     std::fs::remove_dir_all(&path).map_err(CliError::io(format!("removing {}", path.display())))?;
     eprintln!("{:?} removed.", path);
+    // The compiled contracts next to it are derived from the chain's code: they go with it.
+    let artifacts = crate::run::contract_artifact_dir(&path);
+    if artifacts.exists() {
+        std::fs::remove_dir_all(&artifacts)
+            .map_err(CliError::io(format!("removing {}", artifacts.display())))?;
+        eprintln!("{:?} removed.", artifacts);
+    }
     Ok(())
 }
 
