@@ -256,18 +256,9 @@ fn contract_address<R: pallet_wcme_contracts::Config<AccountId = sp_core::crypto
 /// the VM's validation with its schedule) before a wallet pays to upload it: the code hash, or
 /// why the chain would refuse it.
 fn check_contract_code<R: pallet_wcme_contracts::Config>(code: &[u8]) -> Result<[u8; 32], String> {
-    use frame_support::traits::Get;
-    let max = R::MaxCodeLen::get();
-    if u32::try_from(code.len()).map_or(true, |len| len > max) {
-        return Err(format!(
-            "the code is {} bytes, more than this chain's limit of {max} (MaxCodeLen)",
-            code.len()
-        ));
-    }
     let vm = pallet_wcme_contracts::Pallet::<R>::vm()
         .map_err(|error| format!("the contract VM is unavailable: {error:?}"))?;
-    let info = vm.validate(code).map_err(|error| error.to_string())?;
-    Ok(info.code_hash)
+    pallet_wcme_contracts::Pallet::<R>::check_code(vm, code).map_err(|error| error.to_string())
 }
 
 /// The storage key of runtime `R`'s `Contracts::CodeInfoOf[code_hash]`: present once uploaded.

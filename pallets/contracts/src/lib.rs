@@ -374,14 +374,7 @@ pub mod pallet {
         ) -> DispatchResult {
             let who = ensure_signed(origin)?;
             let vm = Self::vm()?;
-            let max = T::MaxCodeLen::get()
-                .min(u32::try_from(vm.config().max_code_size).unwrap_or(u32::MAX));
-            ensure!(
-                u32::try_from(code.len()).is_ok_and(|len| len <= max),
-                Error::<T>::CodeTooLarge
-            );
-            let info = vm.validate(&code).map_err(Self::code_error)?;
-            let code_hash = info.code_hash;
+            let code_hash = Self::check_code(vm, &code).map_err(Self::code_error)?;
             ensure!(
                 !CodeInfoOf::<T>::contains_key(code_hash),
                 Error::<T>::CodeAlreadyExists
@@ -542,6 +535,22 @@ pub mod pallet {
     }
 
     impl<T: Config> Pallet<T> {
+        /// Checks `code` as [`Pallet::upload_code`] does before it stores anything: at most
+        /// [`Config::MaxCodeLen`] (and the Vm's own limit) and valid for `vm`. Its code hash, or
+        /// why it is refused. Wallets and tools call it to refuse code before paying to upload.
+        pub fn check_code(vm: &Vm, code: &[u8]) -> Result<CodeHash, CodeError> {
+            let max = usize::try_from(T::MaxCodeLen::get())
+                .unwrap_or(usize::MAX)
+                .min(vm.config().max_code_size);
+            if code.len() > max {
+                return Err(CodeError::TooLarge {
+                    size: code.len(),
+                    max,
+                });
+            }
+            vm.validate(code).map(|info| info.code_hash)
+        }
+
         /// The process-wide Vm, created on first use from [`Config::Schedule`].
         pub fn vm() -> Result<&'static Vm, DispatchError> {
             static VM: std::sync::OnceLock<Option<Vm>> = std::sync::OnceLock::new();
