@@ -329,17 +329,23 @@ pub struct SubchainState {
     next_seq: u64,
 }
 
+/// Unrelated entries of a simulated chain's state, so that proofs of the transfer keys among
+/// them go through several trie levels.
+pub fn unrelated_entries() -> BTreeMap<Vec<u8>, Vec<u8>> {
+    let mut entries = BTreeMap::new();
+    for i in 0u32..64 {
+        let mut key = b"other-pallet/".to_vec();
+        key.extend(i.encode());
+        entries.insert(key, vec![i as u8; 1 + (i as usize % 40)]);
+    }
+    entries.insert(b":code".to_vec(), vec![0x42; 100]);
+    entries
+}
+
 impl Default for SubchainState {
     fn default() -> Self {
-        let mut entries = BTreeMap::new();
-        for i in 0u32..64 {
-            let mut key = b"other-pallet/".to_vec();
-            key.extend(i.encode());
-            entries.insert(key, vec![i as u8; 1 + (i as usize % 40)]);
-        }
-        entries.insert(b":code".to_vec(), vec![0x42; 100]);
         Self {
-            entries,
+            entries: unrelated_entries(),
             next_seq: 0,
         }
     }

@@ -174,15 +174,8 @@ pub struct MainState {
 
 impl Default for MainState {
     fn default() -> Self {
-        let mut entries = BTreeMap::new();
-        for i in 0u32..64 {
-            let mut key = b"other-pallet/".to_vec();
-            key.extend(i.encode());
-            entries.insert(key, vec![i as u8; 1 + (i as usize % 40)]);
-        }
-        entries.insert(b":code".to_vec(), vec![0x42; 100]);
         Self {
-            entries,
+            entries: crate::mock::unrelated_entries(),
             next_seq: 0,
         }
     }
