@@ -1,11 +1,15 @@
 //! Subchains under the Aura and PBFT engines, four validators each on 127.0.0.1, made by
 //! `wcme-node subchain new --consensus …`: blocks are authored in turn and finalized by the
 //! validators' votes; PBFT keeps committing with one validator down, halts without forking or
-//! finalizing anything conflicting with two down, and resumes when they return.
+//! finalizing anything conflicting with two down, and resumes when they return; and it keeps
+//! committing when a Byzantine leader proposes two blocks in its turn (the view change).
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::{
+    collections::BTreeSet,
+    time::{Duration, Instant},
+};
 
 use common::{
     TestNode, best_number, call,
@@ -156,4 +160,80 @@ async fn pbft_commits_each_block_survives_one_crash_and_halts_safely_with_two() 
         .await;
     }
     agree(&nodes, halted + 3).await;
+}
+
+/// Starts a second node with `who`'s key, from its own database: one validator that proposes
+/// and votes twice, as a Byzantine one would.
+fn start_twin(spec: &str, dir: &std::path::Path, who: &str, boot: &str) -> TestNode {
+    let base = dir.join(format!("{who}-twin"));
+    TestNode::start(&[
+        "--chain",
+        spec,
+        "--base-path",
+        base.to_str().expect("utf8"),
+        "--no-prometheus",
+        &format!("--{who}"),
+        "--bootnodes",
+        boot,
+    ])
+}
+
+/// The heights a node proposed blocks at, by its `🎁 Prepared block for proposing at n` lines.
+fn proposed(log: &str) -> BTreeSet<u32> {
+    log.lines()
+        .filter_map(|line| line.split("Prepared block for proposing at ").nth(1))
+        .filter_map(|rest| rest.split_whitespace().next()?.parse().ok())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pbft_keeps_committing_when_a_leader_proposes_twice() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = four_validator_subchain(dir.path(), "pbft");
+    let alice = start(&spec, dir.path(), "alice", true, None);
+    let boot = alice.p2p_addr();
+    // Alice's key in two nodes: each proposes its own block in Alice's turns and votes for
+    // it, so the honest three see two proposals for one height and their pre-votes split.
+    let twin = start_twin(&spec, dir.path(), "alice", &boot);
+    let bob = start(&spec, dir.path(), "bob", true, Some(&boot));
+    let charlie = start(&spec, dir.path(), "charlie", true, Some(&boot));
+    let dave = start(&spec, dir.path(), "dave", true, Some(&boot));
+    let honest = [&bob, &charlie, &dave];
+
+    // Runs until two heights that Alice's nodes proposed differently are final on every
+    // honest node, with a block after each. (Her two nodes do not double every turn: one may
+    // not have the previous commit yet when her slot begins.)
+    let deadline = Instant::now() + Duration::from_secs(240);
+    loop {
+        // Both of Alice's nodes built a block for these heights; sealed (randomised sr25519
+        // seals) they are two different blocks even when their contents match.
+        let doubled: Vec<u32> = proposed(&alice.log())
+            .intersection(&proposed(&twin.log()))
+            .copied()
+            .collect();
+        let mut final_everywhere = u32::MAX;
+        for node in honest {
+            final_everywhere = final_everywhere.min(finalized(&node.rpc()).await.0);
+        }
+        let passed = doubled
+            .iter()
+            .filter(|number| **number < final_everywhere)
+            .count();
+        if passed >= 2 {
+            agree(&[&bob, &charlie, &dave], final_everywhere).await;
+            return;
+        }
+        if Instant::now() >= deadline {
+            let log = bob.log();
+            let tail: Vec<&str> = log.lines().rev().take(80).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            panic!(
+                "finality did not pass two double proposals: doubled at {doubled:?}, final \
+                 everywhere #{final_everywhere}; Bob's log ends:\n{}",
+                tail.join("\n")
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 }

@@ -229,12 +229,17 @@ impl ConsensusEngine for ScheduledEngine {
 
     fn prefers_at_same_height(&self, candidate: &Header, best: &Header) -> bool {
         // Only engines that decide one height at a time compete at equal heights: the others
-        // let the longer chain decide.
+        // let the longer chain decide. The earlier slot wins; two blocks of one slot (a leader
+        // that proposed twice) are ordered by hash, so every node that has both prefers the
+        // same one and the next view's pre-votes gather on it.
         self.flavour.final_parent_only
-            && matches!(
-                (self.slot_of(candidate), self.slot_of(best)),
-                (Some(candidate), Some(best)) if candidate < best
-            )
+            && match (self.slot_of(candidate), self.slot_of(best)) {
+                (Some(candidate_slot), Some(best_slot)) => {
+                    candidate_slot < best_slot
+                        || (candidate_slot == best_slot && candidate.hash() < best.hash())
+                }
+                _ => false,
+            }
     }
 }
 
@@ -570,6 +575,17 @@ mod tests {
         assert!(pbft[0].prefers_at_same_height(&early, &late));
         assert!(!pbft[0].prefers_at_same_height(&late, &early));
         assert!(!pbft[0].prefers_at_same_height(&early, &early));
+        // A leader that proposes twice in its slot (sr25519 seals are randomised, so sealing
+        // again gives another block): the lower hash wins, on every node alike.
+        let twice = authored(&pbft, &genesis(), 9);
+        assert_ne!(twice.hash(), early.hash());
+        let (low, high) = if twice.hash() < early.hash() {
+            (&twice, &early)
+        } else {
+            (&early, &twice)
+        };
+        assert!(pbft[1].prefers_at_same_height(low, high));
+        assert!(!pbft[2].prefers_at_same_height(high, low));
     }
 
     #[test]

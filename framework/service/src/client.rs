@@ -364,14 +364,25 @@ impl Client {
         }
     }
 
-    /// Marks canonical block `hash` (and so its ancestors) final, storing `justifications`.
-    /// Finality never goes back: a block at or below the finalized height is refused.
+    /// Marks block `hash` (and so its ancestors) final, storing `justifications`. Finality
+    /// never goes back: a block at or below the finalized height is refused. A block proven
+    /// final off the best chain (the fork choice preferred a sibling the voters did not)
+    /// becomes the best block first: finality overrides the fork choice.
     pub fn finalize(
         &self,
         hash: &Hash,
         justifications: Option<Justifications>,
     ) -> Result<(), StorageError> {
         let _guard = self.import_lock.lock();
+        let header = self
+            .db
+            .header(hash)?
+            .ok_or(StorageError::UnknownBlock(*hash))?;
+        if self.db.canonical_hash(*header.number())? != Some(*hash) {
+            self.db.set_best(hash)?;
+            tracing::info!(target: "wcme", "♻️  Reorganised to final block #{} ({hash:?})", header.number());
+            self.report_heights();
+        }
         self.finalize_locked(hash, justifications)
     }
 

@@ -5,7 +5,7 @@
 use std::{
     collections::{HashMap, VecDeque},
     sync::Arc,
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use codec::{Decode, Encode};
@@ -15,12 +15,12 @@ use sp_runtime::{Justifications, traits::Header as _};
 use tokio::sync::mpsc;
 use wcme_consensus::EquivocationSink;
 use wcme_consensus::finality::{
-    Added, ChainVote, FinalityError, Justification, VoteBook, VoterSet, check_vote,
-    verify_justification,
+    Added, Ballot, ChainVote, FinalityError, Justification, Timing, VoteChain, Voter, VoterSet,
+    VoterState, check_vote, verify_justification,
 };
 use wcme_consensus_primitives::{
     finality::validator_set_voters,
-    poc::{Evidence, RoundInfo, SignedVote, Vote, VoteKind},
+    poc::{Evidence, RoundInfo, SignedVote, Vote},
 };
 use wcme_executor::{Executor, ExecutorError};
 use wcme_primitives::{AccountId, Balance, BlockNumber, Hash, Header};
@@ -36,8 +36,6 @@ const MAX_PENDING_VOTES: usize = 1024;
 const MAX_CACHED_VOTER_SETS: usize = 256;
 /// This node's votes waiting for the network.
 pub(crate) const OUTGOING_VOTES: usize = 256;
-/// How far back the lock's ancestry is searched.
-const MAX_ANCESTRY: u32 = 4096;
 /// This node's votes for blocks not final yet, kept to be sent again.
 const MAX_OWN_VOTES: usize = 64;
 /// The shortest pause between two sendings of this node's pending votes.
@@ -99,6 +97,23 @@ pub enum VoteVerdict {
     Bad,
 }
 
+/// Why the gadget cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum GadgetError {
+    /// The stored voter state cannot be read.
+    #[error("cannot read the finality voter state: {0}")]
+    Storage(#[from] wcme_storage::StorageError),
+    /// The stored voter state does not decode; voting without it could break an earlier
+    /// promise (a lock, a vote cast), so the node does not start.
+    #[error("the stored finality voter state is corrupt ({0}); purge the chain to vote again")]
+    CorruptState(codec::Error),
+}
+
+/// Where the voter's state is kept in the chain database.
+const VOTER_STATE_KEY: &[u8] = b"finality-voter";
+/// How often the voter's clocks are looked at.
+const TICK: Duration = Duration::from_millis(100);
+
 /// The finality gadget of one node.
 pub struct FinalityGadget {
     client: Arc<Client>,
@@ -106,7 +121,7 @@ pub struct FinalityGadget {
     keys: Vec<sr25519::Pair>,
     /// This node's votes for blocks above the final one: (height, encoded vote).
     own_votes: Mutex<VecDeque<(BlockNumber, Vec<u8>)>>,
-    book: Mutex<VoteBook>,
+    voter: Mutex<Voter>,
     voter_sets: Mutex<HashMap<Hash, Arc<VoterSet>>>,
     pending: Mutex<VecDeque<ChainVote>>,
     outgoing: mpsc::Sender<Vec<u8>>,
@@ -114,28 +129,52 @@ pub struct FinalityGadget {
     equivocations: Arc<dyn EquivocationSink>,
 }
 
+/// The chain as the voter sees it: headers from the database, voter sets from the runtime.
+struct ChainView<'a>(&'a FinalityGadget);
+
+impl VoteChain for ChainView<'_> {
+    fn block(&self, hash: &Hash) -> Option<(BlockNumber, Hash)> {
+        let header = self.0.client.db().header(hash).ok().flatten()?;
+        Some((*header.number(), *header.parent_hash()))
+    }
+
+    fn voters(&self, hash: &Hash) -> Option<Arc<VoterSet>> {
+        self.0.voters_at(hash)
+    }
+}
+
 impl FinalityGadget {
     /// A gadget voting with whichever of `keys` the `source` lists as voters, handing
-    /// conflicting pre-commits it sees to `equivocations`.
+    /// conflicting pre-commits it sees to `equivocations`. It resumes the voter state stored in
+    /// the chain database (view, lock, the views it voted in), so a restarted node never votes
+    /// twice in a view nor leaves its lock.
     pub fn new(
         client: Arc<Client>,
         source: VoterSource,
         keys: Vec<sr25519::Pair>,
         equivocations: Arc<dyn EquivocationSink>,
-    ) -> Self {
+    ) -> Result<Self, GadgetError> {
+        let state = match client.db().aux(VOTER_STATE_KEY)? {
+            None => VoterState::default(),
+            Some(bytes) => {
+                VoterState::decode(&mut &bytes[..]).map_err(GadgetError::CorruptState)?
+            }
+        };
+        let timing = Timing::for_slot(client.engine().slot_duration());
+        let voter = Voter::new(state, client.info().finalized, timing);
         let (outgoing, outgoing_rx) = mpsc::channel(OUTGOING_VOTES);
-        Self {
+        Ok(Self {
             client,
             source,
             keys,
             own_votes: Mutex::new(VecDeque::new()),
-            book: Mutex::new(VoteBook::default()),
+            voter: Mutex::new(voter),
             voter_sets: Mutex::new(HashMap::new()),
             pending: Mutex::new(VecDeque::new()),
             outgoing,
             outgoing_rx: Mutex::new(Some(outgoing_rx)),
             equivocations,
-        }
+        })
     }
 
     /// The encoded votes this node casts, for the network to gossip (once).
@@ -172,10 +211,15 @@ impl FinalityGadget {
         if !input.is_empty() {
             return VoteVerdict::Bad;
         }
-        self.on_vote(vote)
+        let verdict = self.accept(vote);
+        if verdict == VoteVerdict::Accepted {
+            self.advance();
+        }
+        verdict
     }
 
-    fn on_vote(&self, vote: ChainVote) -> VoteVerdict {
+    /// Checks a vote and hands it to the voter; finalizes what it completes.
+    fn accept(&self, vote: ChainVote) -> VoteVerdict {
         let finalized = self.client.info().finalized.0;
         if vote.vote.number <= finalized {
             return VoteVerdict::Ignored;
@@ -198,62 +242,96 @@ impl FinalityGadget {
         let Some(voters) = self.voters_at(&vote.vote.hash) else {
             return VoteVerdict::Ignored;
         };
-        let stake = match check_vote(&vote, &voters) {
-            Ok(stake) => stake,
-            Err(error) => {
-                tracing::debug!(target: "finality", %error, "Rejected vote");
-                return VoteVerdict::Bad;
-            }
-        };
-        let kind = vote.vote.kind;
-        let added = self.book.lock().add(vote, stake, &voters);
-        match added {
-            Added::Duplicate => VoteVerdict::Ignored,
-            Added::Equivocation(proof) => {
+        if let Err(error) = check_vote(&vote, &voters) {
+            tracing::debug!(target: "finality", %error, "Rejected vote");
+            return VoteVerdict::Bad;
+        }
+        let added = self
+            .voter
+            .lock()
+            .add(vote, &ChainView(self), Instant::now());
+        let commit = match added {
+            Added::Ignored => return VoteVerdict::Ignored,
+            Added::Counted => None,
+            Added::Committed(justification) => Some(justification),
+            Added::Equivocation { evidence, commit } => {
                 tracing::warn!(
                     target: "finality",
-                    voter = ?proof.first.voter,
-                    number = proof.first.vote.number,
+                    voter = ?evidence.first.voter,
+                    view = evidence.first.vote.view,
                     "🚨 Conflicting pre-commits: reporting the equivocation"
                 );
-                self.equivocations.report(Evidence::Precommits(*proof));
-                VoteVerdict::Ignored
+                self.equivocations.report(Evidence::Precommits(*evidence));
+                commit
             }
-            Added::Counted { supermajority } => {
-                if supermajority {
-                    match kind {
-                        VoteKind::Prevote => self.precommit(&header, &voters),
-                        VoteKind::Precommit => self.finalize(&header, &voters),
-                    }
-                }
-                VoteVerdict::Accepted
+        };
+        if let Some(justification) = commit
+            && let Ok(Some(header)) = self.client.db().header(&justification.hash)
+        {
+            self.store_final(&header, justification);
+        }
+        VoteVerdict::Accepted
+    }
+
+    /// Lets the voter act — join or leave views, and cast what it should — until it has
+    /// nothing more to do. Its state is stored before any vote leaves.
+    fn advance(&self) {
+        // Each round casts at most a pre-vote and a pre-commit; a few rounds cover a view
+        // change and the votes that completes.
+        for _ in 0..8 {
+            let best = self.client.info().best;
+            let (ballots, state) = {
+                let mut voter = self.voter.lock();
+                let before = voter.state();
+                let ballots = voter.step(&ChainView(self), best, Instant::now());
+                let after = voter.state();
+                (ballots, (after != before).then_some(after))
+            };
+            if let Some(state) = state
+                && let Err(error) = self.client.db().put_aux(VOTER_STATE_KEY, &state.encode())
+            {
+                // Voting on without the state stored could vote twice in a view after a
+                // restart; not voting is safe.
+                tracing::error!(target: "finality", %error, "Cannot store the voter state; not voting");
+                return;
+            }
+            if ballots.is_empty() {
+                return;
+            }
+            for ballot in ballots {
+                self.cast(ballot);
             }
         }
     }
 
-    /// Signs `kind` for `header` with every key of ours that votes, counts and gossips it.
-    fn vote(&self, kind: VoteKind, header: &Header, voters: &VoterSet) {
+    /// Signs `ballot` with every key of ours that votes for its block, counts and gossips it.
+    fn cast(&self, ballot: Ballot) {
+        let Some(voters) = self.voters_at(&ballot.hash) else {
+            return;
+        };
         for pair in &self.keys {
             if voters.stake(&pair.public()).is_none() {
                 continue;
             }
             let vote = SignedVote::sign(
                 Vote {
-                    kind,
+                    kind: ballot.kind,
                     round: voters.round(),
-                    number: *header.number(),
-                    hash: header.hash(),
+                    view: ballot.view,
+                    number: ballot.number,
+                    hash: ballot.hash,
                 },
                 pair,
             );
             let encoded = vote.encode();
-            self.on_vote(vote);
+            tracing::trace!(target: "finality", kind = ?ballot.kind, view = ballot.view, number = ballot.number, "Voting");
+            self.accept(vote);
             {
                 let mut own = self.own_votes.lock();
                 if own.len() >= MAX_OWN_VOTES {
                     own.pop_front();
                 }
-                own.push_back((*header.number(), encoded.clone()));
+                own.push_back((ballot.number, encoded.clone()));
             }
             if self.outgoing.try_send(encoded).is_err() {
                 tracing::debug!(target: "finality", "Vote queue full; vote not gossiped");
@@ -261,73 +339,16 @@ impl FinalityGadget {
         }
     }
 
-    fn precommit(&self, header: &Header, voters: &VoterSet) {
-        if !self
-            .keys
-            .iter()
-            .any(|k| voters.stake(&k.public()).is_some())
-        {
-            return;
-        }
-        let number = *header.number();
-        {
-            let mut book = self.book.lock();
-            if !book.may_precommit(number, |locked_number, locked_hash| {
-                self.is_ancestor(locked_number, locked_hash, header)
-            }) {
-                return;
-            }
-            book.lock(number, header.hash());
-        }
-        self.vote(VoteKind::Precommit, header, voters);
-    }
-
-    /// Whether block `hash` at `number` is `header` or one of its ancestors.
-    fn is_ancestor(&self, number: BlockNumber, hash: &Hash, header: &Header) -> bool {
-        if header.number().saturating_sub(number) > MAX_ANCESTRY {
-            return false;
-        }
-        let mut current = header.clone();
-        while *current.number() > number {
-            match self.client.db().header(current.parent_hash()) {
-                Ok(Some(parent)) => current = parent,
-                _ => return false,
-            }
-        }
-        current.hash() == *hash
-    }
-
-    fn finalize(&self, header: &Header, voters: &VoterSet) {
+    fn store_final(&self, header: &Header, justification: Justification) {
         let hash = header.hash();
         let number = *header.number();
         if number <= self.client.info().finalized.0 {
             return;
         }
-        let justification = Justification {
-            round: voters.round(),
-            number,
-            hash,
-            precommits: self.book.lock().precommits_for(&hash),
-        };
-        self.store_final(header, justification);
-    }
-
-    fn store_final(&self, header: &Header, justification: Justification) {
-        let hash = header.hash();
-        let number = *header.number();
-        if self.client.db().canonical_hash(number).ok().flatten() != Some(hash) {
-            tracing::debug!(target: "finality", number, ?hash, "Final block is not on our best chain yet");
-            return;
-        }
         let engine = self.client.engine().engine_id();
         let justifications = Justifications::from((engine, justification.encode()));
         match self.client.finalize(&hash, Some(justifications)) {
-            Ok(()) => {
-                let db = self.client.db().clone();
-                self.book.lock().prune(number, &|hash| {
-                    db.header(hash).ok().flatten().map(|h| *h.number())
-                });
-            }
+            Ok(()) => self.voter.lock().finalized(justification),
             Err(error) => tracing::debug!(target: "finality", number, %error, "Not finalized"),
         }
     }
@@ -351,16 +372,13 @@ impl FinalityGadget {
         }
         let voters = self.voters_at(&hash).ok_or(FinalityError::NoVoters(hash))?;
         verify_justification(&justification, &voters)?;
-        if *header.number() > self.client.info().finalized.0 {
-            self.store_final(header, justification);
-        }
+        self.store_final(header, justification);
         Ok(())
     }
 
-    /// Follows an imported block: votes for a new best block and counts votes that were waiting
-    /// for it.
+    /// Follows an imported block: counts votes that were waiting for it, and lets the voter
+    /// act on the new best block.
     pub fn on_imported(&self, imported: &BlockImported) {
-        let header = &imported.header;
         let waiting: Vec<ChainVote> = {
             let mut pending = self.pending.lock();
             let (ready, rest): (Vec<_>, Vec<_>) = pending
@@ -370,14 +388,9 @@ impl FinalityGadget {
             ready
         };
         for vote in waiting {
-            self.on_vote(vote);
+            self.accept(vote);
         }
-        if imported.is_new_best
-            && *header.number() > self.client.info().finalized.0
-            && let Some(voters) = self.voters_at(&imported.hash)
-        {
-            self.vote(VoteKind::Prevote, header, &voters);
-        }
+        self.advance();
     }
 }
 
@@ -389,17 +402,20 @@ pub(crate) fn stored_justification(client: &Client, hash: &Hash) -> Option<Justi
 }
 
 impl FinalityGadget {
-    /// Sends this node's votes for blocks not final yet again. Gossip reaches only the peers
-    /// connected at the time: a voter that was down (or partitioned) when a block was voted on
-    /// learns the votes from the next sending, so finality resumes when it returns.
+    /// Sends this node's votes for blocks not final yet again, with what a lagging voter needs
+    /// (the last commit, the latest polka's pre-votes: [`Voter::catch_up_votes`]). Gossip
+    /// reaches only the peers connected at the time: a voter that was down (or partitioned)
+    /// when a block was voted on learns the votes from the next sending, so finality resumes
+    /// when it returns.
     fn rebroadcast(&self) {
         let finalized = self.client.info().finalized.0;
-        let pending: Vec<Vec<u8>> = {
+        let own: Vec<Vec<u8>> = {
             let mut own = self.own_votes.lock();
             own.retain(|(number, _)| *number > finalized);
             own.iter().map(|(_, vote)| vote.clone()).collect()
         };
-        for vote in pending {
+        let catch_up = self.voter.lock().catch_up_votes();
+        for vote in own.into_iter().chain(catch_up.iter().map(Encode::encode)) {
             if self.outgoing.try_send(vote).is_err() {
                 break;
             }
@@ -407,8 +423,8 @@ impl FinalityGadget {
     }
 }
 
-/// Runs the gadget on every imported block until shutdown, sending its pending votes again
-/// every other slot.
+/// Runs the gadget on every imported block until shutdown, looking at its clocks every
+/// [`TICK`] and sending its pending votes again every other slot.
 pub(crate) async fn run(gadget: Arc<FinalityGadget>, mut shutdown: wcme_module::Shutdown) {
     let mut imported = gadget.client.subscribe_imported();
     let period = gadget
@@ -419,10 +435,16 @@ pub(crate) async fn run(gadget: Arc<FinalityGadget>, mut shutdown: wcme_module::
         .max(MIN_REBROADCAST);
     let mut rebroadcast = tokio::time::interval(period);
     rebroadcast.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = shutdown.wait() => break,
             _ = rebroadcast.tick() => gadget.rebroadcast(),
+            _ = tick.tick() => {
+                let gadget = gadget.clone();
+                let _ = tokio::task::spawn_blocking(move || gadget.advance()).await;
+            }
             block = imported.recv() => match block {
                 Ok(block) => {
                     let gadget = gadget.clone();

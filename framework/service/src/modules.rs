@@ -304,12 +304,15 @@ impl Module for FinalityModule {
             "equivocation-reporter",
             crate::equivocation::run(client.clone(), pool, seen, ctx.shutdown()),
         );
-        let gadget = Arc::new(crate::finality::FinalityGadget::new(
-            client,
-            self.source,
-            self.keys.clone(),
-            Arc::new(crate::equivocation::BusSink(ctx.events().clone())),
-        ));
+        let gadget = Arc::new(
+            crate::finality::FinalityGadget::new(
+                client,
+                self.source,
+                self.keys.clone(),
+                Arc::new(crate::equivocation::BusSink(ctx.events().clone())),
+            )
+            .map_err(|error| failed("finality")(Box::new(error)))?,
+        );
         ctx.provide(gadget.clone())?;
         let shutdown = ctx.shutdown();
         ctx.spawn("finality", crate::finality::run(gadget, shutdown));

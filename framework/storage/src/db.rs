@@ -35,6 +35,8 @@ const META_SCHEMA: &[u8] = b"schema";
 const META_GENESIS: &[u8] = b"genesis";
 const META_BEST: &[u8] = b"best";
 const META_FINALIZED: &[u8] = b"finalized";
+/// Prefix of auxiliary records ([`ChainDb::aux`]).
+const AUX_PREFIX: &[u8] = b"aux:";
 /// Bumped whenever the on-disk layout changes.
 const SCHEMA_VERSION: u32 = 1;
 
@@ -147,6 +149,23 @@ impl ChainDb {
     /// The justifications of block `hash`.
     pub fn justifications(&self, hash: &Hash) -> Result<Option<Justifications>, StorageError> {
         self.get_decoded(COL_JUSTIFICATIONS, hash.as_ref(), "justifications")
+    }
+
+    /// A record other node components keep with the chain (the finality voter's state), by
+    /// `key`; kept apart from the chain's own metadata.
+    pub fn aux(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+        let key = [AUX_PREFIX, key].concat();
+        Ok(self.db.get_cf(self.cf(COL_META)?, key)?)
+    }
+
+    /// Stores an auxiliary record (see [`Self::aux`]), written through the WAL before it
+    /// returns, so a crash right after keeps it.
+    pub fn put_aux(&self, key: &[u8], value: &[u8]) -> Result<(), StorageError> {
+        let key = [AUX_PREFIX, key].concat();
+        let mut batch = WriteBatch::default();
+        self.put(&mut batch, COL_META, &key, value)?;
+        self.db.write_opt(batch, &self.write_options)?;
+        Ok(())
     }
 
     /// The hash of the canonical block at `number`.
@@ -283,6 +302,42 @@ impl ChainDb {
         self.db.write_opt(batch, &self.write_options)?;
         let new_info = ChainInfo {
             finalized: (number, *hash),
+            ..info
+        };
+        *info_guard = Some(new_info);
+        Ok(new_info)
+    }
+
+    /// Makes block `hash` the best block (and its chain canonical) although the fork choice
+    /// had another: for a block proven final off the best chain. It must descend from the
+    /// finalized block.
+    pub fn set_best(&self, hash: &Hash) -> Result<ChainInfo, StorageError> {
+        let mut info_guard = self.info.write();
+        let info = (*info_guard).ok_or(StorageError::NoGenesis)?;
+        let header = self
+            .header(hash)?
+            .ok_or(StorageError::UnknownBlock(*hash))?;
+        let number = *header.number();
+        let mut cursor = header.clone();
+        while *cursor.number() > info.finalized.0 {
+            let parent = *cursor.parent_hash();
+            cursor = self.header(&parent)?.ok_or(StorageError::UnknownParent {
+                parent,
+                number: *cursor.number(),
+            })?;
+        }
+        if cursor.hash() != info.finalized.1 {
+            return Err(StorageError::BadFinalization {
+                hash: *hash,
+                reason: "not a descendant of the finalized block",
+            });
+        }
+        let mut batch = WriteBatch::default();
+        self.set_canonical(&mut batch, &header, info.best.0)?;
+        self.put(&mut batch, COL_META, META_BEST, &(number, *hash).encode())?;
+        self.db.write_opt(batch, &self.write_options)?;
+        let new_info = ChainInfo {
+            best: (number, *hash),
             ..info
         };
         *info_guard = Some(new_info);

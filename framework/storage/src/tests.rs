@@ -158,8 +158,23 @@ fn finalization_rules() {
         db.finalize(&Hash::repeat_byte(5), None),
         Err(StorageError::UnknownBlock(_))
     ));
+    // Proven final off the best chain: made best first, then final.
+    assert_eq!(
+        db.set_best(&side).expect("side becomes best").best,
+        (1, side)
+    );
+    assert_eq!(db.canonical_hash(1).expect("index"), Some(side));
+    assert!(matches!(
+        db.finalize(&a1, None),
+        Err(StorageError::BadFinalization { .. })
+    ));
+    db.set_best(&a1).expect("back");
     db.finalize(&a1, None).expect("finalizes");
     assert_eq!(db.info().expect("info").finalized, (1, a1));
+    assert!(matches!(
+        db.set_best(&side),
+        Err(StorageError::BadFinalization { .. })
+    ));
     assert!(matches!(
         db.finalize(&g.hash(), None),
         Err(StorageError::BadFinalization { .. })
@@ -227,4 +242,21 @@ fn meta_without_blocks_and_blocks_without_meta_are_refused() {
         ChainDb::open(dir.path(), &DbConfig::default()),
         Err(StorageError::Inconsistent(_))
     ));
+}
+
+#[test]
+fn auxiliary_records_survive_reopening_apart_from_the_meta() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let db = ChainDb::open(dir.path(), &DbConfig::default()).expect("open");
+        genesis(&db);
+        assert_eq!(db.aux(b"voter").expect("read"), None);
+        db.put_aux(b"voter", b"state 1").expect("write");
+        db.put_aux(b"voter", b"state 2").expect("overwrite");
+        // A record named like the chain's own metadata does not touch it.
+        db.put_aux(b"best", b"not a block").expect("write");
+    }
+    let db = ChainDb::open(dir.path(), &DbConfig::default()).expect("reopen");
+    assert_eq!(db.aux(b"voter").expect("read"), Some(b"state 2".to_vec()));
+    assert_eq!(db.require_info().expect("info").best.0, 0);
 }

@@ -136,6 +136,7 @@ fn justification(header: &Header, round: u32, signers: &[sr25519::Pair]) -> Just
                     Vote {
                         kind: VoteKind::Precommit,
                         round,
+                        view: 0,
                         number: header.number,
                         hash,
                     },

@@ -410,6 +410,9 @@ pub mod pallet {
         DuplicateVoter,
         /// A vote is not a pre-commit for exactly the justified header.
         ForeignVote,
+        /// The justification's pre-commits are from different voting views (only one view's
+        /// pre-commits prove anything).
+        MixedViews,
         /// A header has no valid PoW seal.
         BadSeal,
         /// A header has no single, well-formed PoW pre-runtime digest.
@@ -491,6 +494,7 @@ pub mod pallet {
                 VerifyError::UnknownVoter => Error::UnknownVoter,
                 VerifyError::DuplicateVoter => Error::DuplicateVoter,
                 VerifyError::ForeignVote => Error::ForeignVote,
+                VerifyError::MixedViews => Error::MixedViews,
                 VerifyError::BadSeal => Error::BadSeal,
                 VerifyError::BadPreDigest => Error::BadPreDigest,
                 VerifyError::DifficultyTooLow => Error::DifficultyTooLow,

@@ -215,6 +215,7 @@ pub fn precommit(pair: &sr25519::Pair, header: &Header, round: u32) -> SignedVot
         Vote {
             kind: VoteKind::Precommit,
             round,
+            view: 0,
             number: header.number,
             hash: header.hash(),
         },

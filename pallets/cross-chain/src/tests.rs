@@ -482,6 +482,7 @@ fn forged_foreign_and_short_justifications_are_refused() {
                 Vote {
                     kind: VoteKind::Prevote,
                     round: 0,
+                    view: 0,
                     number: last.number,
                     hash: last.hash(),
                 },

@@ -51,6 +51,8 @@ pub enum VerifyError {
     DuplicateVoter,
     /// A vote is not a pre-commit for exactly the justified header.
     ForeignVote,
+    /// The pre-commits are from different voting views.
+    MixedViews,
     /// A header has no valid PoW seal (last digest item, 8-byte nonce, only one).
     BadSeal,
     /// A header has no single, well-formed PoW pre-runtime digest.
@@ -72,6 +74,7 @@ impl From<FinalityError> for VerifyError {
             FinalityError::NotAVoter(..) => Self::UnknownVoter,
             FinalityError::WrongRound { .. } => Self::WrongRound,
             FinalityError::ForeignVote(_) => Self::ForeignVote,
+            FinalityError::MixedViews(_) => Self::MixedViews,
             FinalityError::Malformed(_) => Self::JustificationMismatch,
             FinalityError::NoVoters(_) => Self::NoVoters,
             FinalityError::DuplicateVoter(_) => Self::DuplicateVoter,

@@ -549,8 +549,8 @@ pub mod pallet {
         NothingToWithdraw,
         /// Evidence: the two items are the same header or vote.
         EvidenceNotConflicting,
-        /// Evidence: the headers are for different slots, or the votes for different heights.
-        EvidenceDifferentSlotOrHeight,
+        /// Evidence: the headers are for different slots, or the votes for different views.
+        EvidenceDifferentSlotOrView,
         /// Evidence: a vote is not a pre-commit.
         EvidenceNotPrecommits,
         /// Evidence: the two items are signed by different keys.
@@ -571,7 +571,7 @@ pub mod pallet {
         fn from(error: EvidenceError) -> Self {
             match error {
                 EvidenceError::NotConflicting => Error::EvidenceNotConflicting,
-                EvidenceError::DifferentSlotOrHeight => Error::EvidenceDifferentSlotOrHeight,
+                EvidenceError::DifferentSlotOrView => Error::EvidenceDifferentSlotOrView,
                 EvidenceError::NotPrecommits => Error::EvidenceNotPrecommits,
                 EvidenceError::DifferentSigners => Error::EvidenceDifferentSigners,
                 EvidenceError::BadHeader(_) => Error::EvidenceBadHeader,

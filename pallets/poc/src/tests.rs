@@ -1128,6 +1128,7 @@ fn precommit_evidence_red_cards_for_conflicting_votes() {
         let vote = |byte| Vote {
             kind: VoteKind::Precommit,
             round: 0,
+            view: 0,
             number: 5u64,
             hash: H256::repeat_byte(byte),
         };
@@ -1162,7 +1163,7 @@ fn bad_evidence_is_rejected_and_the_accused_is_unaffected() {
                 origin(EVE),
                 header_evidence(3, sealed(77, 1, 3), sealed(78, 2, 3))
             ),
-            Error::<Test>::EvidenceDifferentSlotOrHeight
+            Error::<Test>::EvidenceDifferentSlotOrView
         );
         // The same header twice.
         let header = sealed(77, 1, 3);
@@ -1181,6 +1182,7 @@ fn bad_evidence_is_rejected_and_the_accused_is_unaffected() {
         let vote = |kind, byte| Vote {
             kind,
             round: 0,
+            view: 0,
             number: 5u64,
             hash: H256::repeat_byte(byte),
         };

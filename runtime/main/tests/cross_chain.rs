@@ -141,6 +141,7 @@ fn justify(header: &Header, signers: &[sr25519::Pair]) -> Justification {
     let vote = Vote {
         kind: VoteKind::Precommit,
         round: 0,
+        view: 0,
         number: header.number,
         hash: header.hash(),
     };

@@ -1,7 +1,7 @@
 //! Finality proofs: voter sets, justifications and their verification, without I/O or `std`.
 //!
-//! A block is final once pre-commits for exactly it come from voters holding more than 2/3 of
-//! the weight of its voter set. The [`Justification`] — those pre-commits — proves it to anyone
+//! A block is final once pre-commits for exactly it, all cast in one voting view, come from
+//! voters holding more than 2/3 of the weight of its voter set. The [`Justification`] — those pre-commits — proves it to anyone
 //! who knows the voter set, with no other state ([`verify_justification`]). The node's finality
 //! gadget (`wcme-consensus::finality`, which re-exports everything here) produces and checks
 //! them; the main chain's cross-chain pallet checks a subchain's with the same functions.
@@ -12,7 +12,8 @@
 //! with weight 1, with the validator-set id as `round`.
 //!
 //! The SCALE encoding of [`Justification`] — `round: u32, number: u32, hash: H256, precommits:
-//! Vec<SignedVote<H256, u32>>` — is what nodes store and serve (`wcme_justification`); a fixture
+//! Vec<SignedVote<H256, u32>>`, each vote `kind: u8, round: u32, view: u32, number: u32, hash:
+//! H256` then voter and signature — is what nodes store and serve (`wcme_justification`); a fixture
 //! test pins it.
 
 use alloc::{
@@ -101,6 +102,13 @@ impl VoterSet {
         self.stakes.is_empty()
     }
 
+    /// Whether `weight` is more than 1/3 of the total weight (exactly: `3 · weight > total`):
+    /// at least one honest voter among them, if fewer than 1/3 are not.
+    pub fn exceeds_one_third(&self, weight: u128) -> bool {
+        // 3w > t  ⇔  w > ⌊t / 3⌋ for integers (3⌊t/3⌋ ≤ t < 3⌊t/3⌋ + 3).
+        self.total > 0 && weight > self.total / 3
+    }
+
     /// Whether `weight` is more than 2/3 of the total weight (exactly: `3 · weight > 2 · total`).
     pub fn is_supermajority(&self, weight: u128) -> bool {
         if self.total == 0 {
@@ -115,8 +123,8 @@ impl VoterSet {
     }
 }
 
-/// Proof that a block is final: pre-commits for exactly it from voters holding more than 2/3 of
-/// the weight of its voter set.
+/// Proof that a block is final: pre-commits for exactly it, all in one voting view, from voters
+/// holding more than 2/3 of the weight of its voter set.
 ///
 /// SCALE: `round: u32, number: u32, hash: H256, precommits: Vec<SignedVote<H256, u32>>`.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
@@ -154,6 +162,9 @@ pub enum FinalityError {
     },
     /// A justification's vote is not a pre-commit for exactly the justified block.
     ForeignVote(H256),
+    /// A justification's pre-commits are from different voting views: only pre-commits of one
+    /// view prove anything.
+    MixedViews(H256),
     /// A justification is not a justification for the block it came with.
     Malformed(H256),
     /// The block's voter set cannot be read.
@@ -180,6 +191,10 @@ impl fmt::Display for FinalityError {
             Self::ForeignVote(hash) => write!(
                 f,
                 "justification for {hash:?} holds a vote for another block or step"
+            ),
+            Self::MixedViews(hash) => write!(
+                f,
+                "justification for {hash:?} mixes pre-commits of different views"
             ),
             Self::Malformed(hash) => write!(
                 f,
@@ -217,8 +232,8 @@ pub fn check_vote(vote: &ChainVote, voters: &VoterSet) -> Result<u128, FinalityE
 
 /// Verifies that `justification` proves its block final under `voters` (the voters of the
 /// block's round, read at the block). Every pre-commit must be for exactly the justified block
-/// and height, by a distinct voter of the set, in its round, correctly signed; together they
-/// must hold more than 2/3 of the weight. The justification's own `round` field is not compared
+/// and height, in one voting view, by a distinct voter of the set, in its round, correctly
+/// signed; together they must hold more than 2/3 of the weight. The justification's own `round` field is not compared
 /// with the set's: each vote's round is.
 pub fn verify_justification(
     justification: &Justification,
@@ -226,7 +241,11 @@ pub fn verify_justification(
 ) -> Result<(), FinalityError> {
     let mut seen = BTreeSet::new();
     let mut weight = 0u128;
+    let view = justification.precommits.first().map(|vote| vote.vote.view);
     for precommit in &justification.precommits {
+        if Some(precommit.vote.view) != view {
+            return Err(FinalityError::MixedViews(justification.hash));
+        }
         if precommit.vote.kind != VoteKind::Precommit
             || precommit.vote.hash != justification.hash
             || precommit.vote.number != justification.number
@@ -276,6 +295,7 @@ mod tests {
             Vote {
                 kind,
                 round: 7,
+                view: 2,
                 number,
                 hash: H256::repeat_byte(byte),
             },
@@ -293,6 +313,41 @@ mod tests {
                 .map(|pair| vote(pair, VoteKind::Precommit, 5, 1))
                 .collect(),
         }
+    }
+
+    #[test]
+    fn precommits_of_different_views_prove_nothing_together() {
+        let keys = pairs();
+        let set = voters(&[1, 1, 1, 1]);
+        let mut mixed = justification(&keys[..3]);
+        mixed.precommits[2] = SignedVote::sign(
+            Vote {
+                view: 3,
+                ..mixed.precommits[2].vote.clone()
+            },
+            &keys[2],
+        );
+        assert_eq!(
+            verify_justification(&mixed, &set),
+            Err(FinalityError::MixedViews(H256::repeat_byte(1)))
+        );
+        assert_eq!(
+            verify_justification(&justification(&keys[..3]), &set),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn one_third_is_strict() {
+        let set = voters(&[1, 1, 1, 0]);
+        assert!(!set.exceeds_one_third(1));
+        assert!(set.exceeds_one_third(2));
+        let four = voters(&[1, 1, 1, 1]);
+        assert!(!four.exceeds_one_third(1));
+        assert!(four.exceeds_one_third(2));
+        assert!(!voters(&[0, 0, 0, 0]).exceeds_one_third(0));
+        let big = voters(&[u128::MAX, u128::MAX, 1, 0]);
+        assert!(big.exceeds_one_third(u128::MAX / 3 + 1));
     }
 
     #[test]
@@ -422,6 +477,7 @@ mod tests {
                 vote: Vote {
                     kind: VoteKind::Precommit,
                     round: 3,
+                    view: 0x0a0b,
                     number: 0x0102,
                     hash: H256::repeat_byte(0xaa),
                 },
@@ -436,6 +492,7 @@ mod tests {
         expected.push(4); // compact length 1
         expected.push(1); // VoteKind::Precommit
         expected.extend_from_slice(&3u32.to_le_bytes());
+        expected.extend_from_slice(&0x0a0bu32.to_le_bytes());
         expected.extend_from_slice(&0x0102u32.to_le_bytes());
         expected.extend_from_slice(&[0xaa; 32]);
         expected.extend_from_slice(&[0x11; 32]);

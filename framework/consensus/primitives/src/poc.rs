@@ -52,6 +52,11 @@ pub type PackingKey = Public;
 /// Index of a consensus round; round 0 starts at genesis.
 pub type RoundIndex = u32;
 
+/// A finality voting view: the gadget's attempt counter. Every voter pre-votes and pre-commits
+/// at most once per view; a view that decides nothing times out and the next begins (the
+/// "view change"). Views only grow, across rounds.
+pub type View = u32;
+
 /// Index of a slot: `timestamp / slot duration`, counted from the Unix epoch.
 pub type Slot = u64;
 
@@ -214,6 +219,8 @@ pub struct Vote<Hash, Number> {
     pub kind: VoteKind,
     /// The POC round whose producers vote (their stake weights count).
     pub round: RoundIndex,
+    /// The voting view the vote belongs to.
+    pub view: View,
     /// The block's height.
     pub number: Number,
     /// The block's hash.
@@ -268,12 +275,12 @@ pub struct HeaderEquivocation<H> {
     pub second: H,
 }
 
-/// Proof that a packing key pre-committed to two different blocks at one height.
+/// Proof that a packing key pre-committed to two different blocks in one view.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
 pub struct PrecommitEquivocation<Hash, Number> {
     /// One pre-commit.
     pub first: SignedVote<Hash, Number>,
-    /// Another pre-commit by the same voter at the same height for another block.
+    /// Another pre-commit by the same voter in the same view for another block.
     pub second: SignedVote<Hash, Number>,
 }
 
@@ -282,7 +289,7 @@ pub struct PrecommitEquivocation<Hash, Number> {
 pub enum Evidence<H: HeaderT> {
     /// Two headers for one slot, both sealed by the same key.
     Headers(HeaderEquivocation<H>),
-    /// Two pre-commits at one height for different blocks, both signed by the same key.
+    /// Two pre-commits in one view for different blocks, both signed by the same key.
     Precommits(PrecommitEquivocation<H::Hash, H::Number>),
 }
 
@@ -291,8 +298,8 @@ pub enum Evidence<H: HeaderT> {
 pub enum EvidenceError {
     /// Both items are the same header or the same vote.
     NotConflicting,
-    /// The headers are for different slots, or the votes for different heights.
-    DifferentSlotOrHeight,
+    /// The headers are for different slots, or the votes for different views.
+    DifferentSlotOrView,
     /// A vote is not a pre-commit.
     NotPrecommits,
     /// The two items are signed by different keys.
@@ -313,7 +320,7 @@ impl<H: HeaderT> Evidence<H> {
     }
 
     /// Verifies the evidence on its own: both items validly signed by [`Self::offender`], for
-    /// the same slot (headers) or height (pre-commits), and different. Returns the slot of a
+    /// the same slot (headers) or view (pre-commits), and different. Returns the slot of a
     /// header equivocation, or `None` for pre-commits.
     pub fn check(&self) -> Result<Option<Slot>, EvidenceError> {
         match self {
@@ -328,7 +335,7 @@ impl<H: HeaderT> Evidence<H> {
                     return Err(EvidenceError::NotConflicting);
                 }
                 if first.slot != second.slot {
-                    return Err(EvidenceError::DifferentSlotOrHeight);
+                    return Err(EvidenceError::DifferentSlotOrView);
                 }
                 Ok(Some(first.slot))
             }
@@ -341,8 +348,8 @@ impl<H: HeaderT> Evidence<H> {
                 if first.voter != second.voter {
                     return Err(EvidenceError::DifferentSigners);
                 }
-                if first.vote.number != second.vote.number {
-                    return Err(EvidenceError::DifferentSlotOrHeight);
+                if first.vote.view != second.vote.view {
+                    return Err(EvidenceError::DifferentSlotOrView);
                 }
                 if first.vote.hash == second.vote.hash {
                     return Err(EvidenceError::NotConflicting);
@@ -637,10 +644,7 @@ mod tests {
             first: sealed(9, 1, &alice),
             second: sealed(10, 2, &alice),
         });
-        assert_eq!(
-            other_slot.check(),
-            Err(EvidenceError::DifferentSlotOrHeight)
-        );
+        assert_eq!(other_slot.check(), Err(EvidenceError::DifferentSlotOrView));
 
         let framed = Evidence::Headers(HeaderEquivocation {
             offender: alice.public(),
@@ -656,10 +660,12 @@ mod tests {
     #[test]
     fn precommit_equivocation_is_checked_without_state() {
         let alice = pair("//Alice");
-        let vote = |kind, number, byte| Vote {
+        // (kind, view, byte): the height does not matter, the view does.
+        let vote = |kind, view, byte| Vote {
             kind,
             round: 3,
-            number,
+            view,
+            number: 5 + u32::from(byte),
             hash: H256::repeat_byte(byte),
         };
         let proof = |a: SignedVote<H256, u32>, b: SignedVote<H256, u32>| {
@@ -691,7 +697,7 @@ mod tests {
                 sign(vote(VoteKind::Precommit, 6, 2))
             )
             .check(),
-            Err(EvidenceError::DifferentSlotOrHeight)
+            Err(EvidenceError::DifferentSlotOrView)
         );
         assert_eq!(
             proof(

@@ -134,6 +134,7 @@ pub fn precommit(
         Vote {
             kind: VoteKind::Precommit,
             round,
+            view: 0,
             number: header.number,
             hash: header.hash(),
         },

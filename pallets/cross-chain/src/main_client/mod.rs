@@ -362,6 +362,9 @@ pub mod pallet {
         DuplicateVoter,
         /// A vote is not a pre-commit for exactly the justified header.
         ForeignVote,
+        /// The justification's pre-commits are from different voting views (only one view's
+        /// pre-commits prove anything).
+        MixedViews,
         /// A forced checkpoint is below the finalized head.
         CheckpointBehindHead,
     }
@@ -373,6 +376,7 @@ pub mod pallet {
                 FinalityError::NotAVoter(..) => Self::UnknownVoter,
                 FinalityError::WrongRound { .. } => Self::WrongRound,
                 FinalityError::ForeignVote(_) => Self::ForeignVote,
+                FinalityError::MixedViews(_) => Self::MixedViews,
                 FinalityError::Malformed(_) => Self::JustificationMismatch,
                 FinalityError::NoVoters(_) => Self::NoVoters,
                 FinalityError::DuplicateVoter(_) => Self::DuplicateVoter,
