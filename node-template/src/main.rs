@@ -134,7 +134,7 @@ fn new_subchain(new: &NewSubchain) -> Result<ChainSpec, CliError> {
         .iter()
         .map(|key| C3nKey::Sr25519(key.0))
         .collect();
-    let genesis = subchain::genesis_config_presets::subchain_genesis(
+    let mut genesis = subchain::genesis_config_presets::subchain_genesis(
         endowed,
         new.root.clone(),
         &new.symbol,
@@ -143,6 +143,15 @@ fn new_subchain(new: &NewSubchain) -> Result<ChainSpec, CliError> {
         new.account_scheme,
         validators,
     );
+    if let Some(anchor) = &new.main_anchor {
+        let light_client = &mut genesis.main_chain;
+        light_client.genesis_hash = anchor.genesis_hash;
+        light_client.checkpoint_number = anchor.number;
+        light_client.checkpoint_hash = anchor.hash;
+        light_client.checkpoint_state_root = anchor.state_root;
+        light_client.round = anchor.round;
+        light_client.voters = anchor.voters.clone();
+    }
     let config = serde_json::to_value(genesis)
         .map_err(|e| CliError::BadArgument(format!("genesis does not serialize: {e}")))?;
     let slot_duration_ms = new.slot_duration_ms;

@@ -236,6 +236,11 @@ pub struct SubchainNewCmd {
     /// Block time in milliseconds (at least 1000).
     #[arg(long, default_value_t = 6000)]
     pub slot_duration_ms: u64,
+    /// RPC URL of a main-chain node (`http://` or `ws://`): the subchain's light client of the
+    /// main chain trusts that node's finalized block and its round's voters from genesis.
+    /// Without it the light client starts empty and root anchors it (`force_checkpoint`).
+    #[arg(long, value_name = "URL")]
+    pub main_anchor: Option<String>,
     /// Write the spec to this file instead of standard output.
     #[arg(long, short)]
     pub output: Option<PathBuf>,

@@ -40,7 +40,7 @@ pub use contract::{
 };
 pub use error::CliError;
 pub use register::{RegistrationHooks, RegistrationSigner, SubchainRegistration, TopUpSigner};
-pub use subchain::NewSubchain;
+pub use subchain::{MainAnchor, NewSubchain};
 
 /// Turns the arguments of `subchain new` into a chain spec on the node's subchain runtime.
 pub type SubchainSpecBuilder = fn(&NewSubchain) -> Result<ChainSpec, CliError>;

@@ -7,6 +7,11 @@
 
 use std::io::Write;
 
+use codec::Decode;
+use sp_runtime::traits::Header as _;
+use wcme_consensus_primitives::poc::RoundInfo;
+use wcme_primitives::{AccountId, Balance, BlockNumber, Hash, Header};
+
 use sp_core::{
     crypto::{AccountId32, Ss58Codec},
     sr25519,
@@ -38,6 +43,89 @@ pub struct NewSubchain {
     pub consensus: ConsensusKind,
     /// Block time in milliseconds.
     pub slot_duration_ms: u64,
+    /// The main-chain block the light client trusts at genesis, if `--main-anchor` named a
+    /// node to read it from.
+    pub main_anchor: Option<MainAnchor>,
+}
+
+/// A finalized main-chain block and the voters of its round: what a subchain's light client
+/// of the main chain trusts at genesis.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MainAnchor {
+    /// The main chain's genesis hash.
+    pub genesis_hash: Hash,
+    /// The block's number.
+    pub number: BlockNumber,
+    /// The block's hash.
+    pub hash: Hash,
+    /// The block's state root.
+    pub state_root: Hash,
+    /// Its POC round.
+    pub round: u32,
+    /// The round's producers: packing key and stake.
+    pub voters: Vec<([u8; 32], u128)>,
+}
+
+/// Reads the anchor from the main-chain node at `url`: its finalized block, checked against the
+/// hash the node named, and the voters of that block's round (`PocApi_current_round` there).
+fn read_main_anchor(url: &str) -> Result<MainAnchor, CliError> {
+    use wcme_relayer::rpc::{connect, request};
+    const CHAIN: &str = "main";
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(CliError::io("starting the RPC client"))?;
+    runtime.block_on(async {
+        let client = connect(CHAIN, url)?;
+        let genesis_hash: Hash =
+            request(&client, CHAIN, "chain_getBlockHash", vec![0.into()]).await?;
+        let hash: Hash = request(&client, CHAIN, "chain_getFinalizedHead", vec![]).await?;
+        let at = serde_json::Value::String(format!("{hash:?}"));
+        let header: Header = request(&client, CHAIN, "chain_getHeader", vec![at.clone()]).await?;
+        if header.hash() != hash {
+            return Err(CliError::BadArgument(format!(
+                "--main-anchor {url}: the node's header of its finalized block {hash:?} hashes \
+                 to {:?}",
+                header.hash()
+            )));
+        }
+        let encoded: sp_core::Bytes = request(
+            &client,
+            CHAIN,
+            "state_call",
+            vec!["PocApi_current_round".into(), "0x".into(), at],
+        )
+        .await
+        .map_err(|e| {
+            CliError::BadArgument(format!(
+                "--main-anchor {url}: not a main chain (PocApi_current_round: {e})"
+            ))
+        })?;
+        let round = RoundInfo::<AccountId, Balance>::decode(&mut &encoded[..]).map_err(|e| {
+            CliError::BadArgument(format!(
+                "--main-anchor {url}: not a main chain (PocApi_current_round: {e})"
+            ))
+        })?;
+        if round.producers.is_empty() {
+            return Err(CliError::BadArgument(format!(
+                "--main-anchor {url}: round {} of the main chain has no producers, so no \
+                 finality votes to trust (a --dev main chain does not run Proof-of-Credit)",
+                round.index
+            )));
+        }
+        Ok(MainAnchor {
+            genesis_hash,
+            number: *header.number(),
+            hash,
+            state_root: *header.state_root(),
+            round: round.index,
+            voters: round
+                .producers
+                .iter()
+                .map(|producer| (producer.packing_key.0, producer.stake))
+                .collect(),
+        })
+    })
 }
 
 /// `subchain new`: prints (or writes) the new subchain's chain spec.
@@ -45,7 +133,11 @@ pub(crate) fn new(spec: &NodeSpec, cmd: &SubchainNewCmd) -> Result<(), CliError>
     let build = spec.new_subchain.ok_or_else(|| {
         CliError::BadArgument("this node has no subchain runtime to build a spec for".into())
     })?;
-    let chain_spec = build(&parse(cmd)?)?;
+    let mut new = parse(cmd)?;
+    if let Some(url) = &cmd.main_anchor {
+        new.main_anchor = Some(read_main_anchor(url)?);
+    }
+    let chain_spec = build(&new)?;
     spec.runtime_for(&chain_spec)?
         .build_genesis(&chain_spec.genesis_source()?)
         .map_err(|error| match error {
@@ -160,6 +252,7 @@ pub(crate) fn parse(cmd: &SubchainNewCmd) -> Result<NewSubchain, CliError> {
         endowed,
         consensus,
         slot_duration_ms: cmd.slot_duration_ms,
+        main_anchor: None,
     })
 }
 
@@ -234,6 +327,7 @@ mod tests {
             consensus: "aura".into(),
             accounts: "sr25519".into(),
             slot_duration_ms: 6000,
+            main_anchor: None,
             output: None,
         }
     }

@@ -3,8 +3,9 @@
 //! Exactly the APIs the WCME node calls on any chain — `Core`, `Metadata`, `BlockBuilder`,
 //! `TaggedTransactionQueue`, `OffchainWorkerApi`, `AccountNonceApi`, `TransactionPaymentApi`,
 //! `TransactionPaymentCallApi`, `GenesisBuilder` — plus the chain-config pallet's
-//! `ValidatorSetApi` and `ChainConfigApi` and the contracts pallet's `ContractsApi` (the dry run
-//! behind `wcme_contractCall`). None of the main chain's own (`PocApi`,
+//! `ValidatorSetApi` and `ChainConfigApi`, the contracts pallet's `ContractsApi` (the dry run
+//! behind `wcme_contractCall`) and the cross-chain pallet's `SubchainBridgeApi` (WCME transfers
+//! and the main-chain light client, for relayers and wallets). None of the main chain's own (`PocApi`,
 //! `SmartAssetsApi`, `SubchainsApi`): a subchain does not run them.
 //!
 //! `wcme_runtime_common::impl_node_runtime_apis!` implements the APIs the node calls on every
@@ -22,10 +23,16 @@ use alloc::vec::Vec;
 use crate::chain_config::{C3nKey, ConsensusKind, SignatureScheme, TokenInfo, ValidatorSetId};
 
 use pallet_wcme_contracts::ContractResult;
+use pallet_wcme_cross_chain::{
+    main_client::FinalizedMainHeader,
+    message::{Receipt, TransferMessage},
+    types::SubchainId,
+};
 
 use super::{
-    AccountId, Balance, Block, ChainConfig, Contracts, Executive, InherentDataExt, Nonce, Runtime,
-    RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment, VERSION, genesis_config_presets,
+    AccountId, Balance, Block, ChainConfig, Contracts, CrossChain, Executive, InherentDataExt,
+    MainChain, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment,
+    VERSION, genesis_config_presets,
 };
 
 wcme_runtime_common::impl_node_runtime_apis! {
@@ -50,6 +57,40 @@ wcme_runtime_common::impl_node_runtime_apis! {
 
         fn account_scheme() -> SignatureScheme {
             ChainConfig::account_scheme()
+        }
+    }
+
+    impl pallet_wcme_cross_chain::runtime_api::SubchainBridgeApi<Block> for Runtime {
+        fn subchain_id() -> Option<SubchainId> {
+            CrossChain::subchain_id()
+        }
+
+        fn minted() -> Balance {
+            CrossChain::minted()
+        }
+
+        fn outbound(seq: u64) -> Option<TransferMessage> {
+            CrossChain::outbound(seq)
+        }
+
+        fn next_outbound_seq() -> u64 {
+            CrossChain::next_outbound_seq()
+        }
+
+        fn next_inbound_seq() -> u64 {
+            CrossChain::next_inbound_seq()
+        }
+
+        fn receipt(seq: u64) -> Option<Receipt> {
+            CrossChain::receipt(seq)
+        }
+
+        fn main_finalized_head() -> Option<FinalizedMainHeader> {
+            MainChain::finalized_head()
+        }
+
+        fn main_finalized_header(number: u32) -> Option<FinalizedMainHeader> {
+            MainChain::finalized_header(number)
         }
     }
 

@@ -7,7 +7,7 @@
 
 mod common;
 
-use codec::Encode;
+use codec::{Decode, Encode};
 use common::{account, apply, dev_ext, start_block_one};
 use sp_core::{H256, Pair, sr25519};
 use sp_keyring::Sr25519Keyring::{Alice, Bob};
@@ -26,6 +26,12 @@ use wcme_runtime_subchain::{
 const WCME: u128 = 1_000_000_000_000;
 /// The subchain's id in the main chain's registry.
 const SUBCHAIN: u32 = 3;
+
+/// Runtime API `method` called with `args`, as the node calls it by name: its decoded result.
+fn api<R: Decode>(method: &str, args: impl Encode) -> R {
+    let out = wcme_runtime_subchain::dispatch(method, &args.encode()).expect("api exists");
+    R::decode(&mut &out[..]).expect("decodes")
+}
 
 /// `call` signed by `who` with `nonce` and applied in the current block: its dispatch result.
 fn submit(who: sp_keyring::Sr25519Keyring, nonce: u32, call: RuntimeCall) -> Result<(), String> {
@@ -93,6 +99,14 @@ fn wcme_is_minted_on_proof_and_burned_to_go_back() {
         // Nothing is trusted at genesis: the message cannot be minted.
         assert!(submit(Bob, 0, receive.clone()).is_err());
         assert_eq!(<MainChain as MainChainRoots>::state_root(10), None);
+        assert_eq!(
+            api::<Option<FinalizedMainHeader>>("SubchainBridgeApi_main_finalized_head", ()),
+            None
+        );
+        assert_eq!(
+            api::<Option<u32>>("SubchainBridgeApi_subchain_id", ()),
+            None
+        );
 
         // Sudo anchors the light client and sets the registry id.
         submit(
@@ -113,6 +127,19 @@ fn wcme_is_minted_on_proof_and_burned_to_go_back() {
         .expect("sudo call applied");
         assert_eq!(<MainChain as MainChainRoots>::state_root(10), Some(root));
         assert_eq!(transfers::OwnId::<Runtime>::get(), Some(SUBCHAIN));
+        assert_eq!(
+            api::<Option<FinalizedMainHeader>>("SubchainBridgeApi_main_finalized_head", ()),
+            Some(checkpoint)
+        );
+        assert_eq!(
+            api::<Option<FinalizedMainHeader>>("SubchainBridgeApi_main_finalized_header", 10u32),
+            Some(checkpoint)
+        );
+        assert_eq!(
+            api::<Option<u32>>("SubchainBridgeApi_subchain_id", ()),
+            Some(SUBCHAIN)
+        );
+        assert_eq!(api::<u64>("SubchainBridgeApi_next_inbound_seq", ()), 0);
 
         // Anyone relays the message: Bob receives exactly the amount, once.
         submit(Bob, 1, receive.clone()).expect("received");
@@ -124,6 +151,15 @@ fn wcme_is_minted_on_proof_and_burned_to_go_back() {
         );
         assert!(submit(Bob, 2, receive).is_err(), "a replay is refused");
         assert_eq!(Wcme::free_balance(&dest), 100 * WCME);
+        assert_eq!(api::<u64>("SubchainBridgeApi_next_inbound_seq", ()), 1);
+        assert_eq!(api::<u128>("SubchainBridgeApi_minted", ()), 100 * WCME);
+        assert_eq!(
+            api::<Option<pallet_wcme_cross_chain::message::Receipt>>(
+                "SubchainBridgeApi_receipt",
+                0u64
+            ),
+            Some(pallet_wcme_cross_chain::message::Receipt::Delivered)
+        );
 
         // Bob sends 40 back: burned here, the message stored where the main chain reads it.
         submit(
@@ -147,6 +183,12 @@ fn wcme_is_minted_on_proof_and_burned_to_go_back() {
             timeout: 10 + 14_400,
         };
         assert_eq!(stored, sent.encode());
+        assert_eq!(
+            api::<Option<TransferMessage>>("SubchainBridgeApi_outbound", 0u64),
+            Some(sent)
+        );
+        assert_eq!(api::<u64>("SubchainBridgeApi_next_outbound_seq", ()), 1);
+        assert_eq!(api::<u128>("SubchainBridgeApi_minted", ()), 60 * WCME);
 
         // WCME moves between subchain accounts like any balance.
         submit(

@@ -326,7 +326,7 @@ fn dispatch_core_version() {
     assert_eq!(VERSION.state_version(), sp_core::storage::StateVersion::V1);
 
     // Every API the node needs for any chain, plus the chain-config APIs, and nothing else.
-    let ids: [(&str, [u8; 8]); 12] =
+    let ids: [(&str, [u8; 8]); 13] =
         [
             ("Core", <dyn sp_api::Core<Block>>::ID),
             ("Metadata", <dyn sp_api::Metadata<Block>>::ID),
@@ -376,6 +376,10 @@ fn dispatch_core_version() {
             (
                 "ContractsApi",
                 <dyn pallet_wcme_contracts::runtime_api::ContractsApi<Block>>::ID,
+            ),
+            (
+                "SubchainBridgeApi",
+                <dyn pallet_wcme_cross_chain::runtime_api::SubchainBridgeApi<Block>>::ID,
             ),
         ];
     for (name, id) in ids {
