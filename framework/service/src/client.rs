@@ -381,6 +381,23 @@ impl Client {
         if self.db.canonical_hash(*header.number())? != Some(*hash) {
             self.db.set_best(hash)?;
             tracing::info!(target: "wcme", "♻️  Reorganised to final block #{} ({hash:?})", header.number());
+            // Announced as a new best block, as any best-chain switch: the pool puts the
+            // abandoned blocks' transactions back and drops this one's, subscribers see the
+            // new head.
+            let extrinsic_hashes = self
+                .db
+                .body(hash)?
+                .unwrap_or_default()
+                .iter()
+                .map(wcme_txpool::extrinsic_hash)
+                .collect();
+            self.events.publish(BlockImported {
+                hash: *hash,
+                header: header.clone(),
+                is_new_best: true,
+                extrinsic_hashes,
+                origin: BlockOrigin::Network,
+            });
             self.report_heights();
         }
         self.finalize_locked(hash, justifications)

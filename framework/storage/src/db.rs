@@ -141,6 +141,11 @@ impl ChainDb {
         self.get_decoded(COL_HEADERS, hash.as_ref(), "header")
     }
 
+    /// The header of block `hash`, which must be stored.
+    fn known_header(&self, hash: &Hash) -> Result<Header, StorageError> {
+        self.header(hash)?.ok_or(StorageError::UnknownBlock(*hash))
+    }
+
     /// The extrinsics of block `hash`.
     pub fn body(&self, hash: &Hash) -> Result<Option<Vec<Extrinsic>>, StorageError> {
         self.get_decoded(COL_BODIES, hash.as_ref(), "body")
@@ -175,9 +180,7 @@ impl ChainDb {
 
     /// The state after block `hash`.
     pub fn state_at_block(&self, hash: &Hash) -> Result<StateBackend, StorageError> {
-        let header = self
-            .header(hash)?
-            .ok_or(StorageError::UnknownBlock(*hash))?;
+        let header = self.known_header(hash)?;
         Ok(self.trie.state_at(*header.state_root()))
     }
 
@@ -280,9 +283,7 @@ impl ChainDb {
     ) -> Result<ChainInfo, StorageError> {
         let mut info_guard = self.info.write();
         let info = (*info_guard).ok_or(StorageError::NoGenesis)?;
-        let header = self
-            .header(hash)?
-            .ok_or(StorageError::UnknownBlock(*hash))?;
+        let header = self.known_header(hash)?;
         let number = *header.number();
         if self.canonical_hash(number)? != Some(*hash) {
             return Err(StorageError::BadFinalization {
@@ -314,9 +315,7 @@ impl ChainDb {
     pub fn set_best(&self, hash: &Hash) -> Result<ChainInfo, StorageError> {
         let mut info_guard = self.info.write();
         let info = (*info_guard).ok_or(StorageError::NoGenesis)?;
-        let header = self
-            .header(hash)?
-            .ok_or(StorageError::UnknownBlock(*hash))?;
+        let header = self.known_header(hash)?;
         let number = *header.number();
         let mut cursor = header.clone();
         while *cursor.number() > info.finalized.0 {

@@ -125,18 +125,25 @@ fn the_fork_keeps_the_template_apis_and_adds_traceability() {
     let traceability =
         <dyn pallet_traceability::runtime_api::TraceabilityApi<Block, AccountId, BlockNumber>>::ID;
     // Every API of the template (the node's and the chain-config ones), same versions, but the
-    // contracts pallet's (this fork has no contracts), plus TraceabilityApi, and nothing else.
+    // contracts pallet's and the cross-chain pallet's (this fork has neither), plus
+    // TraceabilityApi, and nothing else.
     let contracts = <dyn pallet_wcme_contracts::runtime_api::ContractsApi<Block>>::ID;
+    let bridge = <dyn pallet_wcme_cross_chain::runtime_api::SubchainBridgeApi<Block>>::ID;
     let template: Vec<_> = wcme_runtime_subchain::VERSION
         .apis
         .iter()
-        .filter(|(id, _)| *id != contracts)
+        .filter(|(id, _)| *id != contracts && *id != bridge)
         .collect();
     assert_eq!(template.len(), 11);
     for api in &template {
         assert!(version.apis.contains(api), "{api:?} missing");
     }
-    assert!(version.apis.iter().all(|(id, _)| *id != contracts));
+    assert!(
+        version
+            .apis
+            .iter()
+            .all(|(id, _)| *id != contracts && *id != bridge)
+    );
     assert!(version.apis.iter().any(|(id, _)| *id == traceability));
     assert_eq!(version.apis.len(), template.len() + 1);
 

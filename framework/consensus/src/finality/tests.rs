@@ -79,7 +79,12 @@ fn vote(
 }
 
 fn voter() -> Voter {
-    Voter::new(VoterState::default(), genesis(), timing())
+    resumed(VoterState::default())
+}
+
+/// A voter resuming from `state` on a chain final at genesis.
+fn resumed(state: VoterState) -> Voter {
+    Voter::new(state, genesis(), timing())
 }
 
 /// Steps voter 0 and counts the votes it casts, as the node does.
@@ -370,20 +375,16 @@ fn a_polka_not_later_than_the_lock_does_not_release_it() {
     let x = tree.child(genesis(), 1);
     let y = tree.child(genesis(), 2);
     let now = Instant::now();
-    let mut me = Voter::new(
-        VoterState {
+    let mut me = resumed(VoterState {
+        view: 5,
+        prevoted: Some(5),
+        precommitted: Some(5),
+        lock: Some(Lock {
             view: 5,
-            prevoted: Some(5),
-            precommitted: Some(5),
-            lock: Some(Lock {
-                view: 5,
-                number: x.0,
-                hash: x.1,
-            }),
-        },
-        genesis(),
-        timing(),
-    );
+            number: x.0,
+            hash: x.1,
+        }),
+    });
     for index in 1..4 {
         me.add(vote(index, VoteKind::Prevote, 4, y), &tree, now);
     }
@@ -407,20 +408,16 @@ fn a_polka_for_an_ancestor_keeps_the_lock_branch() {
     let l = tree.child(a, 1);
     let sibling = tree.child(a, 2);
     let now = Instant::now();
-    let mut me = Voter::new(
-        VoterState {
-            view: 3,
-            prevoted: None,
-            precommitted: None,
-            lock: Some(Lock {
-                view: 1,
-                number: l.0,
-                hash: l.1,
-            }),
-        },
-        genesis(),
-        timing(),
-    );
+    let mut me = resumed(VoterState {
+        view: 3,
+        prevoted: None,
+        precommitted: None,
+        lock: Some(Lock {
+            view: 1,
+            number: l.0,
+            hash: l.1,
+        }),
+    });
     // A later polka (view 2) for l's parent says nothing against l.
     for index in 1..4 {
         me.add(vote(index, VoteKind::Prevote, 2, a), &tree, now);
@@ -438,34 +435,23 @@ fn an_unlocked_voter_prevotes_the_latest_polka_chain() {
     let y = tree.child(genesis(), 2);
     let x2 = tree.child(x, 1);
     let now = Instant::now();
-    let mut me = Voter::new(
-        VoterState {
+    // In view 4, knowing of view 3's polka for x.
+    let after_polka = || {
+        let mut me = resumed(VoterState {
             view: 4,
             ..VoterState::default()
-        },
-        genesis(),
-        timing(),
-    );
-    for index in 1..4 {
-        me.add(vote(index, VoteKind::Prevote, 3, x), &tree, now);
-    }
+        });
+        for index in 1..4 {
+            me.add(vote(index, VoteKind::Prevote, 3, x), &tree, now);
+        }
+        me
+    };
     assert_eq!(
-        me.step(&tree, y, now),
+        after_polka().step(&tree, y, now),
         vec![ballot(VoteKind::Prevote, 4, x)]
     );
-    let mut me = Voter::new(
-        VoterState {
-            view: 4,
-            ..VoterState::default()
-        },
-        genesis(),
-        timing(),
-    );
-    for index in 1..4 {
-        me.add(vote(index, VoteKind::Prevote, 3, x), &tree, now);
-    }
     assert_eq!(
-        me.step(&tree, x2, now),
+        after_polka().step(&tree, x2, now),
         vec![ballot(VoteKind::Prevote, 4, x2)],
         "the best block when it extends the polka"
     );
