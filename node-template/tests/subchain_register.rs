@@ -177,6 +177,28 @@ async fn a_new_subchain_trusts_the_main_chains_final_block_from_genesis() {
         header["stateRoot"].as_str()
     );
 
+    // The same over the node's `wcme_bridgeStatus`; a main node has no `SubchainBridgeApi`.
+    let status: serde_json::Value = call(&sub.rpc(), "wcme_bridgeStatus", vec![])
+        .await
+        .expect("wcme_bridgeStatus");
+    assert_eq!(status["mainFinalizedHead"]["number"], number);
+    assert_eq!(
+        status["mainFinalizedHead"]["hash"].as_str(),
+        Some(hash.as_str())
+    );
+    assert_eq!(
+        status["mainFinalizedHead"]["stateRoot"],
+        header["stateRoot"]
+    );
+    assert_eq!(status["subchainId"], serde_json::Value::Null);
+    assert_eq!(status["minted"], "0");
+    assert_eq!(status["nextInboundSeq"], 0);
+    assert!(
+        call::<serde_json::Value>(&rpc, "wcme_bridgeStatus", vec![])
+            .await
+            .is_err()
+    );
+
     // A node that is no main chain (the subchain has no `PocApi`) cannot anchor one.
     let (ok, _, stderr) = new_spec("Misanchored", "MIS", &sub.http_url, None);
     assert!(!ok, "anchored on a subchain");

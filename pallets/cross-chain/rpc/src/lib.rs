@@ -1,23 +1,27 @@
-//! The `wcme_*` JSON-RPC methods of the cross-chain audit: the audited head of a subchain, or
-//! one audited header.
+//! The `wcme_*` JSON-RPC methods of the cross-chain audit — the audited head of a subchain, or
+//! one audited header — on the main chain, and of the WCME bridge on a subchain.
 //!
-//! Each method calls the runtime's `CrossChainApi` (see `pallet_wcme_cross_chain::runtime_api`)
-//! at the best block, or at the block hash given as the last parameter, and returns JSON.
-//! Hashes and roots are `0x` hex; numbers are JSON integers.
+//! Each method calls a runtime API (see `pallet_wcme_cross_chain::runtime_api`: the main
+//! chain's `CrossChainApi`, a subchain's `SubchainBridgeApi`) at the best block, or at the block
+//! hash given as the last parameter, and returns JSON. Hashes and roots are `0x` hex; numbers
+//! are JSON integers, balances decimal strings.
 //!
 //! | method | params | result |
 //! |---|---|---|
 //! | `wcme_auditedHead` | `subchainId: u32`, `at?` | `header` or `null` (nothing audited) |
 //! | `wcme_auditedHeader` | `subchainId: u32`, `number: u32`, `at?` | `header` or `null` (not audited, or pruned) |
+//! | `wcme_bridgeStatus` | `at?` | `{subchainId, minted, nextOutboundSeq, nextInboundSeq, mainFinalizedHead}` (subchains) |
 //!
-//! A header is `{number, hash, parentHash, stateRoot, extrinsicsRoot}`. Bad parameters are
-//! `-32602`; an unknown block or a runtime without `CrossChainApi` is [`RUNTIME_CALL_FAILED`].
+//! A header is `{number, hash, parentHash, stateRoot, extrinsicsRoot}`; `mainFinalizedHead` is
+//! `{number, hash, stateRoot, round}` or `null` (the light client is not anchored). Bad
+//! parameters are `-32602`; an unknown block or a runtime without the API is
+//! [`RUNTIME_CALL_FAILED`].
 
 use std::sync::Arc;
 
 use codec::Encode;
 use jsonrpsee::RpcModule;
-use pallet_wcme_cross_chain::AuditedHeader;
+use pallet_wcme_cross_chain::{AuditedHeader, main_client::FinalizedMainHeader};
 use serde_json::{Value, json};
 use wcme_rpc::{PositionalParams, RpcError, RuntimeApiError, hex::to_hex, register_positional};
 use wcme_service::{Client, call_runtime_api};
@@ -64,6 +68,32 @@ fn audited_header(client: &Client, params: &PositionalParams) -> Result<Value, R
     Ok(header.as_ref().map_or(Value::Null, header_json))
 }
 
+/// A subchain's side of WCME transfers and its light client's head, from `SubchainBridgeApi`.
+fn bridge_status(client: &Client, params: &PositionalParams) -> Result<Value, RuntimeApiError> {
+    let at = params.hash_opt(0, "at")?;
+    let subchain_id: Option<u32> =
+        call_runtime_api(client, at, "SubchainBridgeApi_subchain_id", &[])?;
+    let minted: u128 = call_runtime_api(client, at, "SubchainBridgeApi_minted", &[])?;
+    let next_outbound: u64 =
+        call_runtime_api(client, at, "SubchainBridgeApi_next_outbound_seq", &[])?;
+    let next_inbound: u64 =
+        call_runtime_api(client, at, "SubchainBridgeApi_next_inbound_seq", &[])?;
+    let head: Option<FinalizedMainHeader> =
+        call_runtime_api(client, at, "SubchainBridgeApi_main_finalized_head", &[])?;
+    Ok(json!({
+        "subchainId": subchain_id,
+        "minted": minted.to_string(),
+        "nextOutboundSeq": next_outbound,
+        "nextInboundSeq": next_inbound,
+        "mainFinalizedHead": head.map(|head| json!({
+            "number": head.number,
+            "hash": to_hex(head.hash.as_bytes()),
+            "stateRoot": to_hex(head.state_root.as_bytes()),
+            "round": head.round,
+        })),
+    }))
+}
+
 /// The `wcme_*` cross-chain methods over `client`, for `NodeSpec::rpc_extensions`.
 pub fn rpc_module(client: &Arc<Client>) -> Result<RpcModule<()>, RpcError> {
     let mut module = RpcModule::new(());
@@ -74,6 +104,10 @@ pub fn rpc_module(client: &Arc<Client>) -> Result<RpcModule<()>, RpcError> {
     let c = client.clone();
     register_positional(&mut module, "wcme_auditedHeader", move |params| {
         audited_header(&c, params)
+    })?;
+    let c = client.clone();
+    register_positional(&mut module, "wcme_bridgeStatus", move |params| {
+        bridge_status(&c, params)
     })?;
     Ok(module)
 }
