@@ -13,7 +13,6 @@
 //! what an included extrinsic did from its block's events ([`ContractHooks::outcome`]).
 
 use std::{
-    future::Future,
     path::{Path, PathBuf},
     process::Command,
     time::{Duration, Instant},
@@ -133,8 +132,8 @@ pub(crate) fn run(spec: &NodeSpec, cmd: &ContractCmd) -> Result<(), CliError> {
                 hooks_for(spec, &spec_name).ok_or_else(|| no_contracts(spec, &spec_name))?;
             build(&hooks, cmd)?
         }
-        ContractCmd::Deploy(cmd) => block_on(deploy(spec, cmd))?,
-        ContractCmd::Call(cmd) => block_on(call(spec, cmd))?,
+        ContractCmd::Deploy(cmd) => crate::block_on(deploy(spec, cmd))?,
+        ContractCmd::Call(cmd) => crate::block_on(call(spec, cmd))?,
     };
     let text = serde_json::to_string_pretty(&report)
         .map_err(|e| CliError::BadArgument(format!("rendering the report: {e}")))?;
@@ -148,14 +147,6 @@ fn no_contracts(spec: &NodeSpec, spec_name: &str) -> CliError {
          it, or the node does not have that runtime)",
         spec.executable_name
     ))
-}
-
-fn block_on<T>(future: impl Future<Output = Result<T, CliError>>) -> Result<T, CliError> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(CliError::io("starting the async runtime"))?
-        .block_on(future)
 }
 
 /// The language of a contract source, by its extension: the SDK directory that builds it.

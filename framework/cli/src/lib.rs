@@ -174,6 +174,18 @@ pub fn run(spec: NodeSpec) -> ExitCode {
     }
 }
 
+/// Runs `future` (a subcommand's RPC work) to completion on a runtime of its own: the CLI is
+/// synchronous outside `run`.
+pub(crate) fn block_on<T>(
+    future: impl std::future::Future<Output = Result<T, CliError>>,
+) -> Result<T, CliError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(CliError::io("starting the async runtime"))?
+        .block_on(future)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -258,11 +258,7 @@ fn start_node(
 /// Waits for a stop signal; a node that exits on its own ends the network with an error
 /// naming it and its log.
 fn wait(network: &mut LocalNetwork) -> Result<(), CliError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(CliError::io("starting the async runtime"))?;
-    runtime.block_on(async {
+    crate::block_on(async {
         let mut terminate =
             tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
                 .map_err(CliError::io("installing the SIGTERM handler"))?;

@@ -97,11 +97,7 @@ pub(crate) fn register(spec: &NodeSpec, cmd: &SubchainRegisterCmd) -> Result<(),
         "Registering the subchain on {}",
         cmd.main
     );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(CliError::io("starting the async runtime"))?;
-    let id = runtime.block_on(submit(&cmd.main, &owner, &registration, stake, hooks.sign))?;
+    let id = crate::block_on(submit(&cmd.main, &owner, &registration, stake, hooks.sign))?;
     println!("{id}");
     Ok(())
 }
@@ -285,12 +281,8 @@ pub(crate) fn top_up(spec: &NodeSpec, cmd: &SubchainTopUpCmd) -> Result<(), CliE
         .ok_or_else(|| {
             CliError::BadArgument(format!("--amount {}: zero or too large", cmd.amount))
         })?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(CliError::io("starting the async runtime"))?;
     let id = cmd.id;
-    let (gas, status) = runtime.block_on(async {
+    let (gas, status) = crate::block_on(async {
         let client = rpc::connect("main", &cmd.main)?;
         let view = |client: &HttpClient| {
             let client = client.clone();

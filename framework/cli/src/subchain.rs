@@ -71,11 +71,7 @@ pub struct MainAnchor {
 fn read_main_anchor(url: &str) -> Result<MainAnchor, CliError> {
     use wcme_relayer::rpc::{connect, request};
     const CHAIN: &str = "main";
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(CliError::io("starting the RPC client"))?;
-    runtime.block_on(async {
+    crate::block_on(async {
         let client = connect(CHAIN, url)?;
         let genesis_hash: Hash =
             request(&client, CHAIN, "chain_getBlockHash", vec![0.into()]).await?;

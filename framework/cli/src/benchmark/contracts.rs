@@ -12,9 +12,7 @@ use std::path::Path;
 
 use sp_core::{Pair as _, sr25519};
 
-use super::throughput::{
-    ThroughputReport, Workload, bench_keys, bench_spec, round_robin, run_workload,
-};
+use super::throughput::{ThroughputReport, Workload, funded_dev_spec, round_robin, run_workload};
 use crate::{
     NodeSpec,
     contract::{ContractHooks, ContractTx},
@@ -74,12 +72,8 @@ pub(super) fn transfers(
     accounts: usize,
     block_size: usize,
 ) -> Result<ThroughputReport, CliError> {
-    let senders = bench_keys("wcme-bench", accounts);
-    let funders = bench_keys("wcme-bench-funder", 1);
-    let chain_spec = bench_spec(spec, "dev", &senders, &funders)?;
-    let funder = funders
-        .first()
-        .ok_or_else(|| CliError::Benchmark("no setup account".into()))?;
+    let (senders, funder, chain_spec) = funded_dev_spec(spec, accounts)?;
+    let funder = &funder;
     let code_hash = sp_crypto_hashing::blake2_256(code);
     let token = (hooks.address)(&account(funder), &code_hash, TOKEN_SALT);
     let per_sender = u128::try_from(transfers.div_ceil(accounts)).unwrap_or(u128::MAX);
@@ -144,12 +138,8 @@ pub(super) fn instantiations(
     accounts: usize,
     block_size: usize,
 ) -> Result<ThroughputReport, CliError> {
-    let senders = bench_keys("wcme-bench", accounts);
-    let funders = bench_keys("wcme-bench-funder", 1);
-    let chain_spec = bench_spec(spec, "dev", &senders, &funders)?;
-    let funder = funders
-        .first()
-        .ok_or_else(|| CliError::Benchmark("no setup account".into()))?;
+    let (senders, funder, chain_spec) = funded_dev_spec(spec, accounts)?;
+    let funder = &funder;
     let code_hash = sp_crypto_hashing::blake2_256(code);
     run_workload(
         spec,

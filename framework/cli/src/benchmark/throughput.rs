@@ -143,12 +143,8 @@ pub(super) fn swaps(
     hops: u32,
     block_size: usize,
 ) -> Result<ThroughputReport, CliError> {
-    let keys = bench_keys("wcme-bench", traders);
-    let funder = bench_keys("wcme-bench-funder", 1);
-    let chain_spec = bench_spec(spec, "dev", &keys, &funder)?;
-    let funder = funder
-        .first()
-        .ok_or_else(|| CliError::Benchmark("no setup account".into()))?;
+    let (keys, funder, chain_spec) = funded_dev_spec(spec, traders)?;
+    let funder = &funder;
     run_workload(spec, &chain_spec, dir, "swaps", block_size, |genesis| {
         let accounts: Vec<AccountId> = keys
             .iter()
@@ -190,6 +186,20 @@ pub(super) fn bench_keys(domain: &str, count: usize) -> Vec<sr25519::Pair> {
             sr25519::Pair::from_seed(&seed)
         })
         .collect()
+}
+
+/// The `dev` chain for a workload with a setup step: `accounts` senders and one funder (the
+/// setup account), endowed as [`bench_spec`] does.
+pub(super) fn funded_dev_spec(
+    spec: &NodeSpec,
+    accounts: usize,
+) -> Result<(Vec<sr25519::Pair>, sr25519::Pair, ChainSpec), CliError> {
+    let senders = bench_keys("wcme-bench", accounts);
+    let funder = bench_keys("wcme-bench-funder", 1)
+        .pop()
+        .ok_or_else(|| CliError::Benchmark("no setup account".into()))?;
+    let chain_spec = bench_spec(spec, "dev", &senders, std::slice::from_ref(&funder))?;
+    Ok((senders, funder, chain_spec))
 }
 
 /// `chain` (a built-in chain id or a spec file with a runtime genesis config or patch) with
