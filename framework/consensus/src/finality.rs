@@ -551,15 +551,11 @@ impl Voter {
         if let Some(view) = self.view_to_join(chain, &best.1) {
             tracing::debug!(target: "finality", from = self.state.view, to = view, "Joining a later view");
             self.enter_view(view);
-            for view in [view.saturating_sub(1), view] {
-                self.count_polka(view, chain, now);
-            }
         }
         if self.deadline.is_some_and(|deadline| now >= deadline) {
             tracing::debug!(target: "finality", view = self.state.view, "View timed out");
             self.failed_views = self.failed_views.saturating_add(1);
             self.enter_view(self.state.view.saturating_add(1));
-            self.count_polka(self.state.view, chain, now);
         }
         let view = self.state.view;
         let mut ballots = Vec::new();

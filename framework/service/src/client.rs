@@ -343,19 +343,10 @@ impl Client {
         header: &Header,
         info: &ChainInfo,
     ) -> Result<bool, StorageError> {
-        let (final_number, final_hash) = info.finalized;
         if *header.parent_hash() == info.best.1 {
             return Ok(true);
         }
-        let mut cursor = header.clone();
-        while *cursor.number() > final_number {
-            let parent = *cursor.parent_hash();
-            cursor = self
-                .db
-                .header(&parent)?
-                .ok_or(StorageError::UnknownBlock(parent))?;
-        }
-        Ok(cursor.hash() == final_hash)
+        self.db.descends_from(header, info.finalized)
     }
 
     fn observe_import(&self, started: Instant, origin: BlockOrigin) {

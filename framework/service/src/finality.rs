@@ -265,10 +265,8 @@ impl FinalityGadget {
                 commit
             }
         };
-        if let Some(justification) = commit
-            && let Ok(Some(header)) = self.client.db().header(&justification.hash)
-        {
-            self.store_final(&header, justification);
+        if let Some(justification) = commit {
+            self.store_final(justification);
         }
         VoteVerdict::Accepted
     }
@@ -339,9 +337,10 @@ impl FinalityGadget {
         }
     }
 
-    fn store_final(&self, header: &Header, justification: Justification) {
-        let hash = header.hash();
-        let number = *header.number();
+    /// Finalizes the block `justification` proves final (checked by the caller: a commit the
+    /// voter counted, or a verified justification of an imported block) and tells the voter.
+    fn store_final(&self, justification: Justification) {
+        let (number, hash) = (justification.number, justification.hash);
         if number <= self.client.info().finalized.0 {
             return;
         }
@@ -372,7 +371,7 @@ impl FinalityGadget {
         }
         let voters = self.voters_at(&hash).ok_or(FinalityError::NoVoters(hash))?;
         verify_justification(&justification, &voters)?;
-        self.store_final(header, justification);
+        self.store_final(justification);
         Ok(())
     }
 

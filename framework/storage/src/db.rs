@@ -317,15 +317,7 @@ impl ChainDb {
         let info = (*info_guard).ok_or(StorageError::NoGenesis)?;
         let header = self.known_header(hash)?;
         let number = *header.number();
-        let mut cursor = header.clone();
-        while *cursor.number() > info.finalized.0 {
-            let parent = *cursor.parent_hash();
-            cursor = self.header(&parent)?.ok_or(StorageError::UnknownParent {
-                parent,
-                number: *cursor.number(),
-            })?;
-        }
-        if cursor.hash() != info.finalized.1 {
+        if !self.descends_from(&header, info.finalized)? {
             return Err(StorageError::BadFinalization {
                 hash: *hash,
                 reason: "not a descendant of the finalized block",
@@ -341,6 +333,21 @@ impl ChainDb {
         };
         *info_guard = Some(new_info);
         Ok(new_info)
+    }
+
+    /// Whether `header`'s chain contains block `ancestor` (number, hash): its ancestor at that
+    /// height, found by walking parent links, is that block.
+    pub fn descends_from(
+        &self,
+        header: &Header,
+        (number, hash): (BlockNumber, Hash),
+    ) -> Result<bool, StorageError> {
+        let mut cursor = header.clone();
+        while *cursor.number() > number {
+            let parent = *cursor.parent_hash();
+            cursor = self.known_header(&parent)?;
+        }
+        Ok(cursor.hash() == hash)
     }
 
     /// Points the number index at `header`'s chain: walks back from it until it meets the current

@@ -576,8 +576,8 @@ pub mod pallet {
         /// [`Error::ParentMismatch`], [`Error::ZeroStateRoot`], [`Error::WrongProofKind`], the
         /// justification errors ([`Error::JustificationMismatch`], [`Error::WrongRound`],
         /// [`Error::NoVoters`], [`Error::InsufficientSigners`], [`Error::InvalidSignature`],
-        /// [`Error::UnknownVoter`], [`Error::DuplicateVoter`], [`Error::ForeignVote`]), the
-        /// PoW errors ([`Error::BadSeal`], [`Error::BadPreDigest`],
+        /// [`Error::UnknownVoter`], [`Error::DuplicateVoter`], [`Error::ForeignVote`],
+        /// [`Error::MixedViews`]), the PoW errors ([`Error::BadSeal`], [`Error::BadPreDigest`],
         /// [`Error::DifficultyTooLow`], [`Error::SlotNotIncreasing`],
         /// [`Error::WrongDifficulty`], [`Error::InsufficientWork`],
         /// [`Error::NotEnoughConfirmations`]), or the registry's error if the first charge

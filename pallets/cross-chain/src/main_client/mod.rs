@@ -440,8 +440,8 @@ pub mod pallet {
         /// [`Error::JustificationMismatch`], [`Error::WrongRound`],
         /// [`Error::TooManyPrecommits`], [`Error::InsufficientWeight`],
         /// [`Error::InvalidSignature`], [`Error::UnknownVoter`], [`Error::DuplicateVoter`],
-        /// [`Error::ForeignVote`]. Emits [`Event::VotersHandedOff`] on a hand-off and
-        /// [`Event::HeadersFinalized`].
+        /// [`Error::ForeignVote`], [`Error::MixedViews`]. Emits [`Event::VotersHandedOff`] on a
+        /// hand-off and [`Event::HeadersFinalized`].
         #[pallet::call_index(0)]
         #[pallet::weight(Pallet::<T>::submit_main_headers_weight(
             headers.len(),
