@@ -534,9 +534,42 @@ impl Voter {
             (None, Some((_, polka))) => on_chain_of(polka),
             // The fork choice never leaves the final chain; should `best` be off it anyway
             // (a final block not yet on the best chain), there is nothing to vote for.
-            (None, None) => return self.path_from_final(chain, best.1).map(|_| best),
+            (None, None) => {
+                self.path_from_final(chain, best.1)?;
+                best
+            }
         };
-        Some(target)
+        Some(self.within_first_voter_set(chain, target))
+    }
+
+    /// The highest block of `target`'s chain decided by the voters of the first block above
+    /// the final one: `target`, or the last block before the voter set changes on the way to
+    /// it. Voting no further (GRANDPA's rule for authority-set changes) makes every voter
+    /// set's last block final by a justification of that set's own voters — the block whose
+    /// state names the next set, where a light client hands over to it (the main-chain light
+    /// client of subchains, `main_client`, needs exactly that justification).
+    fn within_first_voter_set(
+        &self,
+        chain: &impl VoteChain,
+        target: (BlockNumber, Hash),
+    ) -> (BlockNumber, Hash) {
+        let Some(path) = self.path_from_final(chain, target.1) else {
+            return target;
+        };
+        let mut highest = target;
+        let mut round = None;
+        for &block in path.iter().rev() {
+            let Some(voters) = chain.voters(&block.1) else {
+                break;
+            };
+            match round {
+                None => round = Some(voters.round()),
+                Some(round) if round != voters.round() => break,
+                Some(_) => {}
+            }
+            highest = block;
+        }
+        highest
     }
 
     /// Advances the voter: joins a later view, times out the current one, and says which votes

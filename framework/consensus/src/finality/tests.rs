@@ -20,6 +20,8 @@ fn key(index: usize) -> PackingKey {
 struct Tree {
     blocks: HashMap<Hash, (BlockNumber, Hash)>,
     voters: Arc<VoterSet>,
+    /// Blocks voted on by another set than `voters`.
+    other_sets: HashMap<Hash, Arc<VoterSet>>,
 }
 
 fn genesis() -> (BlockNumber, Hash) {
@@ -31,6 +33,7 @@ impl Tree {
         Self {
             blocks: HashMap::new(),
             voters: Arc::new(VoterSet::new(7, (0..voters).map(|i| (key(i), 1)))),
+            other_sets: HashMap::new(),
         }
     }
 
@@ -54,6 +57,9 @@ impl VoteChain for Tree {
     }
 
     fn voters(&self, hash: &Hash) -> Option<Arc<VoterSet>> {
+        if let Some(set) = self.other_sets.get(hash) {
+            return Some(set.clone());
+        }
         self.block(hash).map(|_| self.voters.clone())
     }
 }
@@ -175,6 +181,41 @@ fn four_voters_finalize_in_one_view_and_move_to_the_next() {
         me.step(&tree, two, now),
         vec![],
         "nothing above the final block to vote for"
+    );
+}
+
+#[test]
+fn voters_finalize_their_sets_last_block_before_voting_past_it() {
+    let mut tree = Tree::new(4);
+    let one = tree.child(genesis(), 0);
+    let two = tree.child(one, 0);
+    let three = tree.child(two, 0);
+    let four = tree.child(three, 0);
+    // Round 8 begins at block 3, with the same voters.
+    let next = Arc::new(VoterSet::new(8, (0..4).map(|i| (key(i), 1))));
+    for block in [three, four] {
+        tree.other_sets.insert(block.1, next.clone());
+    }
+    let now = Instant::now();
+    let mut me = voter();
+    assert_eq!(
+        me.step(&tree, four, now),
+        vec![ballot(VoteKind::Prevote, 0, two)],
+        "round 7's last block, not the best block of round 8"
+    );
+    let precommits = (0..3)
+        .map(|index| vote(index, VoteKind::Precommit, 0, two))
+        .collect();
+    me.finalized(Justification {
+        round: 7,
+        number: two.0,
+        hash: two.1,
+        precommits,
+    });
+    assert_eq!(
+        me.step(&tree, four, now),
+        vec![ballot(VoteKind::Prevote, 1, four)],
+        "once it is final, round 8's voters go on"
     );
 }
 
