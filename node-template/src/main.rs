@@ -210,6 +210,37 @@ fn sign_registration(
     codec::Encode::encode(&runtime::signing::sign(owner, call, nonce, genesis))
 }
 
+/// `relay`: the relayer's calls on the main chain, signed.
+fn sign_main_relay_call(
+    relayer: &sp_core::sr25519::Pair,
+    call: wcme_relayer::MainCall<'_>,
+    nonce: u32,
+    genesis: sp_core::H256,
+) -> Result<Vec<u8>, String> {
+    let call = runtime::RuntimeCall::CrossChain(wcme_relayer::calls::main_call(call)?);
+    Ok(codec::Encode::encode(&runtime::signing::sign(
+        relayer, call, nonce, genesis,
+    )))
+}
+
+/// `relay`: the relayer's calls on a subchain of the template's runtime, signed (sr25519
+/// accounts).
+fn sign_subchain_relay_call(
+    relayer: &sp_core::sr25519::Pair,
+    call: wcme_relayer::SubchainCall<'_>,
+    nonce: u32,
+    genesis: sp_core::H256,
+) -> Result<Vec<u8>, String> {
+    use wcme_relayer::calls::BridgeCall;
+    let call = match wcme_relayer::calls::subchain_call(call)? {
+        BridgeCall::MainChain(call) => subchain::RuntimeCall::MainChain(call),
+        BridgeCall::CrossChain(call) => subchain::RuntimeCall::CrossChain(call),
+    };
+    Ok(codec::Encode::encode(&subchain::signing::sign(
+        relayer, call, nonce, genesis,
+    )))
+}
+
 /// `contract deploy | call`: the contracts pallet's call of runtime `R` for `tx`.
 fn contracts_call<R: pallet_wcme_contracts::Config<AccountId = sp_core::crypto::AccountId32>>(
     tx: &wcme_cli::ContractTx,
@@ -321,7 +352,10 @@ fn main() -> ExitCode {
             top_up: runtime::signing::signed_top_up,
             unit: runtime::WCME,
         }),
-        relay: Some(runtime::signing::signed_submit_headers),
+        relay: Some(wcme_relayer::RelaySigners {
+            main: sign_main_relay_call,
+            subchain: Some(sign_subchain_relay_call),
+        }),
         contracts: &[
             wcme_cli::ContractHooks {
                 spec_name: runtime::SPEC_NAME,

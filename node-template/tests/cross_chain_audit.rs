@@ -9,17 +9,14 @@
 
 mod common;
 
-use std::{
-    path::Path,
-    process::{Child, Command, Stdio},
-    time::Duration,
-};
+use std::{path::Path, time::Duration};
 
 use common::{
     TestNode, best_number, call,
     engines::{four_validator_subchain, hash_rate, start},
-    http_get, node_binary,
+    http_get,
     poc::eventually,
+    relay::{RelayProcess, register},
     run_cli, wait_for_block,
 };
 use jsonrpsee::http_client::HttpClient;
@@ -46,76 +43,10 @@ fn main_spec(dir: &Path) -> String {
     path.to_str().expect("utf8").to_owned()
 }
 
-/// `wcme-node relay`, logging to `log`; killed when dropped.
-struct RelayProcess(Child);
-
-impl RelayProcess {
-    fn start(main: &TestNode, subchain: &TestNode, id: u32, key: &str, log: &Path) -> Self {
-        Self::start_with(main, subchain, id, key, log, &[])
-    }
-
-    fn start_with(
-        main: &TestNode,
-        subchain: &TestNode,
-        id: u32,
-        key: &str,
-        log: &Path,
-        extra: &[&str],
-    ) -> Self {
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(log)
-            .expect("relay log");
-        let child = Command::new(node_binary())
-            .args([
-                "relay",
-                "--main",
-                &main.ws_url,
-                "--subchain",
-                &subchain.http_url,
-            ])
-            .args(["--subchain-id", &id.to_string(), "--key", key])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("wcme-node relay starts");
-        Self(child)
-    }
-}
-
-impl Drop for RelayProcess {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 async fn subchain_view(rpc: &HttpClient, id: u32) -> Value {
     call(rpc, "wcme_subchain", vec![id.into()])
         .await
         .expect("wcme_subchain")
-}
-
-/// Registers the subchain of chain spec `chain` on `main` with the minimum stake (1,000 WCME),
-/// owned by Alice, through `wcme-node subchain register`; returns its id.
-fn register(main: &TestNode, chain: &str) -> u32 {
-    let (ok, stdout, stderr) = run_cli(&[
-        "subchain",
-        "register",
-        "--chain",
-        chain,
-        "--main",
-        &main.http_url,
-        "--owner",
-        "//Alice",
-        "--stake",
-        "1000",
-    ]);
-    assert!(ok, "subchain register failed: {stderr}");
-    stdout.trim().parse().expect("prints the subchain id")
 }
 
 /// Asserts that the main chain audited blocks `#1..=#through` of subchain `id` as exactly the

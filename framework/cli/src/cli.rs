@@ -138,8 +138,9 @@ pub struct RelayCmd {
     /// The subchain's id in the main chain's registry (`wcme_subchains`).
     #[arg(long)]
     pub subchain_id: u32,
-    /// The relayer's sr25519 secret URI on the main chain (`//Bob`, a mnemonic, 0x-seed): it
-    /// signs the submissions and pays their transaction fees.
+    /// The relayer's sr25519 secret URI (`//Bob`, a mnemonic, 0x-seed): it signs the
+    /// submissions on both chains and pays their transaction fees, so its account needs funds
+    /// on each (an sr25519 account on the subchain).
     #[arg(long)]
     pub key: String,
     /// Most headers per submission (the main runtime takes at most 64).

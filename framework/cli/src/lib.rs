@@ -71,9 +71,10 @@ pub struct NodeSpec {
     /// How `subchain register` and `subchain top-up` sign for the main chain; `None` if the node
     /// has no main-chain runtime.
     pub register_subchain: Option<RegistrationHooks>,
-    /// How `relay` signs `CrossChain::submit_headers` for the main chain; `None` if the node
-    /// has no main-chain runtime.
-    pub relay: Option<wcme_relayer::rpc::SubmitHeadersSigner>,
+    /// How `relay` signs its calls on the main chain (headers for audit, subchain → main
+    /// messages, settlements) and on the subchain (main-chain headers, main → subchain
+    /// messages, settlements); `None` if the node lacks either runtime.
+    pub relay: Option<wcme_relayer::RelaySigners>,
     /// How `contract build | deploy | call` and `benchmark contracts` sign the contracts
     /// pallet's calls and read their outcome, per runtime that has the pallet (`contract` picks
     /// the entry of the chain's runtime, `build` and `benchmark` the node's own runtime's).

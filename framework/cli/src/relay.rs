@@ -1,6 +1,6 @@
 //! `relay`: runs the relay module ([`wcme_relayer::module::RelayModule`]) between a subchain
 //! node and a main-chain node until Ctrl-C or SIGTERM, signing submissions with the node
-//! binary's main runtime.
+//! binary's runtimes.
 
 use std::net::{Ipv4Addr, SocketAddr};
 
@@ -16,8 +16,8 @@ use crate::{NodeSpec, cli::RelayCmd, error::CliError};
 
 /// `relay`.
 pub(crate) fn relay(spec: &NodeSpec, cmd: &RelayCmd) -> Result<(), CliError> {
-    let sign = spec.relay.ok_or_else(|| {
-        CliError::BadArgument("this node cannot sign main-chain transactions".into())
+    let signers = spec.relay.ok_or_else(|| {
+        CliError::BadArgument("this node cannot sign the relayer's transactions".into())
     })?;
     if cmd.max_batch == 0 {
         return Err(CliError::BadArgument(
@@ -52,7 +52,7 @@ pub(crate) fn relay(spec: &NodeSpec, cmd: &RelayCmd) -> Result<(), CliError> {
         main_url: cmd.main.clone(),
         subchain_url: cmd.subchain.clone(),
         key,
-        sign,
+        signers,
         config: RelayerConfig {
             max_batch: cmd.max_batch,
             ..RelayerConfig::for_subchain(cmd.subchain_id)

@@ -1,18 +1,20 @@
 //! The cross-chain relayer (DESIGN §5): follows a subchain and submits its finalized headers,
 //! with their finality proofs, to the main chain's `CrossChain` pallet, which audits them and
-//! charges the subchain's gas stake per header.
+//! charges the subchain's gas stake per header; and, on a subchain with a bridge ([`bridge`]),
+//! keeps the subchain's light client of the main chain current and carries WCME transfer
+//! messages and their receipts both ways.
 //!
 //! The relayer holds no state of its own: every pass starts from the main chain's audited head
 //! of the subchain ([`MainChain::audited_head`]), so a restarted relayer resumes where the chain
 //! is, and several relayers may run at once — a batch another relayer got in first is refused
 //! on chain (`AlreadyAudited`) before anything is charged, and the next pass starts after it.
 //!
-//! Both chains sit behind traits ([`SubchainSource`], [`MainChain`]) so tests drive the
+//! Both chains sit behind traits ([`ChainSource`], [`MainChain`]) so tests drive the
 //! relayer against in-memory chains; [`rpc`] implements them over JSON-RPC, and
 //! [`module::RelayModule`] runs a relayer as a WCME module — what `wcme-node relay` does, and
 //! what a node binary loads to relay in-process.
 //!
-//! One pass ([`Relayer::step`]):
+//! One header pass ([`Relayer::step`]):
 //! 1. read the subchain's registration on the main chain; relay nothing unless it is active;
 //! 2. BFT engines (POC, Aura, PBFT): take the headers after the audited head up to the
 //!    subchain's finalized head, at most [`RelayerConfig::max_batch`], and end the batch at the
@@ -23,15 +25,24 @@
 //! 3. check the batch links onto the audited head, submit it signed by the relayer's key, and
 //!    wait until the audited head moves past it.
 
+pub mod bridge;
+pub mod calls;
 pub mod metrics;
 pub mod module;
 pub mod rpc;
 
 use std::{future::Future, time::Duration};
 
-use wcme_primitives::{BlockNumber, Hash, Header};
+use pallet_wcme_cross_chain::message::TransferMessage;
+use parking_lot::Mutex;
+use sp_core::sr25519;
+use wcme_primitives::{BlockNumber, Hash, Header, Nonce};
 
+pub use bridge::{BridgePass, BridgeState, MainBridge, SubchainBridge};
 pub use metrics::RelayMetrics;
+
+/// A storage proof as `state_getReadProof` serves it: the trie nodes, encoded.
+pub type StorageProof = Vec<Vec<u8>>;
 
 /// Identifier of a subchain in the main chain's registry.
 pub type SubchainId = u32;
@@ -76,6 +87,52 @@ pub enum RelayError {
     /// headers than the runtime takes).
     #[error("cannot build the transaction: {0}")]
     Unsignable(String),
+    /// A main-chain header has no POC pre-digest, so its round is unknown.
+    #[error("main-chain header #{0} has no Proof-of-Credit pre-digest")]
+    NoPreDigest(BlockNumber),
+    /// The next main-chain header is of a round the subchain's light client cannot verify
+    /// from its head (a skipped round): only `force_checkpoint` moves it on.
+    #[error(
+        "main-chain block #{number} is of round {round}, but the subchain's light client is in \
+         round {head_round}: it cannot verify a skipped round; re-anchor it (force_checkpoint)"
+    )]
+    LightClientStuck {
+        /// The first main-chain block after the light client's head.
+        number: BlockNumber,
+        /// Its round.
+        round: u32,
+        /// The light client's round.
+        head_round: u32,
+    },
+    /// The main-chain node's chain does not extend what the subchain's light client verified.
+    #[error(
+        "main-chain block #{number} has parent {found:?}, but the subchain verified \
+         {verified:?} before it: the main node follows another chain than the subchain trusts"
+    )]
+    MainDiverged {
+        /// The first main-chain block after the light client's head.
+        number: BlockNumber,
+        /// Its parent on the main node.
+        found: Hash,
+        /// The light client's head.
+        verified: Hash,
+    },
+    /// The subchain's bridge names another subchain id than the relayer's.
+    #[error("the subchain node's bridge is subchain {found}, not {expected}")]
+    WrongSubchainId {
+        /// The relayer's subchain id.
+        expected: SubchainId,
+        /// The subchain's own.
+        found: SubchainId,
+    },
+    /// Submitted transactions did not take effect in time (refused on chain, or pending).
+    #[error("{what}: not done within {waited:?}")]
+    NotIncluded {
+        /// What the relayer waited for.
+        what: &'static str,
+        /// How long it waited.
+        waited: Duration,
+    },
     /// The submitted batch was not audited in time (refused on chain, or still pending).
     #[error("the batch #{from}..=#{to} was not audited within {waited:?}")]
     NotAudited {
@@ -90,9 +147,16 @@ pub enum RelayError {
 
 impl RelayError {
     /// Whether the relayer should stop rather than try again next pass: its configuration
-    /// names a subchain that does not exist, or its subchain node is on another chain.
+    /// names a subchain that does not exist or is not the subchain node's, or a node is on
+    /// another chain.
     pub fn is_fatal(&self) -> bool {
-        matches!(self, Self::UnknownSubchain(_) | Self::Diverged { .. })
+        matches!(
+            self,
+            Self::UnknownSubchain(_)
+                | Self::Diverged { .. }
+                | Self::MainDiverged { .. }
+                | Self::WrongSubchainId { .. }
+        )
     }
 }
 
@@ -146,11 +210,12 @@ pub struct AuditedHead {
     pub hash: Hash,
 }
 
-/// The subchain, as the relayer reads it.
-pub trait SubchainSource {
-    /// The subchain's finalized height.
+/// A chain the relayer reads: the subchain, and the main chain for the subchain's light
+/// client.
+pub trait ChainSource {
+    /// The chain's finalized height.
     fn finalized_number(&self) -> impl Future<Output = Result<BlockNumber, RelayError>> + Send;
-    /// The subchain's best height.
+    /// The chain's best height.
     fn best_number(&self) -> impl Future<Output = Result<BlockNumber, RelayError>> + Send;
     /// The header at `number` on the node's canonical chain, checked to hash to the block
     /// hash the node lists there.
@@ -163,6 +228,12 @@ pub trait SubchainSource {
         &self,
         hash: Hash,
     ) -> impl Future<Output = Result<Option<Vec<u8>>, RelayError>> + Send;
+    /// A proof of the storage item at `key` in block `at`'s state (of its absence if unset).
+    fn read_proof(
+        &self,
+        key: &[u8],
+        at: Hash,
+    ) -> impl Future<Output = Result<StorageProof, RelayError>> + Send;
 }
 
 /// The main chain, as the relayer reads and writes it.
@@ -185,6 +256,95 @@ pub trait MainChain {
         headers: &[Header],
         proof: &HeaderProof,
     ) -> impl Future<Output = Result<Hash, RelayError>> + Send;
+}
+
+/// A main-chain call the relayer signs.
+#[derive(Clone, Copy, Debug)]
+pub enum MainCall<'a> {
+    /// `CrossChain::submit_headers(subchain, headers, proof)`.
+    SubmitHeaders {
+        /// The subchain.
+        subchain: SubchainId,
+        /// Its headers.
+        headers: &'a [Header],
+        /// Their finality proof.
+        proof: &'a HeaderProof,
+    },
+    /// `CrossChain::receive_from_subchain(subchain, at, message, proof)`.
+    ReceiveFromSubchain {
+        /// The subchain.
+        subchain: SubchainId,
+        /// The audited subchain block the proof is against.
+        at: BlockNumber,
+        /// The message.
+        message: &'a TransferMessage,
+        /// The proof of it in the subchain's `CrossChain::Outbound`.
+        proof: &'a StorageProof,
+    },
+    /// `CrossChain::settle_outbound(subchain, seq, at, proof)`.
+    SettleOutbound {
+        /// The subchain.
+        subchain: SubchainId,
+        /// The main → subchain message settled.
+        seq: u64,
+        /// The audited subchain block the proof is against.
+        at: BlockNumber,
+        /// The proof of its receipt in the subchain's `CrossChain::Receipts`.
+        proof: &'a StorageProof,
+    },
+}
+
+/// A subchain call the relayer signs.
+#[derive(Clone, Copy, Debug)]
+pub enum SubchainCall<'a> {
+    /// `MainChain::submit_main_headers(headers, justification, hand_off)`.
+    SubmitMainHeaders {
+        /// Main-chain headers of one round.
+        headers: &'a [Header],
+        /// The SCALE-encoded justification of the last one.
+        justification: &'a [u8],
+        /// A proof of `Poc::NextProducers` at the light client's head, entering a new round.
+        hand_off: Option<&'a StorageProof>,
+    },
+    /// `CrossChain::receive_from_main(at, message, proof)`.
+    ReceiveFromMain {
+        /// The verified main-chain block the proof is against.
+        at: BlockNumber,
+        /// The message.
+        message: &'a TransferMessage,
+        /// The proof of it in the main chain's `CrossChain::Outbound`.
+        proof: &'a StorageProof,
+    },
+    /// `CrossChain::settle_outbound(seq, at, proof)`.
+    SettleOutbound {
+        /// The subchain → main message settled.
+        seq: u64,
+        /// The verified main-chain block the proof is against.
+        at: BlockNumber,
+        /// The proof of its receipt in the main chain's `CrossChain::Receipts`.
+        proof: &'a StorageProof,
+    },
+}
+
+/// Signs a relayer's main-chain call by `signer` with `nonce` for the chain with genesis hash
+/// `genesis`: the encoded extrinsic, or why the call cannot be built (a justification that does
+/// not decode, more headers or proof nodes than the runtime takes); [`calls`] turns the
+/// relayer's calls into the pallets'.
+pub type MainSigner =
+    for<'a> fn(&sr25519::Pair, MainCall<'a>, Nonce, Hash) -> Result<Vec<u8>, String>;
+
+/// Signs a relayer's subchain call, as [`MainSigner`] a main-chain one.
+pub type SubchainSigner =
+    for<'a> fn(&sr25519::Pair, SubchainCall<'a>, Nonce, Hash) -> Result<Vec<u8>, String>;
+
+/// The node binary's signers of the relayer's calls, which know its runtimes.
+#[derive(Clone, Copy)]
+pub struct RelaySigners {
+    /// Main-chain calls.
+    pub main: MainSigner,
+    /// Subchain calls (the subchain's accounts must be sr25519 keys); `None` if the binary has
+    /// no runtime with the subchain's bridge: then only headers are relayed.
+    pub subchain: Option<SubchainSigner>,
 }
 
 /// The relayer's settings.
@@ -249,9 +409,12 @@ pub struct Relayer<S, M> {
     main: M,
     config: RelayerConfig,
     metrics: Option<RelayMetrics>,
+    settled: bridge::SettledBelow,
+    last_idle: Mutex<Option<Pass>>,
+    last_bridge_idle: Mutex<Option<BridgePass>>,
 }
 
-impl<S: SubchainSource + Sync, M: MainChain + Sync> Relayer<S, M> {
+impl<S: ChainSource + Sync, M: MainChain + Sync> Relayer<S, M> {
     /// A relayer of `config.subchain` between `source` and `main`.
     pub fn new(source: S, main: M, config: RelayerConfig, metrics: Option<RelayMetrics>) -> Self {
         Self {
@@ -259,6 +422,9 @@ impl<S: SubchainSource + Sync, M: MainChain + Sync> Relayer<S, M> {
             main,
             config,
             metrics,
+            settled: bridge::SettledBelow::default(),
+            last_idle: Mutex::new(None),
+            last_bridge_idle: Mutex::new(None),
         }
     }
 
@@ -406,41 +572,48 @@ impl<S: SubchainSource + Sync, M: MainChain + Sync> Relayer<S, M> {
         Ok(headers)
     }
 
-    /// Relays until `shutdown` completes or a fatal error ([`RelayError::is_fatal`]); other
-    /// errors are logged and the next pass tries again.
+    /// Relays headers until `shutdown` completes or a fatal error ([`RelayError::is_fatal`]);
+    /// other errors are logged and the next pass tries again.
     pub async fn run(&self, shutdown: impl Future<Output = ()>) -> Result<(), RelayError> {
+        self.run_passes(shutdown, || self.header_pass()).await
+    }
+
+    /// Runs `pass` until `shutdown` completes or it fails fatally, pausing one poll interval
+    /// after every pass that found nothing to do.
+    async fn run_passes<F, Fut>(
+        &self,
+        shutdown: impl Future<Output = ()>,
+        mut pass: F,
+    ) -> Result<(), RelayError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<bool, RelayError>>,
+    {
         tokio::pin!(shutdown);
-        let mut last_idle = None;
         loop {
-            let pause = tokio::select! {
+            let busy = tokio::select! {
                 _ = &mut shutdown => return Ok(()),
-                pass = self.step() => match pass {
-                    Ok(Pass::Audited { .. }) => {
-                        last_idle = None;
-                        false
-                    }
-                    Ok(idle) => {
-                        if last_idle.as_ref() != Some(&idle) {
-                            self.log_idle(&idle);
-                            last_idle = Some(idle);
-                        }
-                        true
-                    }
-                    Err(error) if error.is_fatal() => return Err(error),
-                    Err(error) => {
-                        tracing::warn!(target: "relay", %error, "Relay pass failed; retrying");
-                        last_idle = None;
-                        true
-                    }
-                },
+                busy = pass() => busy?,
             };
-            if pause {
+            if !busy {
                 tokio::select! {
                     _ = &mut shutdown => return Ok(()),
                     _ = tokio::time::sleep(self.config.poll) => {}
                 }
             }
         }
+    }
+
+    /// One header pass, logged: whether it audited something; errors only if fatal.
+    async fn header_pass(&self) -> Result<bool, RelayError> {
+        let outcome = self.step().await;
+        log_pass(&self.last_idle, outcome, |pass| match pass {
+            Pass::Audited { .. } => true,
+            idle => {
+                self.log_idle(idle);
+                false
+            }
+        })
     }
 
     fn log_idle(&self, pass: &Pass) {
@@ -462,6 +635,31 @@ impl<S: SubchainSource + Sync, M: MainChain + Sync> Relayer<S, M> {
                 "The subchain node holds no justification for blocks #{from}..=#{to}; waiting"
             ),
             Pass::Audited { .. } => {}
+        }
+    }
+}
+
+/// The outcome of a pass, logged: idle outcomes once until they change (`busy` logs them and
+/// says whether the pass did something), non-fatal errors as warnings; whether the pass did
+/// something, or the fatal error.
+fn log_pass<P: PartialEq + Clone>(
+    last_idle: &Mutex<Option<P>>,
+    outcome: Result<P, RelayError>,
+    busy: impl FnOnce(&P) -> bool,
+) -> Result<bool, RelayError> {
+    let mut last = last_idle.lock();
+    match outcome {
+        Ok(pass) if last.as_ref() == Some(&pass) => Ok(false),
+        Ok(pass) => {
+            let busy = busy(&pass);
+            *last = (!busy).then_some(pass);
+            Ok(busy)
+        }
+        Err(error) if error.is_fatal() => Err(error),
+        Err(error) => {
+            tracing::warn!(target: "relay", %error, "Relay pass failed; retrying");
+            *last = None;
+            Ok(false)
         }
     }
 }

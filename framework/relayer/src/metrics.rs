@@ -9,6 +9,9 @@ pub struct RelayMetrics {
     audited_head: Gauge<U64>,
     headers_submitted: Counter<U64>,
     batches_failed: Counter<U64>,
+    main_verified_head: Gauge<U64>,
+    messages_delivered: Counter<U64>,
+    messages_settled: Counter<U64>,
 }
 
 impl RelayMetrics {
@@ -39,7 +42,28 @@ impl RelayMetrics {
             batches_failed: register(
                 Counter::new(
                     "wcme_relay_batches_failed_total",
-                    "Batches this relayer submitted that were not audited in time",
+                    "Submissions of this relayer that did not take effect in time",
+                )?,
+                registry,
+            )?,
+            main_verified_head: register(
+                Gauge::new(
+                    "wcme_relay_main_verified_head",
+                    "The main-chain block the subchain's light client verified last",
+                )?,
+                registry,
+            )?,
+            messages_delivered: register(
+                Counter::new(
+                    "wcme_relay_messages_delivered_total",
+                    "Transfer messages this relayer delivered, both ways",
+                )?,
+                registry,
+            )?,
+            messages_settled: register(
+                Counter::new(
+                    "wcme_relay_messages_settled_total",
+                    "Transfer messages this relayer settled at their source, both ways",
                 )?,
                 registry,
             )?,
@@ -57,6 +81,18 @@ impl RelayMetrics {
     pub(crate) fn submitted(&self, headers: usize) {
         self.headers_submitted
             .inc_by(u64::try_from(headers).unwrap_or(u64::MAX));
+    }
+
+    pub(crate) fn set_main_verified(&self, number: u32) {
+        self.main_verified_head.set(u64::from(number));
+    }
+
+    pub(crate) fn messages(&self, delivered: u64) {
+        self.messages_delivered.inc_by(delivered);
+    }
+
+    pub(crate) fn settlements(&self, settled: u64) {
+        self.messages_settled.inc_by(settled);
     }
 
     pub(crate) fn failed(&self) {

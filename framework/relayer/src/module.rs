@@ -5,8 +5,8 @@ use sp_core::sr25519;
 use wcme_module::{Module, ModuleContext, ModuleError, Version};
 
 use crate::{
-    RelayMetrics, Relayer, RelayerConfig,
-    rpc::{RpcMainChain, RpcSubchain, SubmitHeadersSigner},
+    RelayError, RelayMetrics, RelaySigners, Relayer, RelayerConfig,
+    rpc::{RpcMainChain, RpcSubchain},
 };
 
 /// Module name.
@@ -18,18 +18,18 @@ pub struct RelaySettings {
     pub main_url: String,
     /// A subchain node's JSON-RPC endpoint.
     pub subchain_url: String,
-    /// The relayer's main-chain key: signs submissions, pays their fees.
+    /// The relayer's key on both chains: signs submissions, pays their fees.
     pub key: sr25519::Pair,
-    /// Builds the signed `submit_headers` extrinsic for the main runtime.
-    pub sign: SubmitHeadersSigner,
+    /// Build the signed extrinsics for the main and the subchain runtime.
+    pub signers: RelaySigners,
     /// Subchain, batch size, timings.
     pub config: RelayerConfig,
     /// Prometheus metrics, if exported.
     pub metrics: Option<RelayMetrics>,
 }
 
-/// Relays one subchain while the module runs. The main chain is connected to in the
-/// background (retrying every poll interval until it answers), so a relayer started with its
+/// Relays one subchain, both ways, while the module runs. The chains are connected to in the
+/// background (retrying every poll interval until they answer), so a relayer started with its
 /// nodes does not fail for starting first; a fatal relay error
 /// ([`crate::RelayError::is_fatal`]) ends the module's task and is logged.
 pub struct RelayModule {
@@ -79,8 +79,10 @@ impl Module for RelayModule {
             .settings
             .take()
             .ok_or_else(|| ModuleError::module(NAME, "the relay module was started twice"))?;
-        let source =
-            RpcSubchain::new(&settings.subchain_url).map_err(|e| ModuleError::module(NAME, e))?;
+        // A malformed URL is a configuration error: refuse to start.
+        crate::rpc::connect("main", &settings.main_url)
+            .and_then(|_| crate::rpc::connect("subchain", &settings.subchain_url))
+            .map_err(|e| ModuleError::module(NAME, e))?;
         let mut shutdown = ctx.shutdown();
         let done = self.done.take();
         ctx.spawn(NAME, async move {
@@ -88,17 +90,30 @@ impl Module for RelayModule {
             tracing::info!(
                 target: "relay",
                 subchain,
-                "Relaying subchain {subchain} from {} to {}",
+                "Relaying subchain {subchain} between {} and {}",
                 settings.subchain_url,
                 settings.main_url
             );
-            let main = loop {
-                match RpcMainChain::connect(&settings.main_url, settings.key.clone(), settings.sign)
-                    .await
-                {
-                    Ok(main) => break main,
+            let connected = loop {
+                let both = async {
+                    let main = RpcMainChain::connect(
+                        &settings.main_url,
+                        settings.key.clone(),
+                        settings.signers,
+                    )
+                    .await?;
+                    let source = RpcSubchain::connect(
+                        &settings.subchain_url,
+                        settings.key.clone(),
+                        settings.signers,
+                    )
+                    .await?;
+                    Ok::<_, RelayError>((source, main))
+                };
+                match both.await {
+                    Ok(connected) => break connected,
                     Err(error) => {
-                        tracing::warn!(target: "relay", %error, "Main chain not reachable; retrying");
+                        tracing::warn!(target: "relay", %error, "A chain is not reachable; retrying");
                         tokio::select! {
                             _ = shutdown.wait() => {
                                 if let Some(done) = done {
@@ -111,8 +126,19 @@ impl Module for RelayModule {
                     }
                 }
             };
+            let (source, main) = connected;
             let relayer = Relayer::new(source, main, settings.config, settings.metrics);
-            let outcome = relayer.run(shutdown.wait()).await;
+            let outcome = if settings.signers.subchain.is_some() {
+                relayer.run_bridged(shutdown.wait()).await
+            } else {
+                tracing::info!(
+                    target: "relay",
+                    subchain,
+                    "This node binary cannot sign the subchain's bridge calls: relaying headers \
+                     only"
+                );
+                relayer.run(shutdown.wait()).await
+            };
             if let Err(error) = &outcome {
                 tracing::error!(target: "relay", %error, "Relaying stopped");
             }

@@ -1,42 +1,31 @@
-//! [`SubchainSource`] and [`MainChain`] over the nodes' JSON-RPC: the standard `chain_*`,
-//! `system_*` and `author_*` methods, `wcme_justification` on the subchain and
-//! `wcme_subchain` / `wcme_auditedHead` on the main chain. [`connect`], [`request`] and
+//! The relayer's chain traits over the nodes' JSON-RPC: the standard `chain_*`, `state_*`,
+//! `system_*` and `author_*` methods, `wcme_justification` on both chains, `wcme_subchain` /
+//! `wcme_auditedHead` on the main chain, and the runtime APIs `CrossChainApi` (main) and
+//! `SubchainBridgeApi` (subchain) through `state_call`. [`connect`], [`request`] and
 //! [`submit_signed`] are the client steps every main-chain tool takes (`subchain register` and
 //! `subchain top-up` too).
 
 use std::time::Duration;
 
+use codec::{Decode, Encode};
 use jsonrpsee::{
     core::{client::ClientT, params::ArrayParams},
     http_client::{HttpClient, HttpClientBuilder},
 };
+use pallet_wcme_cross_chain::{main_client::FinalizedMainHeader, message::TransferMessage};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sp_core::{Pair as _, crypto::Ss58Codec, sr25519};
 use wcme_primitives::{BlockNumber, Hash, Header, Nonce};
 
 use crate::{
-    AuditedHead, HeaderProof, MainChain, ProofKind, Registration, RelayError, SubchainId,
-    SubchainSource, SubchainState,
+    AuditedHead, BridgeState, ChainSource, HeaderProof, MainBridge, MainCall, MainChain, ProofKind,
+    Registration, RelayError, RelaySigners, StorageProof, SubchainBridge, SubchainCall, SubchainId,
+    SubchainState,
 };
 
 /// Timeout of each JSON-RPC request.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// Signs `CrossChain::submit_headers(subchain, headers, proof)` by `signer` with `nonce` for the
-/// main chain with `genesis`, the proof being the SCALE-encoded `justification` of the last
-/// header or, when `None`, the headers' own work; returns the encoded extrinsic, or why the call
-/// cannot be built (a justification that does not decode, more headers than the runtime takes).
-/// Supplied by the node binary, which knows its main runtime's calls (the WCME main runtime's is
-/// `wcme_runtime_main::signing::signed_submit_headers`).
-pub type SubmitHeadersSigner = fn(
-    signer: &sr25519::Pair,
-    subchain: SubchainId,
-    headers: &[Header],
-    justification: Option<&[u8]>,
-    nonce: Nonce,
-    genesis: Hash,
-) -> Result<Vec<u8>, String>;
 
 /// An HTTP JSON-RPC client of the node at `url`; `ws://` and `wss://` URLs are taken as the
 /// same node's `http://` and `https://` endpoint (WCME nodes serve both on one port).
@@ -112,16 +101,29 @@ fn hash_param(hash: &Hash) -> Value {
     Value::String(format!("{hash:?}"))
 }
 
-/// A subchain node reached over JSON-RPC.
-pub struct RpcSubchain {
+/// One node reached over JSON-RPC, with its chain's genesis hash: what both chains' clients
+/// share.
+struct RpcChain {
     client: HttpClient,
+    chain: &'static str,
+    genesis: Hash,
 }
 
-impl RpcSubchain {
-    /// The subchain node at `url`.
-    pub fn new(url: &str) -> Result<Self, RelayError> {
+impl RpcChain {
+    /// The node of `chain` at `url`, once it answers with its genesis hash.
+    async fn connect(chain: &'static str, url: &str) -> Result<Self, RelayError> {
+        let client = connect(chain, url)?;
+        let genesis: Option<Hash> =
+            request(&client, chain, "chain_getBlockHash", vec![0.into()]).await?;
+        let genesis = genesis.ok_or(RelayError::Rpc {
+            chain,
+            method: "chain_getBlockHash".into(),
+            reason: "the node has no genesis block".into(),
+        })?;
         Ok(Self {
-            client: connect("subchain", url)?,
+            client,
+            chain,
+            genesis,
         })
     }
 
@@ -130,11 +132,57 @@ impl RpcSubchain {
         method: &str,
         params: Vec<Value>,
     ) -> Result<R, RelayError> {
-        request(&self.client, "subchain", method, params).await
+        request(&self.client, self.chain, method, params).await
+    }
+
+    fn malformed(&self, method: &str, what: &str) -> RelayError {
+        RelayError::Rpc {
+            chain: self.chain,
+            method: method.to_owned(),
+            reason: format!("the answer has no valid `{what}`"),
+        }
+    }
+
+    /// Runtime API `method` with SCALE `args` at block `at` (best if `None`), decoded.
+    async fn state_call<T: Decode>(
+        &self,
+        method: &str,
+        args: impl Encode,
+        at: Option<Hash>,
+    ) -> Result<T, RelayError> {
+        let mut params = vec![
+            Value::from(method),
+            format!("0x{}", hex::encode(args.encode())).into(),
+        ];
+        if let Some(at) = at {
+            params.push(hash_param(&at));
+        }
+        let bytes: String = self.call("state_call", params).await?;
+        hex::decode(bytes.trim_start_matches("0x"))
+            .ok()
+            .and_then(|bytes| T::decode(&mut &bytes[..]).ok())
+            .ok_or_else(|| RelayError::Rpc {
+                chain: self.chain,
+                method: format!("state_call {method}"),
+                reason: "the answer does not decode".into(),
+            })
+    }
+
+    /// Signs a transaction with `sign(nonce, genesis)` and submits it; its hash.
+    async fn submit(
+        &self,
+        signer: &sr25519::Pair,
+        sign: impl FnOnce(Nonce, Hash) -> Result<Vec<u8>, String>,
+    ) -> Result<Hash, RelayError> {
+        submit_signed(&self.client, self.chain, signer, |nonce| {
+            sign(nonce, self.genesis)
+        })
+        .await
+        .map(|(hash, _)| hash)
     }
 }
 
-impl SubchainSource for RpcSubchain {
+impl ChainSource for RpcChain {
     async fn finalized_number(&self) -> Result<BlockNumber, RelayError> {
         let hash: Hash = self.call("chain_getFinalizedHead", vec![]).await?;
         let header: Option<Header> = self
@@ -143,7 +191,7 @@ impl SubchainSource for RpcSubchain {
         header
             .map(|header| header.number)
             .ok_or_else(|| RelayError::Rpc {
-                chain: "subchain",
+                chain: self.chain,
                 method: "chain_getHeader".into(),
                 reason: format!("no header for the finalized head {hash:?}"),
             })
@@ -177,66 +225,196 @@ impl SubchainSource for RpcSubchain {
         let encoded = found["encoded"]
             .as_str()
             .and_then(|hex| hex::decode(hex.trim_start_matches("0x")).ok())
-            .ok_or_else(|| RelayError::Rpc {
-                chain: "subchain",
-                method: "wcme_justification".into(),
-                reason: "the answer has no hex `encoded` field".into(),
-            })?;
+            .ok_or_else(|| self.malformed("wcme_justification", "encoded"))?;
         Ok(Some(encoded))
+    }
+
+    async fn read_proof(&self, key: &[u8], at: Hash) -> Result<StorageProof, RelayError> {
+        let keys = vec![Value::String(format!("0x{}", hex::encode(key)))];
+        let answer: Value = self
+            .call("state_getReadProof", vec![keys.into(), hash_param(&at)])
+            .await?;
+        answer["proof"]
+            .as_array()
+            .and_then(|nodes| {
+                nodes
+                    .iter()
+                    .map(|node| {
+                        node.as_str()
+                            .and_then(|hex| hex::decode(hex.trim_start_matches("0x")).ok())
+                    })
+                    .collect::<Option<Vec<_>>>()
+            })
+            .ok_or_else(|| self.malformed("state_getReadProof", "proof"))
+    }
+}
+
+/// [`ChainSource`] of a type holding an [`RpcChain`] in `chain`.
+macro_rules! chain_source_of_rpc_chain {
+    ($type:ty) => {
+        impl ChainSource for $type {
+            async fn finalized_number(&self) -> Result<BlockNumber, RelayError> {
+                self.chain.finalized_number().await
+            }
+            async fn best_number(&self) -> Result<BlockNumber, RelayError> {
+                self.chain.best_number().await
+            }
+            async fn header(&self, number: BlockNumber) -> Result<Header, RelayError> {
+                self.chain.header(number).await
+            }
+            async fn justification(&self, hash: Hash) -> Result<Option<Vec<u8>>, RelayError> {
+                self.chain.justification(hash).await
+            }
+            async fn read_proof(&self, key: &[u8], at: Hash) -> Result<StorageProof, RelayError> {
+                self.chain.read_proof(key, at).await
+            }
+        }
+    };
+}
+
+/// A subchain node reached over JSON-RPC, and the relayer's key that signs its submissions
+/// there.
+pub struct RpcSubchain {
+    chain: RpcChain,
+    signer: sr25519::Pair,
+    signers: RelaySigners,
+}
+
+impl RpcSubchain {
+    /// The subchain node at `url`, once it answers; submissions are signed by `signer` through
+    /// `signers.subchain`.
+    pub async fn connect(
+        url: &str,
+        signer: sr25519::Pair,
+        signers: RelaySigners,
+    ) -> Result<Self, RelayError> {
+        Ok(Self {
+            chain: RpcChain::connect("subchain", url).await?,
+            signer,
+            signers,
+        })
+    }
+
+    async fn submit(&self, call: SubchainCall<'_>) -> Result<Hash, RelayError> {
+        let sign = self.signers.subchain.ok_or_else(|| {
+            RelayError::Unsignable("this node binary cannot sign the subchain's calls".into())
+        })?;
+        self.chain
+            .submit(&self.signer, |nonce, genesis| {
+                sign(&self.signer, call, nonce, genesis)
+            })
+            .await
+    }
+}
+
+chain_source_of_rpc_chain!(RpcSubchain);
+
+impl SubchainBridge for RpcSubchain {
+    async fn bridge_state(&self, at: Option<Hash>) -> Result<BridgeState, RelayError> {
+        let chain = &self.chain;
+        Ok(BridgeState {
+            subchain_id: chain
+                .state_call::<Option<SubchainId>>("SubchainBridgeApi_subchain_id", (), at)
+                .await?,
+            main_head: chain
+                .state_call::<Option<FinalizedMainHeader>>(
+                    "SubchainBridgeApi_main_finalized_head",
+                    (),
+                    at,
+                )
+                .await?,
+            next_inbound_seq: chain
+                .state_call("SubchainBridgeApi_next_inbound_seq", (), at)
+                .await?,
+        })
+    }
+
+    async fn outbound(
+        &self,
+        seq: u64,
+        at: Option<Hash>,
+    ) -> Result<Option<TransferMessage>, RelayError> {
+        self.chain
+            .state_call("SubchainBridgeApi_outbound", seq, at)
+            .await
+    }
+
+    async fn submit_main_headers(
+        &self,
+        headers: &[Header],
+        justification: &[u8],
+        hand_off: Option<&StorageProof>,
+    ) -> Result<Hash, RelayError> {
+        self.submit(SubchainCall::SubmitMainHeaders {
+            headers,
+            justification,
+            hand_off,
+        })
+        .await
+    }
+
+    async fn receive_from_main(
+        &self,
+        at: BlockNumber,
+        message: &TransferMessage,
+        proof: &StorageProof,
+    ) -> Result<Hash, RelayError> {
+        self.submit(SubchainCall::ReceiveFromMain { at, message, proof })
+            .await
+    }
+
+    async fn settle_outbound(
+        &self,
+        seq: u64,
+        at: BlockNumber,
+        proof: &StorageProof,
+    ) -> Result<Hash, RelayError> {
+        self.submit(SubchainCall::SettleOutbound { seq, at, proof })
+            .await
     }
 }
 
 /// A main-chain node reached over JSON-RPC, and the relayer's key that signs its submissions.
 pub struct RpcMainChain {
-    client: HttpClient,
+    chain: RpcChain,
     signer: sr25519::Pair,
-    sign: SubmitHeadersSigner,
-    genesis: Hash,
+    signers: RelaySigners,
 }
 
 impl RpcMainChain {
-    /// The main-chain node at `url`; submissions are signed by `signer` through `sign`.
+    /// The main-chain node at `url`, once it answers; submissions are signed by `signer`
+    /// through `signers.main`.
     pub async fn connect(
         url: &str,
         signer: sr25519::Pair,
-        sign: SubmitHeadersSigner,
+        signers: RelaySigners,
     ) -> Result<Self, RelayError> {
-        let client = connect("main", url)?;
-        let genesis: Option<Hash> =
-            request(&client, "main", "chain_getBlockHash", vec![0.into()]).await?;
-        let genesis = genesis.ok_or(RelayError::Rpc {
-            chain: "main",
-            method: "chain_getBlockHash".into(),
-            reason: "the node has no genesis block".into(),
-        })?;
         Ok(Self {
-            client,
+            chain: RpcChain::connect("main", url).await?,
             signer,
-            sign,
-            genesis,
+            signers,
         })
     }
 
-    async fn call<R: DeserializeOwned>(
-        &self,
-        method: &str,
-        params: Vec<Value>,
-    ) -> Result<R, RelayError> {
-        request(&self.client, "main", method, params).await
-    }
-
-    fn malformed(method: &str, what: &str) -> RelayError {
-        RelayError::Rpc {
-            chain: "main",
-            method: method.to_owned(),
-            reason: format!("the answer has no valid `{what}`"),
-        }
+    async fn submit(&self, call: MainCall<'_>) -> Result<Hash, RelayError> {
+        let sign = self.signers.main;
+        self.chain
+            .submit(&self.signer, |nonce, genesis| {
+                sign(&self.signer, call, nonce, genesis)
+            })
+            .await
     }
 }
 
+chain_source_of_rpc_chain!(RpcMainChain);
+
 /// The registration `wcme_subchain` describes.
 fn parse_registration(view: &Value) -> Result<Registration, RelayError> {
-    let malformed = |what| RpcMainChain::malformed("wcme_subchain", what);
+    let malformed = |what: &str| RelayError::Rpc {
+        chain: "main",
+        method: "wcme_subchain".into(),
+        reason: format!("the answer has no valid `{what}`"),
+    };
     let state = match &view["status"] {
         Value::String(status) if status == "active" => SubchainState::Active,
         Value::String(status) if status == "suspended" => SubchainState::Suspended,
@@ -261,21 +439,21 @@ fn parse_registration(view: &Value) -> Result<Registration, RelayError> {
 
 impl MainChain for RpcMainChain {
     async fn registration(&self, id: SubchainId) -> Result<Option<Registration>, RelayError> {
-        let view: Option<Value> = self.call("wcme_subchain", vec![id.into()]).await?;
+        let view: Option<Value> = self.chain.call("wcme_subchain", vec![id.into()]).await?;
         view.as_ref().map(parse_registration).transpose()
     }
 
     async fn audited_head(&self, id: SubchainId) -> Result<Option<AuditedHead>, RelayError> {
-        let head: Option<Value> = self.call("wcme_auditedHead", vec![id.into()]).await?;
+        let head: Option<Value> = self.chain.call("wcme_auditedHead", vec![id.into()]).await?;
         let Some(head) = head else {
             return Ok(None);
         };
         let number = head["number"]
             .as_u64()
             .and_then(|n| BlockNumber::try_from(n).ok())
-            .ok_or_else(|| Self::malformed("wcme_auditedHead", "number"))?;
+            .ok_or_else(|| self.chain.malformed("wcme_auditedHead", "number"))?;
         let hash = serde_json::from_value(head["hash"].clone())
-            .map_err(|_| Self::malformed("wcme_auditedHead", "hash"))?;
+            .map_err(|_| self.chain.malformed("wcme_auditedHead", "hash"))?;
         Ok(Some(AuditedHead { number, hash }))
     }
 
@@ -285,22 +463,69 @@ impl MainChain for RpcMainChain {
         headers: &[Header],
         proof: &HeaderProof,
     ) -> Result<Hash, RelayError> {
-        let justification = match proof {
-            HeaderProof::Justification(encoded) => Some(&encoded[..]),
-            HeaderProof::Work => None,
-        };
-        submit_signed(&self.client, "main", &self.signer, |nonce| {
-            (self.sign)(
-                &self.signer,
-                id,
-                headers,
-                justification,
-                nonce,
-                self.genesis,
-            )
+        self.submit(MainCall::SubmitHeaders {
+            subchain: id,
+            headers,
+            proof,
         })
         .await
-        .map(|(hash, _)| hash)
+    }
+}
+
+impl MainBridge for RpcMainChain {
+    async fn next_outbound_seq(&self, id: SubchainId, at: Hash) -> Result<u64, RelayError> {
+        self.chain
+            .state_call("CrossChainApi_next_outbound_seq", id, Some(at))
+            .await
+    }
+
+    async fn outbound(
+        &self,
+        id: SubchainId,
+        seq: u64,
+        at: Option<Hash>,
+    ) -> Result<Option<TransferMessage>, RelayError> {
+        self.chain
+            .state_call("CrossChainApi_outbound", (id, seq), at)
+            .await
+    }
+
+    async fn next_inbound_seq(&self, id: SubchainId, at: Option<Hash>) -> Result<u64, RelayError> {
+        self.chain
+            .state_call("CrossChainApi_next_inbound_seq", id, at)
+            .await
+    }
+
+    async fn receive_from_subchain(
+        &self,
+        id: SubchainId,
+        at: BlockNumber,
+        message: &TransferMessage,
+        proof: &StorageProof,
+    ) -> Result<Hash, RelayError> {
+        self.submit(MainCall::ReceiveFromSubchain {
+            subchain: id,
+            at,
+            message,
+            proof,
+        })
+        .await
+    }
+
+    async fn settle_outbound(
+        &self,
+        id: SubchainId,
+        seq: u64,
+        at: BlockNumber,
+        proof: &StorageProof,
+    ) -> Result<Hash, RelayError> {
+        self.submit(MainCall::SettleOutbound {
+            subchain: id,
+            seq,
+            at,
+            proof,
+        })
+        .await
     }
 }
 

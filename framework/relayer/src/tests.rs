@@ -55,7 +55,7 @@ impl FakeSubchain {
     }
 }
 
-impl SubchainSource for FakeSubchain {
+impl ChainSource for FakeSubchain {
     async fn finalized_number(&self) -> Result<BlockNumber, RelayError> {
         Ok(*self.finalized.lock())
     }
@@ -75,6 +75,14 @@ impl SubchainSource for FakeSubchain {
 
     async fn justification(&self, hash: Hash) -> Result<Option<Vec<u8>>, RelayError> {
         Ok(self.justified.lock().get(&hash).cloned())
+    }
+
+    async fn read_proof(&self, _: &[u8], at: Hash) -> Result<StorageProof, RelayError> {
+        Err(RelayError::Rpc {
+            chain: "subchain",
+            method: "state_getReadProof".into(),
+            reason: format!("no state kept at {at:?}"),
+        })
     }
 }
 
@@ -181,7 +189,7 @@ fn config() -> RelayerConfig {
     }
 }
 
-async fn run_until_idle<S: SubchainSource + Sync, M: MainChain + Sync>(
+async fn run_until_idle<S: ChainSource + Sync, M: MainChain + Sync>(
     relayer: &Relayer<S, M>,
 ) -> Pass {
     for _ in 0..100 {
@@ -351,7 +359,10 @@ fn module_settings(main_url: &str, subchain_url: &str) -> module::RelaySettings 
         main_url: main_url.into(),
         subchain_url: subchain_url.into(),
         key: sp_core::sr25519::Pair::from_seed(&[1; 32]),
-        sign: |_, _, _, _, _, _| Err("never called".into()),
+        signers: RelaySigners {
+            main: |_, _, _, _| Err("never called".into()),
+            subchain: None,
+        },
         config: config(),
         metrics: None,
     }
@@ -382,4 +393,57 @@ async fn the_module_refuses_to_start_with_an_unusable_endpoint() {
         error.as_deref().is_some_and(|e| e.contains("relay")),
         "{error:?}"
     );
+}
+
+/// Main-chain headers `1..` whose rounds are `rounds`, each with a POC pre-digest (or none
+/// where the round is `None`).
+fn main_headers(rounds: &[Option<u32>]) -> Vec<Header> {
+    use wcme_consensus_primitives::poc::PreDigest;
+    rounds
+        .iter()
+        .zip(1u32..)
+        .map(|(round, number)| {
+            let mut header = Header::new(
+                number,
+                Hash::zero(),
+                Hash::zero(),
+                Hash::zero(),
+                Digest::default(),
+            );
+            if let Some(round) = round {
+                header.digest.push(
+                    PreDigest {
+                        round: *round,
+                        slot: u64::from(number),
+                        author_index: 0,
+                    }
+                    .to_digest_item(),
+                );
+            }
+            header
+        })
+        .collect()
+}
+
+#[test]
+fn main_chain_batches_hold_one_round_and_hand_off_only_to_the_next() {
+    use bridge::main_batch;
+    // The light client's round, then the next one: a batch of the first round, no hand-off.
+    let headers = main_headers(&[Some(3), Some(3), Some(4), Some(4)]);
+    assert_eq!(main_batch(3, &headers).ok(), Some((2, false)));
+    // The next round first: a hand-off batch of that round alone.
+    assert_eq!(main_batch(3, &headers[2..]).ok(), Some((2, true)));
+    assert_eq!(main_batch(3, &[]).ok(), Some((0, false)));
+    // A skipped round, or an older one: the light client cannot follow.
+    for head_round in [1, 5] {
+        assert!(matches!(
+            main_batch(head_round, &headers[2..]),
+            Err(RelayError::LightClientStuck { round: 4, .. })
+        ));
+    }
+    // A header without a round is an error, not a guess.
+    assert!(matches!(
+        main_batch(3, &main_headers(&[Some(3), None])),
+        Err(RelayError::NoPreDigest(2))
+    ));
 }

@@ -6,6 +6,7 @@ pub mod engines;
 pub mod js;
 pub mod peer;
 pub mod poc;
+pub mod relay;
 
 use std::{
     io::{BufRead, BufReader},
@@ -258,4 +259,62 @@ pub fn http_get(addr: &str, path: &str) -> String {
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("reads");
     response
+}
+
+/// What an extrinsic did on chain, from its block's events: a runtime's
+/// `signing::extrinsic_outcome` (its events, or its dispatch error by name).
+pub type Outcome = fn(events: &[u8], index: u32) -> Result<Vec<String>, String>;
+
+/// Submits the encoded `extrinsic` to `rpc`'s node and waits (bounded) for a block of the best
+/// chain to include it: what it did there, read through `outcome`.
+pub async fn submit_and_watch(
+    rpc: &HttpClient,
+    extrinsic: &[u8],
+    outcome: Outcome,
+) -> Result<Vec<String>, String> {
+    use codec::Decode;
+    let start = best_number(rpc).await;
+    let listed = format!("0x{}", hex::encode(extrinsic));
+    // A block lists each extrinsic's encoding, with or without its length prefix.
+    let mut unprefixed = extrinsic;
+    let _ = codec::Compact::<u32>::decode(&mut unprefixed);
+    let forms = [listed.clone(), format!("0x{}", hex::encode(unprefixed))];
+    call::<serde_json::Value>(rpc, "author_submitExtrinsic", vec![listed.clone().into()])
+        .await
+        .expect("the pool takes the extrinsic");
+    let events_key = {
+        let mut key = sp_crypto_hashing::twox_128(b"System").to_vec();
+        key.extend(sp_crypto_hashing::twox_128(b"Events"));
+        format!("0x{}", hex::encode(key))
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut next = start.saturating_add(1);
+    loop {
+        while next <= best_number(rpc).await {
+            let hash: serde_json::Value = call(rpc, "chain_getBlockHash", vec![next.into()])
+                .await
+                .expect("block hash");
+            let block: serde_json::Value = call(rpc, "chain_getBlock", vec![hash.clone()])
+                .await
+                .expect("block");
+            let found = block["block"]["extrinsics"]
+                .as_array()
+                .expect("extrinsics")
+                .iter()
+                .position(|included| forms.iter().any(|form| included == form.as_str()));
+            if let Some(index) = found {
+                let events: String = call(rpc, "state_getStorage", vec![events_key.into(), hash])
+                    .await
+                    .expect("System::Events");
+                let events = hex::decode(events.trim_start_matches("0x")).expect("hex");
+                return outcome(&events, u32::try_from(index).expect("index"));
+            }
+            next += 1;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the extrinsic was not included within 60 s"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }

@@ -59,44 +59,6 @@ pub fn signed_top_up(
     sign(payer, call, nonce, genesis).encode()
 }
 
-/// The encoded `CrossChain::submit_headers(subchain, headers, proof)` signed by `relayer`: the
-/// proof is the SCALE-encoded `justification` of the last header, or the headers' own work
-/// when `None`. Errs if the justification does not decode or there are more headers than
-/// `MaxHeadersPerSubmission`. The signer `wcme-node relay` uses.
-pub fn signed_submit_headers(
-    relayer: &sr25519::Pair,
-    subchain: u32,
-    headers: &[pallet_wcme_cross_chain::Header],
-    justification: Option<&[u8]>,
-    nonce: Nonce,
-    genesis: Hash,
-) -> Result<Vec<u8>, String> {
-    use codec::Decode;
-    use frame_support::traits::Get;
-    type MaxHeaders = <Runtime as pallet_wcme_cross_chain::Config>::MaxHeadersPerSubmission;
-    let proof = match justification {
-        Some(mut encoded) => pallet_wcme_cross_chain::FinalityProof::Justification(
-            pallet_wcme_cross_chain::Justification::decode(&mut encoded)
-                .map_err(|e| alloc::format!("the justification does not decode: {e}"))?,
-        ),
-        None => pallet_wcme_cross_chain::FinalityProof::Work,
-    };
-    let headers: pallet_wcme_cross_chain::HeadersOf<Runtime> =
-        headers.to_vec().try_into().map_err(|_| {
-            alloc::format!(
-                "{} headers: the main chain takes at most {} per submission",
-                headers.len(),
-                <MaxHeaders as Get<u32>>::get()
-            )
-        })?;
-    let call = RuntimeCall::CrossChain(pallet_wcme_cross_chain::Call::submit_headers {
-        subchain,
-        headers,
-        proof,
-    });
-    Ok(sign(relayer, call, nonce, genesis).encode())
-}
-
 /// The smart asset every benchmark swap buys or sells: the first asset a fresh chain issues, which
 /// [`swap_setup`] issues first.
 pub const BENCH_ASSET_A: AssetId = 1;

@@ -132,7 +132,17 @@ fn main() -> ExitCode {
             top_up: main_chain::signing::signed_top_up,
             unit: main_chain::WCME,
         }),
-        relay: Some(main_chain::signing::signed_submit_headers),
+        // Headers only: this runtime has no bridge pallets to sign for.
+        relay: Some(wcme_relayer::RelaySigners {
+            main: |relayer, call, nonce, genesis| {
+                let call =
+                    main_chain::RuntimeCall::CrossChain(wcme_relayer::calls::main_call(call)?);
+                Ok(codec::Encode::encode(&main_chain::signing::sign(
+                    relayer, call, nonce, genesis,
+                )))
+            },
+            subchain: None,
+        }),
         // The supply-chain runtime has no contracts pallet.
         contracts: &[],
         rpc_extensions: &[],

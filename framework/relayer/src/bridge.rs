@@ -1,0 +1,589 @@
+//! The relayer's transfer side (DESIGN §5's token movement): it keeps the subchain's light
+//! client of the main chain current and carries WCME transfer messages and their receipts both
+//! ways, each with a storage proof against a state root the destination already trusts.
+//!
+//! One pass ([`Relayer::bridge_step`]):
+//! 1. **Main-chain headers** to the subchain's light client (`MainChain::submit_main_headers`):
+//!    the main chain's finalized headers after the light client's head, all of one POC round,
+//!    ending at the highest the main node holds a justification for; the first headers of a new
+//!    round go with a proof of `Poc::NextProducers` at the head, which names the new round's
+//!    voters (the finality gadget finalizes every round's last block by its own voters, so that
+//!    head is always justified on its own).
+//! 2. **Main → subchain messages** (`CrossChain::receive_from_main`), proven at the light
+//!    client's head, in sequence from the subchain's next expected one.
+//! 3. **Settlements on the subchain** (`CrossChain::settle_outbound`): the main chain's receipts
+//!    of subchain → main messages, proven at the same head (refunding the expired ones).
+//! 4. **Subchain → main messages** (`CrossChain::receive_from_subchain` on the main chain),
+//!    proven at the subchain header the main chain audited last.
+//! 5. **Settlements on the main chain** (`CrossChain::settle_outbound`): the subchain's receipts
+//!    of main → subchain messages, proven at the same audited header.
+//!
+//! Every step starts from what the chains say (sequence numbers, unsettled messages), so a
+//! restarted relayer resumes and concurrent relayers do each message once: the destination
+//! accepts only its next sequence number and settles a message only while it is unsettled,
+//! refusing the second relayer's copy. The relayer remembers only where settled messages end,
+//! to skip them (after a restart it looks at each settled one once again).
+
+use std::{future::Future, time::Duration};
+
+use pallet_wcme_cross_chain::{
+    main_client::{FinalizedMainHeader, next_producers_key},
+    message::{
+        TransferMessage, main_outbound_key, main_receipt_key, subchain_outbound_key,
+        subchain_receipt_key,
+    },
+};
+use parking_lot::Mutex;
+use wcme_consensus_primitives::poc::find_pre_digest;
+use wcme_primitives::{BlockNumber, Hash, Header};
+
+use crate::{AuditedHead, ChainSource, MainChain, RelayError, Relayer, StorageProof, SubchainId};
+
+/// Most messages (or settlements) one step of a pass submits in each direction.
+pub const MAX_MESSAGES_PER_PASS: u64 = 32;
+
+/// The subchain's side of the bridge, as its `SubchainBridgeApi` shows it at one block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BridgeState {
+    /// The subchain's id in the main chain's registry, once set.
+    pub subchain_id: Option<SubchainId>,
+    /// The light client's finalized main-chain head, once anchored.
+    pub main_head: Option<FinalizedMainHeader>,
+    /// The main → subchain message the subchain accepts next.
+    pub next_inbound_seq: u64,
+}
+
+/// The subchain, as the transfer relayer reads and writes it.
+pub trait SubchainBridge: ChainSource {
+    /// The bridge's state at block `at` (the best block if `None`).
+    fn bridge_state(
+        &self,
+        at: Option<Hash>,
+    ) -> impl Future<Output = Result<BridgeState, RelayError>> + Send;
+    /// The unsettled subchain → main message `seq` at block `at` (best if `None`).
+    fn outbound(
+        &self,
+        seq: u64,
+        at: Option<Hash>,
+    ) -> impl Future<Output = Result<Option<TransferMessage>, RelayError>> + Send;
+    /// Signs and submits `MainChain::submit_main_headers(headers, justification, hand_off)`.
+    fn submit_main_headers(
+        &self,
+        headers: &[Header],
+        justification: &[u8],
+        hand_off: Option<&StorageProof>,
+    ) -> impl Future<Output = Result<Hash, RelayError>> + Send;
+    /// Signs and submits `CrossChain::receive_from_main(at, message, proof)`.
+    fn receive_from_main(
+        &self,
+        at: BlockNumber,
+        message: &TransferMessage,
+        proof: &StorageProof,
+    ) -> impl Future<Output = Result<Hash, RelayError>> + Send;
+    /// Signs and submits `CrossChain::settle_outbound(seq, at, proof)`.
+    fn settle_outbound(
+        &self,
+        seq: u64,
+        at: BlockNumber,
+        proof: &StorageProof,
+    ) -> impl Future<Output = Result<Hash, RelayError>> + Send;
+}
+
+/// The main chain, as the transfer relayer reads and writes it.
+pub trait MainBridge: ChainSource {
+    /// The number the next main → subchain message of subchain `id` gets, at block `at`.
+    fn next_outbound_seq(
+        &self,
+        id: SubchainId,
+        at: Hash,
+    ) -> impl Future<Output = Result<u64, RelayError>> + Send;
+    /// The unsettled main → subchain message `seq` of subchain `id` at block `at` (best if
+    /// `None`).
+    fn outbound(
+        &self,
+        id: SubchainId,
+        seq: u64,
+        at: Option<Hash>,
+    ) -> impl Future<Output = Result<Option<TransferMessage>, RelayError>> + Send;
+    /// The subchain → main message of subchain `id` accepted next, at block `at` (best if
+    /// `None`).
+    fn next_inbound_seq(
+        &self,
+        id: SubchainId,
+        at: Option<Hash>,
+    ) -> impl Future<Output = Result<u64, RelayError>> + Send;
+    /// Signs and submits `CrossChain::receive_from_subchain(id, at, message, proof)`.
+    fn receive_from_subchain(
+        &self,
+        id: SubchainId,
+        at: BlockNumber,
+        message: &TransferMessage,
+        proof: &StorageProof,
+    ) -> impl Future<Output = Result<Hash, RelayError>> + Send;
+    /// Signs and submits `CrossChain::settle_outbound(id, seq, at, proof)`.
+    fn settle_outbound(
+        &self,
+        id: SubchainId,
+        seq: u64,
+        at: BlockNumber,
+        proof: &StorageProof,
+    ) -> impl Future<Output = Result<Hash, RelayError>> + Send;
+}
+
+/// What one bridge pass did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Relayed {
+    /// The light client's head after the pass, if it moved.
+    pub main_head: Option<BlockNumber>,
+    /// Main → subchain messages delivered (minted or expired).
+    pub to_subchain: u64,
+    /// Subchain → main messages delivered (released or expired).
+    pub to_main: u64,
+    /// Main → subchain messages settled on the main chain.
+    pub settled_on_main: u64,
+    /// Subchain → main messages settled on the subchain.
+    pub settled_on_subchain: u64,
+}
+
+impl Relayed {
+    fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// What one bridge pass found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BridgePass {
+    /// Something moved.
+    Relayed(Relayed),
+    /// Nothing to carry.
+    UpToDate,
+    /// The subchain's bridge has no id yet (`set_subchain_id`): nothing can cross.
+    NoSubchainId,
+    /// The subchain's light client has no trust anchor: nothing can cross to the subchain.
+    NotAnchored,
+}
+
+/// The main-chain headers to submit next: a prefix of `headers` (which extend the light
+/// client's head of round `round`) of a single round, and whether that round is the next one
+/// (a hand-off). Errs when the first header belongs to neither, or carries no POC pre-digest.
+pub fn main_batch(round: u32, headers: &[Header]) -> Result<(usize, bool), RelayError> {
+    let round_of = |header: &Header| {
+        find_pre_digest(header)
+            .map(|digest| digest.round)
+            .map_err(|_| RelayError::NoPreDigest(header.number))
+    };
+    let Some(first) = headers.first() else {
+        return Ok((0, false));
+    };
+    let first_round = round_of(first)?;
+    let hand_off = if first_round == round {
+        false
+    } else if Some(first_round) == round.checked_add(1) {
+        true
+    } else {
+        return Err(RelayError::LightClientStuck {
+            number: first.number,
+            round: first_round,
+            head_round: round,
+        });
+    };
+    let mut length = 0;
+    for header in headers {
+        if round_of(header)? != first_round {
+            break;
+        }
+        length += 1;
+    }
+    Ok((length, hand_off))
+}
+
+/// Where the bridge's settlement scans resume: every message below is settled.
+#[derive(Default)]
+pub(crate) struct SettledBelow {
+    on_main: Mutex<u64>,
+    on_subchain: Mutex<u64>,
+}
+
+impl<S, M> Relayer<S, M>
+where
+    S: SubchainBridge + Sync,
+    M: MainChain + MainBridge + Sync,
+{
+    /// Relays headers for audit and, on a subchain with a bridge, main-chain headers, messages
+    /// and settlements, until `shutdown` completes or a fatal error
+    /// ([`RelayError::is_fatal`]); other errors are logged and the next pass tries again.
+    pub async fn run_bridged(&self, shutdown: impl Future<Output = ()>) -> Result<(), RelayError> {
+        self.run_passes(shutdown, || async {
+            let audited = self.header_pass().await?;
+            let bridged = self.bridge_pass().await?;
+            Ok(audited || bridged)
+        })
+        .await
+    }
+
+    /// One bridge pass, logged: whether it moved something; errors only if fatal.
+    async fn bridge_pass(&self) -> Result<bool, RelayError> {
+        let subchain = self.config.subchain;
+        let outcome = self.bridge_step().await;
+        crate::log_pass(&self.last_bridge_idle, outcome, |pass| match pass {
+            BridgePass::Relayed(_) => true,
+            BridgePass::UpToDate => {
+                tracing::debug!(target: "relay", subchain, "Every message is delivered and settled");
+                false
+            }
+            BridgePass::NoSubchainId => {
+                tracing::info!(
+                    target: "relay",
+                    subchain,
+                    "The subchain's bridge has no subchain id yet (set_subchain_id): no transfers \
+                     are relayed until it has"
+                );
+                false
+            }
+            BridgePass::NotAnchored => {
+                tracing::warn!(
+                    target: "relay",
+                    subchain,
+                    "The subchain's light client of the main chain has no trust anchor: no \
+                     transfers are relayed until it has"
+                );
+                false
+            }
+        })
+    }
+
+    /// One bridge pass: main-chain headers to the light client, then messages and settlements
+    /// both ways (see the [module](self) docs); waits for each submission to take effect.
+    pub async fn bridge_step(&self) -> Result<BridgePass, RelayError> {
+        let id = self.config.subchain;
+        let state = self.source.bridge_state(None).await?;
+        match state.subchain_id {
+            None => return Ok(BridgePass::NoSubchainId),
+            Some(found) if found != id => {
+                return Err(RelayError::WrongSubchainId {
+                    expected: id,
+                    found,
+                });
+            }
+            Some(_) => {}
+        }
+        let Some(mut head) = state.main_head else {
+            return Ok(BridgePass::NotAnchored);
+        };
+        let mut relayed = Relayed::default();
+        if let Some(new_head) = self.relay_main_headers(head).await? {
+            relayed.main_head = Some(new_head.number);
+            head = new_head;
+        }
+        if let Some(metrics) = &self.metrics {
+            metrics.set_main_verified(head.number);
+        }
+        relayed.to_subchain = self
+            .deliver_to_subchain(&head, state.next_inbound_seq)
+            .await?;
+        relayed.settled_on_subchain = self.settle_on_subchain(&head).await?;
+        if let Some(audited) = self.main.audited_head(id).await? {
+            relayed.to_main = self.deliver_to_main(audited).await?;
+            relayed.settled_on_main = self.settle_on_main(audited).await?;
+        }
+        if let Some(metrics) = &self.metrics {
+            metrics.messages(relayed.to_subchain.saturating_add(relayed.to_main));
+            metrics.settlements(
+                relayed
+                    .settled_on_main
+                    .saturating_add(relayed.settled_on_subchain),
+            );
+        }
+        Ok(if relayed.is_empty() {
+            BridgePass::UpToDate
+        } else {
+            BridgePass::Relayed(relayed)
+        })
+    }
+
+    /// Submits the main chain's finalized headers after the light client's `head`, at most
+    /// [`crate::RelayerConfig::max_batch`] in all, as one submission per round (each ending at
+    /// a justified block, a new round's with its hand-off proof), in nonce order so that they
+    /// apply one after the other in a block; the new head once verified, `None` if there was
+    /// nothing to submit.
+    async fn relay_main_headers(
+        &self,
+        head: FinalizedMainHeader,
+    ) -> Result<Option<FinalizedMainHeader>, RelayError> {
+        let finalized = self.main.finalized_number().await?;
+        if finalized <= head.number {
+            return Ok(None);
+        }
+        let end = finalized.min(head.number.saturating_add(self.config.max_batch.max(1)));
+        let mut pending = Vec::new();
+        for number in head.number.saturating_add(1)..=end {
+            pending.push(self.main.header(number).await?);
+        }
+        if let Some(first) = pending.first()
+            && first.parent_hash != head.hash
+        {
+            return Err(RelayError::MainDiverged {
+                number: first.number,
+                found: first.parent_hash,
+                verified: head.hash,
+            });
+        }
+        // The light client's head as the submissions so far leave it.
+        let (mut number, mut hash, mut round) = (head.number, head.hash, head.round);
+        let mut submitted = None;
+        while !pending.is_empty() {
+            let (length, hand_off) = main_batch(round, &pending)?;
+            let rest = pending.split_off(length);
+            let mut batch = std::mem::replace(&mut pending, rest);
+            let complete = !pending.is_empty();
+            let mut justification = None;
+            while let Some(last) = batch.last() {
+                if let Some(found) = self.main.justification(last.hash()).await? {
+                    justification = Some(found);
+                    break;
+                }
+                batch.pop();
+            }
+            let (Some(justification), Some(last)) = (justification, batch.last()) else {
+                break;
+            };
+            let hand_off = if hand_off {
+                Some(self.main.read_proof(&next_producers_key(), hash).await?)
+            } else {
+                None
+            };
+            let tx = self
+                .source
+                .submit_main_headers(&batch, &justification, hand_off.as_ref())
+                .await?;
+            tracing::info!(
+                target: "relay",
+                ?tx,
+                hand_off = hand_off.is_some(),
+                "📤 Submitted main-chain headers #{}..=#{} to the subchain's light client",
+                number.saturating_add(1),
+                last.number,
+            );
+            let last_round = find_pre_digest(last)
+                .map(|digest| digest.round)
+                .map_err(|_| RelayError::NoPreDigest(last.number))?;
+            (number, hash, round) = (last.number, last.hash(), last_round);
+            submitted = Some(number);
+            // A round's batch that stopped short of its last block: the next round's headers
+            // need that block verified first.
+            if !complete || batch.len() < length {
+                break;
+            }
+        }
+        let Some(last_number) = submitted else {
+            tracing::debug!(
+                target: "relay",
+                "No justified main-chain block among #{}..=#{end} yet",
+                head.number.saturating_add(1),
+            );
+            return Ok(None);
+        };
+        let verified = self
+            .wait_for(
+                "main-chain headers verified by the light client",
+                || async {
+                    let head = self.source.bridge_state(None).await?.main_head;
+                    Ok(head.filter(|head| head.number >= last_number))
+                },
+            )
+            .await?;
+        tracing::info!(
+            target: "relay",
+            "✅ The subchain verified main-chain block #{} ({:?}) final",
+            verified.number,
+            verified.hash,
+        );
+        Ok(Some(verified))
+    }
+
+    /// Delivers the main → subchain messages sent by `head` from `next` on.
+    async fn deliver_to_subchain(
+        &self,
+        head: &FinalizedMainHeader,
+        next: u64,
+    ) -> Result<u64, RelayError> {
+        let id = self.config.subchain;
+        let sent = self.main.next_outbound_seq(id, head.hash).await?;
+        let mut delivered = next;
+        for seq in next..sent.min(next.saturating_add(MAX_MESSAGES_PER_PASS)) {
+            let Some(message) = self.main.outbound(id, seq, Some(head.hash)).await? else {
+                break;
+            };
+            let proof = self
+                .main
+                .read_proof(&main_outbound_key(id, seq), head.hash)
+                .await?;
+            self.source
+                .receive_from_main(head.number, &message, &proof)
+                .await?;
+            delivered = seq.saturating_add(1);
+        }
+        if delivered == next {
+            return Ok(0);
+        }
+        self.wait_for("main → subchain messages received", || async {
+            let next = self.source.bridge_state(None).await?.next_inbound_seq;
+            Ok((next >= delivered).then_some(()))
+        })
+        .await?;
+        tracing::info!(
+            target: "relay",
+            subchain = id,
+            "✅ Main → subchain messages #{next}..#{delivered} delivered (proven at main #{})",
+            head.number,
+        );
+        Ok(delivered.saturating_sub(next))
+    }
+
+    /// Settles on the subchain the subchain → main messages the main chain holds receipts of
+    /// at `head`.
+    async fn settle_on_subchain(&self, head: &FinalizedMainHeader) -> Result<u64, RelayError> {
+        let id = self.config.subchain;
+        let received = self.main.next_inbound_seq(id, Some(head.hash)).await?;
+        let from = *self.settled.on_subchain.lock();
+        let mut settled = Vec::new();
+        for seq in from..received.min(from.saturating_add(MAX_MESSAGES_PER_PASS)) {
+            if self.source.outbound(seq, None).await?.is_none() {
+                continue;
+            }
+            let proof = self
+                .main
+                .read_proof(&main_receipt_key(id, seq), head.hash)
+                .await?;
+            self.source
+                .settle_outbound(seq, head.number, &proof)
+                .await?;
+            settled.push(seq);
+        }
+        self.wait_for("subchain → main messages settled", || async {
+            for seq in &settled {
+                if self.source.outbound(*seq, None).await?.is_some() {
+                    return Ok(None);
+                }
+            }
+            Ok(Some(()))
+        })
+        .await?;
+        let scanned = received.min(from.saturating_add(MAX_MESSAGES_PER_PASS));
+        *self.settled.on_subchain.lock() = scanned;
+        if !settled.is_empty() {
+            tracing::info!(
+                target: "relay",
+                subchain = id,
+                ?settled,
+                "✅ Subchain → main messages settled on the subchain",
+            );
+        }
+        Ok(settled.len() as u64)
+    }
+
+    /// Delivers the subchain → main messages the subchain holds at `audited`, from the main
+    /// chain's next expected one on.
+    async fn deliver_to_main(&self, audited: AuditedHead) -> Result<u64, RelayError> {
+        let id = self.config.subchain;
+        let next = self.main.next_inbound_seq(id, None).await?;
+        let mut delivered = next;
+        for seq in next..next.saturating_add(MAX_MESSAGES_PER_PASS) {
+            let Some(message) = self.source.outbound(seq, Some(audited.hash)).await? else {
+                break;
+            };
+            let proof = self
+                .source
+                .read_proof(&subchain_outbound_key(seq), audited.hash)
+                .await?;
+            self.main
+                .receive_from_subchain(id, audited.number, &message, &proof)
+                .await?;
+            delivered = seq.saturating_add(1);
+        }
+        if delivered == next {
+            return Ok(0);
+        }
+        self.wait_for("subchain → main messages received", || async {
+            Ok((self.main.next_inbound_seq(id, None).await? >= delivered).then_some(()))
+        })
+        .await?;
+        tracing::info!(
+            target: "relay",
+            subchain = id,
+            "✅ Subchain → main messages #{next}..#{delivered} delivered (proven at subchain #{})",
+            audited.number,
+        );
+        Ok(delivered.saturating_sub(next))
+    }
+
+    /// Settles on the main chain the main → subchain messages the subchain holds receipts of at
+    /// the audited header `audited`.
+    async fn settle_on_main(&self, audited: AuditedHead) -> Result<u64, RelayError> {
+        let id = self.config.subchain;
+        let received = self
+            .source
+            .bridge_state(Some(audited.hash))
+            .await?
+            .next_inbound_seq;
+        let from = *self.settled.on_main.lock();
+        let mut settled = Vec::new();
+        for seq in from..received.min(from.saturating_add(MAX_MESSAGES_PER_PASS)) {
+            if self.main.outbound(id, seq, None).await?.is_none() {
+                continue;
+            }
+            let proof = self
+                .source
+                .read_proof(&subchain_receipt_key(seq), audited.hash)
+                .await?;
+            self.main
+                .settle_outbound(id, seq, audited.number, &proof)
+                .await?;
+            settled.push(seq);
+        }
+        self.wait_for("main → subchain messages settled", || async {
+            for seq in &settled {
+                if self.main.outbound(id, *seq, None).await?.is_some() {
+                    return Ok(None);
+                }
+            }
+            Ok(Some(()))
+        })
+        .await?;
+        *self.settled.on_main.lock() = received.min(from.saturating_add(MAX_MESSAGES_PER_PASS));
+        if !settled.is_empty() {
+            tracing::info!(
+                target: "relay",
+                subchain = id,
+                ?settled,
+                "✅ Main → subchain messages settled on the main chain",
+            );
+        }
+        Ok(settled.len() as u64)
+    }
+
+    /// Polls `done` until it gives a value, or fails after the inclusion timeout.
+    async fn wait_for<T, F, Fut>(&self, what: &'static str, mut done: F) -> Result<T, RelayError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Option<T>, RelayError>>,
+    {
+        let started = tokio::time::Instant::now();
+        loop {
+            if let Some(value) = done().await? {
+                return Ok(value);
+            }
+            if started.elapsed() >= self.config.inclusion_timeout {
+                if let Some(metrics) = &self.metrics {
+                    metrics.failed();
+                }
+                return Err(RelayError::NotIncluded {
+                    what,
+                    waited: started.elapsed(),
+                });
+            }
+            tokio::time::sleep(self.config.poll.min(Duration::from_millis(500))).await;
+        }
+    }
+}
