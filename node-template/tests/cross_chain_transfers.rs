@@ -11,7 +11,8 @@
 //! a replayed message, a proof at a subchain height never audited, headers with too few or a
 //! forged signature, a release above the escrow (a message the subchain's root forged into its
 //! own state); and two conflicting finalized headers (the validators signing a second block at
-//! an audited height) freeze the subchain, after which nothing crosses.
+//! an audited height) freeze the subchain and slash the bonds the validators posted on the main
+//! chain, after which nothing crosses.
 
 mod common;
 
@@ -75,16 +76,20 @@ async fn storage(rpc: &HttpClient, key: String) -> Option<Vec<u8>> {
 
 type AccountData = pallet_balances::AccountData<u128>;
 
-/// The free WCME of `account` on the main chain (`System::Account`).
-async fn main_free(rpc: &HttpClient, account: &[u8; 32]) -> u128 {
+/// The balances of `account` on the main chain (`System::Account`).
+async fn main_account(rpc: &HttpClient, account: &[u8; 32]) -> AccountData {
     storage(rpc, account_key("System", "Account", account))
         .await
-        .map_or(0, |bytes| {
+        .map_or_else(AccountData::default, |bytes| {
             frame_system::AccountInfo::<u32, AccountData>::decode(&mut &bytes[..])
                 .expect("account info")
                 .data
-                .free
         })
+}
+
+/// The free WCME of `account` on the main chain.
+async fn main_free(rpc: &HttpClient, account: &[u8; 32]) -> u128 {
+    main_account(rpc, account).await.free
 }
 
 /// The free WCME of `account` on the subchain (the `Wcme` balances instance's own accounts).
@@ -603,8 +608,42 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
     .await;
     assert_exact().await;
 
+    // Alice and Bob bond 100 WCME each on the main chain for their validator keys.
+    let bond = |key: [u8; 32]| {
+        wcme_runtime_main::RuntimeCall::Subchains(pallet_wcme_subchains::Call::bond {
+            id,
+            key: wcme_subchain_primitives::C3nKey::Sr25519(key),
+            amount: 100 * WCME,
+        })
+    };
+    let genesis: H256 = call(&main_rpc, "chain_getBlockHash", vec![0.into()])
+        .await
+        .expect("genesis");
+    let mut reserved_before = Vec::new();
+    for validator in [Sr25519Keyring::Alice, Sr25519Keyring::Bob] {
+        let pair = validator.pair();
+        let account = pair.public().0;
+        let nonce: u32 = call(
+            &main_rpc,
+            "system_accountNextIndex",
+            vec![AccountId32::from(account).to_string().into()],
+        )
+        .await
+        .expect("nonce");
+        let extrinsic =
+            wcme_runtime_main::signing::sign(&pair, bond(account), nonce, genesis).encode();
+        let outcome = submit_and_watch(&main_rpc, &extrinsic, MAIN_OUTCOME).await;
+        assert!(
+            outcome
+                .as_ref()
+                .is_ok_and(|events| events.iter().any(|e| e.contains("Bonded"))),
+            "{outcome:?}"
+        );
+        reserved_before.push((account, main_account(&main_rpc, &account).await.reserved));
+    }
+
     // The validators sign a second block at an audited height: evidence that freezes the
-    // subchain, after which no WCME crosses.
+    // subchain and slashes their bonds, after which no WCME crosses.
     let real = batch.last().expect("the justified header").clone();
     let real_justification = justification;
     let mut fork = real.clone();
@@ -637,9 +676,6 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
             first: Box::new((real, real_justification)),
             second: Box::new((fork, fork_justification)),
         });
-    let genesis: H256 = call(&main_rpc, "chain_getBlockHash", vec![0.into()])
-        .await
-        .expect("genesis");
     let account = AccountId32::from(charlie.public().0);
     let nonce: u32 = call(
         &main_rpc,
@@ -660,6 +696,13 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
         .await
         .expect("wcme_subchain");
     assert_eq!(view["frozen"], true, "{view}");
+    for (account, reserved) in reserved_before {
+        assert_eq!(
+            main_account(&main_rpc, &account).await.reserved,
+            reserved - 100 * WCME,
+            "the bond is slashed"
+        );
+    }
     refused(
         &main_rpc,
         wcme_runtime_main::RuntimeCall::CrossChain(

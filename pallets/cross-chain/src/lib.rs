@@ -23,8 +23,8 @@
 //!   is not rolled back.
 //! - **Fork evidence.** [`Pallet::report_fork`] takes two different headers at one height, each
 //!   with a justification of the current validator set: the subchain is frozen through
-//!   [`pallet_wcme_subchains::SubchainRegistry::freeze`]. Slashing the signers is not done yet:
-//!   the main chain holds no validator bonds.
+//!   [`pallet_wcme_subchains::SubchainRegistry::freeze`], which also slashes the bonds the
+//!   signers of both hold in the registry.
 //! - **WCME transfers** ([`message`], [`proof`]). [`Pallet::transfer_to_subchain`] locks WCME in
 //!   the subchain's escrow account ([`Pallet::escrow_account`]) and queues a [`TransferMessage`]
 //!   in [`Outbound`], which the subchain mints on proof. Back, the subchain burns and queues a
@@ -288,7 +288,8 @@ pub mod pallet {
             audited: u32,
         },
         /// Two different headers of `subchain` at height `number` were each proven final by the
-        /// current validator set: the subchain is frozen. `signers` signed both.
+        /// current validator set: the subchain is frozen. `signers` signed both, and their
+        /// bonds (`slashed` in all) were slashed.
         ForkProven {
             /// The subchain.
             subchain: SubchainId,
@@ -300,6 +301,8 @@ pub mod pallet {
             second: H256,
             /// The validators whose pre-commits are in both justifications.
             signers: SignersOf<T>,
+            /// The total of their bonds slashed.
+            slashed: u128,
         },
         /// `amount` of `sender` is locked in `subchain`'s escrow and message `seq` queued in
         /// [`Outbound`]: the subchain mints it to `dest` before its block `timeout`.
@@ -691,7 +694,8 @@ pub mod pallet {
 
         /// Prove that `subchain` finalized two different headers at one height, each with a
         /// justification of its current validator set: the subchain is frozen (until governance
-        /// unfreezes it). Nothing is slashed: the main chain holds no validator bonds yet.
+        /// unfreezes it) and the bonds of the validators who pre-committed both are slashed
+        /// ([`SubchainRegistry::freeze`]).
         ///
         /// Origin: signed, anyone. The evidence must be `first` and `second` at the same height
         /// with different hashes, each justification for its own header, in the current set's
@@ -755,13 +759,14 @@ pub mod pallet {
                 .intersection(&second_signers)
                 .map(|key| C3nKey::Sr25519(key.0))
                 .collect();
-            T::Registry::freeze(subchain)?;
+            let slashed = T::Registry::freeze(subchain, &signers)?;
             Self::deposit_event(Event::ForkProven {
                 subchain,
                 number,
                 first: first_hash,
                 second: second_hash,
                 signers: SignersOf::<T>::truncate_from(signers),
+                slashed,
             });
             Ok(())
         }
@@ -1205,12 +1210,16 @@ pub mod pallet {
         }
 
         /// The weight of [`Pallet::report_fork`] with these two justifications: all their
-        /// pre-commits verified, as benchmarked with the registry's freeze.
+        /// pre-commits verified, as benchmarked with the registry's freeze (no bonds), plus
+        /// slashing a bond for each possible signer of both.
         pub fn report_fork_weight(first: &Justification, second: &Justification) -> Weight {
             let max = T::MaxPrecommits::get();
-            let p = Self::component(first.precommits.len(), max)
-                .saturating_add(Self::component(second.precommits.len(), max));
-            T::WeightInfo::report_fork(p)
+            let first_len = Self::component(first.precommits.len(), max);
+            let second_len = Self::component(second.precommits.len(), max);
+            let slashing = T::Registry::freeze_weight(first_len.min(second_len))
+                .saturating_sub(T::Registry::freeze_weight(0));
+            T::WeightInfo::report_fork(first_len.saturating_add(second_len))
+                .saturating_add(slashing)
         }
 
         /// The pallet's invariants: each audited head is stored among the audited headers,

@@ -72,6 +72,9 @@ impl pallet_wcme_subchains::Config for Test {
     type DefaultMessageFee = ConstU128<MESSAGE_FEE>;
     type OnGasCharged = ();
     type RetirementDelay = ConstU64<10>;
+    type MinBond = ConstU128<10>;
+    type BondingDuration = ConstU64<10>;
+    type OnBondSlashed = ();
     type MaxValidators = ConstU32<MAX_VALIDATORS>;
     type MaxNameLength = ConstU32<16>;
     type MaxSymbolLength = ConstU32<8>;

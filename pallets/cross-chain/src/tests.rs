@@ -8,7 +8,10 @@ use crate::{
     types::{AuditedHeader, C3nKey, ConsensusKind, Header, Justification, SubchainId},
     verify::{self, Tip, VerifyError},
 };
-use frame_support::{assert_noop, assert_ok, traits::Hooks};
+use frame_support::{
+    assert_noop, assert_ok,
+    traits::{Hooks, fungible::Inspect},
+};
 use pallet_wcme_subchains::{SubchainGas, SubchainRegistry, SubchainStatus};
 use sp_core::{H256, Pair, ed25519, sr25519};
 use sp_runtime::{DigestItem, DispatchError};
@@ -750,6 +753,17 @@ fn fork_evidence_freezes_the_subchain() {
         // Validators 1–3 signed one, 2–4 the other: 2 and 3 signed both.
         let evidence_first = (first.clone(), justify(&first, 0, &keys[..3]));
         let evidence_second = (second.clone(), justify(&second, 0, &keys[1..]));
+        // The owner bonded 100 for each of validators 1–3 (4 has no bond).
+        let key = |index: usize| C3nKey::Sr25519(keys[index].public().0);
+        for index in 0..3 {
+            assert_ok!(Subchains::bond(
+                RuntimeOrigin::signed(OWNER),
+                id,
+                key(index),
+                100
+            ));
+        }
+        let owner_before = Balances::total_balance(&OWNER);
         assert_ok!(CrossChain::report_fork(
             RuntimeOrigin::signed(RELAYER),
             id,
@@ -770,7 +784,16 @@ fn fork_evidence_freezes_the_subchain() {
                 first: first.hash(),
                 second: second.hash(),
                 signers: both.try_into().expect("bounded"),
+                slashed: 200,
             }
+        );
+        // The two who signed both lost their bonds; validator 1 keeps its own.
+        assert_eq!(Balances::total_balance(&OWNER), owner_before - 200);
+        assert!(pallet_wcme_subchains::Bonds::<Test>::get(id, key(1)).is_none());
+        assert!(pallet_wcme_subchains::Bonds::<Test>::get(id, key(2)).is_none());
+        assert_eq!(
+            pallet_wcme_subchains::Bonds::<Test>::get(id, key(0)).map(|bond| bond.amount),
+            Some(100)
         );
         // Frozen: no more headers, and no second report.
         assert_noop!(
@@ -933,7 +956,12 @@ fn weights_grow_with_headers_and_precommits_up_to_the_limits() {
         CrossChain::report_fork_weight(&j, &j)
     };
     assert!(fork(3).ref_time() > fork(2).ref_time());
-    assert_eq!(fork(3), <() as crate::WeightInfo>::report_fork(6));
+    // The benchmarked figure (the freeze included), and a bond slashed per possible signer.
+    let slash = <() as pallet_wcme_subchains::WeightInfo>::slash_bond();
+    assert_eq!(
+        fork(3),
+        <() as crate::WeightInfo>::report_fork(6).saturating_add(slash.saturating_mul(3))
+    );
     assert_eq!(fork(1_000), fork(MAX_VALIDATORS as usize));
 }
 

@@ -215,7 +215,7 @@ fn sending_needs_an_active_subchain_the_minimum_and_the_funds() {
         assert_eq!(free(ALICE), 1);
         assert_eq!(CrossChain::escrow_total(id), ALICE_FUNDS - 1);
 
-        assert_ok!(<Subchains as SubchainRegistry<u128, u64>>::freeze(id));
+        assert_ok!(<Subchains as SubchainRegistry<u128, u64>>::freeze(id, &[]));
         assert_noop!(send(OWNER, id, [7; 32], 100), Error::<Test>::SubchainFrozen);
         check_invariants();
     });
@@ -584,7 +584,7 @@ fn a_frozen_subchain_moves_nothing() {
         state.receipt(0, Receipt::Expired);
         let (at, proof) = state.audit_message(id, &keys, 0);
         let receipt_proof = proof_of(&state, &[subchain_receipt_key(0)]);
-        assert_ok!(<Subchains as SubchainRegistry<u128, u64>>::freeze(id));
+        assert_ok!(<Subchains as SubchainRegistry<u128, u64>>::freeze(id, &[]));
         assert_noop!(send(ALICE, id, [7; 32], 10), Error::<Test>::SubchainFrozen);
         assert_noop!(
             receive(id, at, message, proof),

@@ -66,6 +66,42 @@ fn config_for(seed: u32, keys: &[SigningKey]) -> SubchainConfig {
     }
 }
 
+/// The registry's key of an SM2 validator.
+fn validator_key(signer: &SigningKey) -> C3nKey {
+    C3nKey::from_bytes(SignatureScheme::Sm2, &sm2_public(signer)).expect("an SM2 key")
+}
+
+/// A subchain of the largest set whose last key has a `MinBond` bond; its id, the bonder and
+/// the key.
+fn bonded<T: Config>() -> (SubchainId, T::AccountId, C3nKey) {
+    let (id, _, keys) = subchain::<T>(T::MaxValidators::get());
+    let key = validator_key(keys.last().expect("a validator"));
+    let bonder: T::AccountId = account("bonder", 0, 0);
+    endow::<T>(&bonder);
+    assert_ok!(Registry::<T>::bond(
+        RawOrigin::Signed(bonder.clone()).into(),
+        id,
+        key,
+        T::MinBond::get()
+    ));
+    (id, bonder, key)
+}
+
+/// Replaces the validator set of `id` by one of the largest size without any of its keys (as
+/// an audited change would, written directly).
+fn replace_validators<T: Config>(id: SubchainId) {
+    let keys: Vec<C3nKey> = sm2_signers(1, T::MaxValidators::get())
+        .iter()
+        .map(validator_key)
+        .collect();
+    ValidatorSets::<T>::mutate(id, |set| {
+        if let Some(set) = set {
+            set.id = set.id.saturating_add(1);
+            set.keys = keys.try_into().expect("at most MaxValidators");
+        }
+    });
+}
+
 /// Registers an SM2 subchain with `n` validators owned by a funded account; returns the id,
 /// the owner and the signing keys.
 fn subchain<T: Config>(n: u32) -> (SubchainId, T::AccountId, Vec<SigningKey>) {
@@ -270,6 +306,78 @@ mod benchmarks {
                 message_fee: min_gas
             }
         );
+    }
+
+    /// Adding to an existing bond (the longer path: the bond is read and checked) for the last
+    /// key of the largest set.
+    #[benchmark]
+    fn bond() {
+        let (id, _, keys) = subchain::<T>(T::MaxValidators::get());
+        let key = validator_key(keys.last().expect("a validator"));
+        let bonder: T::AccountId = account("bonder", 0, 0);
+        endow::<T>(&bonder);
+        let amount = T::MinBond::get();
+        assert_ok!(Registry::<T>::bond(
+            RawOrigin::Signed(bonder.clone()).into(),
+            id,
+            key,
+            amount
+        ));
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(bonder), id, key, amount);
+
+        assert_eq!(
+            Bonds::<T>::get(id, key).map(|held| held.amount),
+            Some(amount.saturating_mul(2))
+        );
+    }
+
+    /// Unbonding a key that left the largest set (searched in full).
+    #[benchmark]
+    fn unbond() {
+        let (id, bonder, key) = bonded::<T>();
+        replace_validators::<T>(id);
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(bonder), id, key);
+
+        assert!(Bonds::<T>::get(id, key).is_some_and(|held| held.withdrawable_at.is_some()));
+    }
+
+    #[benchmark]
+    fn withdraw_bond() {
+        let (id, bonder, key) = bonded::<T>();
+        replace_validators::<T>(id);
+        assert_ok!(Registry::<T>::unbond(
+            RawOrigin::Signed(bonder.clone()).into(),
+            id,
+            key
+        ));
+        let now = frame_system::Pallet::<T>::block_number();
+        frame_system::Pallet::<T>::set_block_number(now.saturating_add(T::BondingDuration::get()));
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(bonder), id, key);
+
+        assert!(Bonds::<T>::get(id, key).is_none());
+    }
+
+    /// Slashing one signer's bond on fork evidence: the per-signer part of
+    /// [`SubchainRegistry::freeze`].
+    #[benchmark]
+    fn slash_bond() {
+        let (id, _, key) = bonded::<T>();
+
+        #[block]
+        {
+            assert_eq!(
+                Registry::<T>::slash_bonds(id, core::slice::from_ref(&key)),
+                T::MinBond::get()
+            );
+        }
+
+        assert!(Bonds::<T>::get(id, key).is_none());
     }
 
     impl_benchmark_test_suite!(Registry, crate::mock::new_test_ext(), crate::mock::Test);

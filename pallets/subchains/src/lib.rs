@@ -81,7 +81,7 @@ pub mod pallet {
         types::{
             Balance, BaseToken, C3nKey, ChainId, ConsensusKind, GasCharge, GasFees, MAX_DECIMALS,
             SignatureScheme, SubchainConfig, SubchainId, SubchainInfo, SubchainStatus,
-            SubchainView, SuspendReason, TokenListing, ValidatorSet, ValidatorSetId,
+            SubchainView, SuspendReason, TokenListing, ValidatorBond, ValidatorSet, ValidatorSetId,
             ValidatorSignature, WCME_SYMBOL,
         },
         verify::{self, QuorumError, SignatureVerifier},
@@ -139,6 +139,9 @@ pub mod pallet {
         /// A subchain's prepaid gas, held on its subchain account.
         #[codec(index = 0)]
         GasStake,
+        /// A bond for a subchain validator key, held on its bonder's account.
+        #[codec(index = 1)]
+        ValidatorBond,
     }
 
     /// Configuration of the subchain registry.
@@ -188,6 +191,18 @@ pub mod pallet {
         /// Most validators in a subchain's set.
         #[pallet::constant]
         type MaxValidators: Get<u32>;
+
+        /// Smallest bond a validator key is given (at least the existential deposit).
+        #[pallet::constant]
+        type MinBond: Get<Balance>;
+
+        /// Blocks between [`Pallet::unbond`] and [`Pallet::withdraw_bond`]: time for fork
+        /// evidence against the key to slash the bond first.
+        #[pallet::constant]
+        type BondingDuration: Get<BlockNumberFor<Self>>;
+
+        /// Receives slashed bonds. `()` burns them.
+        type OnBondSlashed: OnUnbalanced<CreditOf<Self>>;
 
         /// Longest subchain name, in bytes.
         #[pallet::constant]
@@ -298,6 +313,18 @@ pub mod pallet {
     /// its past).
     #[pallet::storage]
     pub type ValidatorSets<T: Config> = StorageMap<_, Twox64Concat, SubchainId, ValidatorSetOf<T>>;
+
+    /// The bond of each validator key, per subchain: held on the bonder's account until
+    /// withdrawn, slashed if the key signs conflicting finalized headers.
+    #[pallet::storage]
+    pub type Bonds<T: Config> = StorageDoubleMap<
+        _,
+        Twox64Concat,
+        SubchainId,
+        Blake2_128Concat,
+        C3nKey,
+        ValidatorBond<T::AccountId, BlockNumberFor<T>>,
+    >;
 
     /// The subchain of each chain id. Never removed.
     #[pallet::storage]
@@ -410,6 +437,51 @@ pub mod pallet {
             /// How much.
             amount: Balance,
         },
+        /// `bonder` bonded `amount` more for validator `key` of `id`, which now has `bond`.
+        Bonded {
+            /// The subchain.
+            id: SubchainId,
+            /// The validator key.
+            key: C3nKey,
+            /// Who holds the bond.
+            bonder: T::AccountId,
+            /// How much was added.
+            amount: Balance,
+            /// The key's bond now.
+            bond: Balance,
+        },
+        /// The bond of `key` of `id` unbonds: withdrawable from block `withdrawable_at`.
+        Unbonding {
+            /// The subchain.
+            id: SubchainId,
+            /// The validator key.
+            key: C3nKey,
+            /// The first block it can be withdrawn in.
+            withdrawable_at: BlockNumberFor<T>,
+        },
+        /// The bond of `key` of `id` (`amount`) was released to `bonder`.
+        BondWithdrawn {
+            /// The subchain.
+            id: SubchainId,
+            /// The validator key.
+            key: C3nKey,
+            /// Who got it back.
+            bonder: T::AccountId,
+            /// How much.
+            amount: Balance,
+        },
+        /// The bond of `key` of `id` (`amount`, held by `bonder`) was slashed: the key
+        /// pre-committed two conflicting finalized headers.
+        BondSlashed {
+            /// The subchain.
+            id: SubchainId,
+            /// The validator key.
+            key: C3nKey,
+            /// Who held the bond.
+            bonder: T::AccountId,
+            /// How much was slashed.
+            amount: Balance,
+        },
         /// Root set the gas fees charged from now on.
         GasFeesSet {
             /// Gas per audited header.
@@ -506,6 +578,20 @@ pub mod pallet {
         Overflow,
         /// A gas fee above `MinGasBalance`: an active subchain could not always pay it.
         FeeAboveMinGas,
+        /// The key is not in the subchain's current validator set.
+        NotValidator,
+        /// A new bond below `MinBond`.
+        BondTooLow,
+        /// Someone else holds this key's bond.
+        NotBonder,
+        /// The key has no bond.
+        NoBond,
+        /// The bond is unbonding already: it cannot grow or unbond again.
+        AlreadyUnbonding,
+        /// The key is still in the validator set of a subchain that is not retired.
+        StillValidating,
+        /// The bond is not unbonding, or its bonding duration has not passed.
+        BondLocked,
     }
 
     impl<T> From<QuorumError> for Error<T> {
@@ -928,6 +1014,137 @@ pub mod pallet {
             });
             Ok(())
         }
+
+        /// Bond `amount` WCME for validator `key` of subchain `id`: held on the caller's
+        /// account, slashed if `key` pre-commits two conflicting finalized headers of `id`
+        /// ([`SubchainRegistry::freeze`] on fork evidence). A key has one bond and one bonder,
+        /// who may add to it until it unbonds.
+        ///
+        /// Origin: signed (the bonder: the validator's operator, or anyone backing it).
+        /// Errors: [`Error::ZeroAmount`], [`Error::UnknownSubchain`],
+        /// [`Error::SubchainRetired`], [`Error::SubchainFrozen`], [`Error::NotValidator`] (not
+        /// in the current set), [`Error::NotBonder`], [`Error::AlreadyUnbonding`],
+        /// [`Error::BondTooLow`] (a new bond below `MinBond`), [`Error::InsufficientBalance`],
+        /// [`Error::Overflow`]. Emits [`Event::Bonded`].
+        #[pallet::call_index(8)]
+        #[pallet::weight(T::WeightInfo::bond())]
+        pub fn bond(
+            origin: OriginFor<T>,
+            id: SubchainId,
+            key: C3nKey,
+            #[pallet::compact] amount: Balance,
+        ) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            ensure!(amount > 0, Error::<T>::ZeroAmount);
+            let info = Subchains::<T>::get(id).ok_or(Error::<T>::UnknownSubchain)?;
+            ensure!(!info.status.is_retired(), Error::<T>::SubchainRetired);
+            ensure!(!info.frozen, Error::<T>::SubchainFrozen);
+            ensure!(Self::is_validator(id, &key), Error::<T>::NotValidator);
+            let bond = match Bonds::<T>::get(id, key) {
+                Some(bond) => {
+                    ensure!(bond.bonder == who, Error::<T>::NotBonder);
+                    ensure!(bond.withdrawable_at.is_none(), Error::<T>::AlreadyUnbonding);
+                    bond.amount
+                        .checked_add(amount)
+                        .ok_or(Error::<T>::Overflow)?
+                }
+                None => {
+                    ensure!(amount >= T::MinBond::get(), Error::<T>::BondTooLow);
+                    amount
+                }
+            };
+            Self::ensure_can_pay(&who, amount)?;
+
+            // Everything is checked; write.
+            T::Currency::hold(&HoldReason::ValidatorBond.into(), &who, amount)?;
+            Bonds::<T>::insert(
+                id,
+                key,
+                ValidatorBond {
+                    bonder: who.clone(),
+                    amount: bond,
+                    withdrawable_at: None,
+                },
+            );
+            Self::deposit_event(Event::Bonded {
+                id,
+                key,
+                bonder: who,
+                amount,
+                bond,
+            });
+            Ok(())
+        }
+
+        /// Start unbonding the bond of `key` of subchain `id`: withdrawable
+        /// `BondingDuration` blocks from now, slashable until withdrawn.
+        ///
+        /// Origin: signed by the bonder. Only once `key` has left the subchain's validator set,
+        /// or the subchain is retired; not while it is frozen (the evidence may name the key).
+        /// Errors: [`Error::UnknownSubchain`], [`Error::NoBond`], [`Error::NotBonder`],
+        /// [`Error::AlreadyUnbonding`], [`Error::SubchainFrozen`], [`Error::StillValidating`].
+        /// Emits [`Event::Unbonding`].
+        #[pallet::call_index(9)]
+        #[pallet::weight(T::WeightInfo::unbond())]
+        pub fn unbond(origin: OriginFor<T>, id: SubchainId, key: C3nKey) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            let info = Subchains::<T>::get(id).ok_or(Error::<T>::UnknownSubchain)?;
+            let mut bond = Bonds::<T>::get(id, key).ok_or(Error::<T>::NoBond)?;
+            ensure!(bond.bonder == who, Error::<T>::NotBonder);
+            ensure!(bond.withdrawable_at.is_none(), Error::<T>::AlreadyUnbonding);
+            ensure!(!info.frozen, Error::<T>::SubchainFrozen);
+            ensure!(
+                info.status.is_retired() || !Self::is_validator(id, &key),
+                Error::<T>::StillValidating
+            );
+            let withdrawable_at =
+                frame_system::Pallet::<T>::block_number().saturating_add(T::BondingDuration::get());
+            bond.withdrawable_at = Some(withdrawable_at);
+            Bonds::<T>::insert(id, key, bond);
+            Self::deposit_event(Event::Unbonding {
+                id,
+                key,
+                withdrawable_at,
+            });
+            Ok(())
+        }
+
+        /// Release the unbonded bond of `key` of subchain `id` to its bonder, once its bonding
+        /// duration has passed.
+        ///
+        /// Origin: signed, anyone (the money only goes to the bonder). Not while the subchain is
+        /// frozen. Errors: [`Error::UnknownSubchain`], [`Error::NoBond`],
+        /// [`Error::SubchainFrozen`], [`Error::BondLocked`] (not unbonding, or not yet). Emits
+        /// [`Event::BondWithdrawn`].
+        #[pallet::call_index(10)]
+        #[pallet::weight(T::WeightInfo::withdraw_bond())]
+        pub fn withdraw_bond(origin: OriginFor<T>, id: SubchainId, key: C3nKey) -> DispatchResult {
+            ensure_signed(origin)?;
+            let info = Subchains::<T>::get(id).ok_or(Error::<T>::UnknownSubchain)?;
+            let bond = Bonds::<T>::get(id, key).ok_or(Error::<T>::NoBond)?;
+            ensure!(!info.frozen, Error::<T>::SubchainFrozen);
+            ensure!(
+                bond.withdrawable_at
+                    .is_some_and(|at| frame_system::Pallet::<T>::block_number() >= at),
+                Error::<T>::BondLocked
+            );
+
+            // Everything is checked; write.
+            T::Currency::release(
+                &HoldReason::ValidatorBond.into(),
+                &bond.bonder,
+                bond.amount,
+                Precision::BestEffort,
+            )?;
+            Bonds::<T>::remove(id, key);
+            Self::deposit_event(Event::BondWithdrawn {
+                id,
+                key,
+                bonder: bond.bonder,
+                amount: bond.amount,
+            });
+            Ok(())
+        }
     }
 
     /// A [`SubchainConfig`] after its checks, in stored form.
@@ -1167,6 +1384,38 @@ pub mod pallet {
             Ok(fee)
         }
 
+        /// Whether `key` is in the current validator set of `id`.
+        fn is_validator(id: SubchainId, key: &C3nKey) -> bool {
+            ValidatorSets::<T>::get(id).is_some_and(|set| set.keys.contains(key))
+        }
+
+        /// Slashes the bond of each of `keys` of `id` that has one (to
+        /// [`Config::OnBondSlashed`]); the total slashed.
+        pub(crate) fn slash_bonds(id: SubchainId, keys: &[C3nKey]) -> Balance {
+            let reason = HoldReason::ValidatorBond.into();
+            let mut total: Balance = 0;
+            for key in keys {
+                let Some(bond) = Bonds::<T>::take(id, key) else {
+                    continue;
+                };
+                let (credit, _missing) = <T::Currency as BalancedHold<T::AccountId>>::slash(
+                    &reason,
+                    &bond.bonder,
+                    bond.amount,
+                );
+                let amount = frame_support::traits::Imbalance::peek(&credit);
+                T::OnBondSlashed::on_unbalanced(credit);
+                total = total.saturating_add(amount);
+                Self::deposit_event(Event::BondSlashed {
+                    id,
+                    key: *key,
+                    bonder: bond.bonder,
+                    amount,
+                });
+            }
+            total
+        }
+
         /// Freezes `id` (the `freeze` call and [`SubchainRegistry::freeze`]).
         pub(crate) fn do_freeze(id: SubchainId) -> DispatchResult {
             let mut info = Subchains::<T>::get(id).ok_or(Error::<T>::UnknownSubchain)?;
@@ -1269,6 +1518,23 @@ pub mod pallet {
                 Names::<T>::iter_values().all(Subchains::<T>::contains_key),
                 "name index points nowhere"
             );
+            // Every bonder holds exactly its bonds.
+            let mut bonded = alloc::collections::BTreeMap::<T::AccountId, Balance>::new();
+            for (id, _, bond) in Bonds::<T>::iter() {
+                ensure!(
+                    Subchains::<T>::contains_key(id),
+                    "bond of an unknown subchain"
+                );
+                let total = bonded.entry(bond.bonder).or_default();
+                *total = total.saturating_add(bond.amount);
+            }
+            for (bonder, total) in bonded {
+                ensure!(
+                    T::Currency::balance_on_hold(&HoldReason::ValidatorBond.into(), &bonder)
+                        == total,
+                    "bonds differ from the held bond balance"
+                );
+            }
             Ok(())
         }
     }
@@ -1319,12 +1585,14 @@ pub mod pallet {
             Subchains::<T>::get(id).is_some_and(|info| info.frozen)
         }
 
-        fn freeze(id: SubchainId) -> Result<(), DispatchError> {
-            Self::do_freeze(id)
+        fn freeze(id: SubchainId, signers: &[C3nKey]) -> Result<Balance, DispatchError> {
+            Self::do_freeze(id)?;
+            Ok(Self::slash_bonds(id, signers))
         }
 
-        fn freeze_weight() -> Weight {
+        fn freeze_weight(signers: u32) -> Weight {
             T::WeightInfo::freeze()
+                .saturating_add(T::WeightInfo::slash_bond().saturating_mul(u64::from(signers)))
         }
     }
 }

@@ -116,9 +116,9 @@ impl SignatureVerifier for MockVerifier {
     }
 }
 
-/// Drained gas is paid to [`TREASURY`].
-pub struct GasToTreasury;
-impl OnUnbalanced<Credit<u128, Balances>> for GasToTreasury {
+/// Drained gas and slashed bonds are paid to [`TREASURY`].
+pub struct ToTreasury;
+impl OnUnbalanced<Credit<u128, Balances>> for ToTreasury {
     fn on_nonzero_unbalanced(amount: Credit<u128, Balances>) {
         // The treasury exists from genesis, so resolving cannot fail; were it to, the credit
         // would be dropped, i.e. burned.
@@ -134,9 +134,12 @@ impl pallet_wcme_subchains::Config for Test {
     type MinGasBalance = ConstU128<MIN_GAS>;
     type DefaultHeaderFee = ConstU128<HEADER_FEE>;
     type DefaultMessageFee = ConstU128<MESSAGE_FEE>;
-    type OnGasCharged = GasToTreasury;
+    type OnGasCharged = ToTreasury;
     type RetirementDelay = ConstU64<RETIREMENT_DELAY>;
     type MaxValidators = ConstU32<MAX_VALIDATORS>;
+    type MinBond = ConstU128<MIN_BOND>;
+    type BondingDuration = ConstU64<BONDING_DURATION>;
+    type OnBondSlashed = ToTreasury;
     type MaxNameLength = ConstU32<MAX_NAME>;
     type MaxSymbolLength = ConstU32<MAX_SYMBOL>;
     type GovernanceOrigin = frame_system::EnsureRoot<u128>;
@@ -148,6 +151,8 @@ impl pallet_wcme_subchains::Config for Test {
 pub const ED: Balance = 1;
 pub const MIN_STAKE: Balance = 1_000;
 pub const MIN_GAS: Balance = 100;
+pub const MIN_BOND: Balance = 50;
+pub const BONDING_DURATION: u64 = 20;
 pub const HEADER_FEE: Balance = 10;
 pub const MESSAGE_FEE: Balance = 4;
 pub const RETIREMENT_DELAY: u64 = 10;

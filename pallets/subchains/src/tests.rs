@@ -654,7 +654,7 @@ fn unfreezing_an_exhausted_subchain_leaves_it_suspended() {
         }
         assert_eq!(status(id), SubchainStatus::Suspended);
         // The freeze hook of the cross-chain pallet.
-        assert_ok!(<Subchains as SubchainRegistry<u128, u64>>::freeze(id));
+        assert_ok!(<Subchains as SubchainRegistry<u128, u64>>::freeze(id, &[]));
         assert_eq!(status(id), SubchainStatus::Suspended);
         assert_ok!(Subchains::unfreeze(RuntimeOrigin::root(), id));
         assert_eq!(status(id), SubchainStatus::Suspended);
@@ -775,7 +775,7 @@ fn evidence_can_freeze_a_retiring_subchain_and_hold_its_refund() {
     new_test_ext().execute_with(|| {
         let id = register(ALICE, config("x"), MIN_STAKE);
         assert_ok!(Subchains::deregister(RuntimeOrigin::signed(ALICE), id));
-        assert_ok!(<Subchains as SubchainRegistry<u128, u64>>::freeze(id));
+        assert_ok!(<Subchains as SubchainRegistry<u128, u64>>::freeze(id, &[]));
         // The status stays retired; no suspension event for a retired subchain.
         assert!(status(id).is_retired());
         assert_eq!(last_event(), RuntimeEvent::Subchains(Event::Frozen { id }));
@@ -1223,11 +1223,12 @@ fn the_registry_trait_reads_the_registry() {
         assert_eq!(Subchains::subchain_of(&ALICE), None);
         assert_eq!(Subchains::subchain_of(&u128::MAX), None);
         assert_eq!(
-            <Subchains as SubchainRegistry<u128, u64>>::freeze_weight(),
+            <Subchains as SubchainRegistry<u128, u64>>::freeze_weight(2),
             <() as crate::WeightInfo>::freeze()
+                .saturating_add(<() as crate::WeightInfo>::slash_bond().saturating_mul(2))
         );
         assert_noop!(
-            <Subchains as SubchainRegistry<u128, u64>>::freeze(9),
+            <Subchains as SubchainRegistry<u128, u64>>::freeze(9, &[]),
             Error::<Test>::UnknownSubchain
         );
         assert_eq!(
@@ -1240,7 +1241,7 @@ fn the_registry_trait_reads_the_registry() {
         );
         assert!(!<Subchains as SubchainRegistry<u128, u64>>::is_frozen(id));
         assert!(!<Subchains as SubchainRegistry<u128, u64>>::is_frozen(9));
-        assert_ok!(<Subchains as SubchainRegistry<u128, u64>>::freeze(id));
+        assert_ok!(<Subchains as SubchainRegistry<u128, u64>>::freeze(id, &[]));
         assert!(<Subchains as SubchainRegistry<u128, u64>>::is_frozen(id));
         assert!(!<Subchains as SubchainRegistry<u128, u64>>::is_active(id));
     });
@@ -1584,4 +1585,213 @@ fn check_quorum_checks_structure_before_signatures() {
         check_quorum::<Never>(&[], b"m", &[]),
         Err(InsufficientSignatures)
     );
+}
+
+// --- validator bonds ----------------------------------------------------------------------------
+
+fn bond_reason() -> RuntimeHoldReason {
+    HoldReason::ValidatorBond.into()
+}
+
+#[test]
+fn bonds_are_held_grow_and_unbond_only_after_the_key_leaves_the_set() {
+    new_test_ext().execute_with(|| {
+        let (id, signers) = sr_chain(4);
+        let key = key_of(&signers[0]);
+        // A new bond needs MinBond; a stranger's key cannot be bonded.
+        assert_noop!(
+            Subchains::bond(RuntimeOrigin::signed(BOB), id, key, MIN_BOND - 1),
+            Error::<Test>::BondTooLow
+        );
+        let outsider = key_of(&sr_signers(40, 1)[0]);
+        assert_noop!(
+            Subchains::bond(RuntimeOrigin::signed(BOB), id, outsider, MIN_BOND),
+            Error::<Test>::NotValidator
+        );
+        assert_noop!(
+            Subchains::bond(RuntimeOrigin::signed(BOB), id, key, 0),
+            Error::<Test>::ZeroAmount
+        );
+        assert_noop!(
+            Subchains::bond(RuntimeOrigin::signed(BOB), 9, key, MIN_BOND),
+            Error::<Test>::UnknownSubchain
+        );
+        assert_noop!(
+            Subchains::bond(RuntimeOrigin::signed(CHARLIE), id, key, POOR),
+            Error::<Test>::InsufficientBalance
+        );
+        let free = Balances::balance(&BOB);
+        assert_ok!(Subchains::bond(
+            RuntimeOrigin::signed(BOB),
+            id,
+            key,
+            MIN_BOND
+        ));
+        assert_ok!(Subchains::bond(RuntimeOrigin::signed(BOB), id, key, 5));
+        assert_eq!(
+            last_event(),
+            RuntimeEvent::Subchains(Event::Bonded {
+                id,
+                key,
+                bonder: BOB,
+                amount: 5,
+                bond: MIN_BOND + 5,
+            })
+        );
+        assert_eq!(
+            Balances::balance_on_hold(&bond_reason(), &BOB),
+            MIN_BOND + 5
+        );
+        assert_eq!(Balances::balance(&BOB), free - MIN_BOND - 5);
+        // One bonder per key.
+        assert_noop!(
+            Subchains::bond(RuntimeOrigin::signed(ALICE), id, key, MIN_BOND),
+            Error::<Test>::NotBonder
+        );
+        // Still validating: no unbonding; only the bonder may unbond.
+        assert_noop!(
+            Subchains::unbond(RuntimeOrigin::signed(BOB), id, key),
+            Error::<Test>::StillValidating
+        );
+        assert_noop!(
+            Subchains::unbond(RuntimeOrigin::signed(ALICE), id, key),
+            Error::<Test>::NotBonder
+        );
+        assert_noop!(
+            Subchains::withdraw_bond(RuntimeOrigin::signed(BOB), id, key),
+            Error::<Test>::BondLocked
+        );
+        // The key leaves the set: it unbonds, and is withdrawable after the bonding duration.
+        let next = publics(&sr_signers(10, 4));
+        let approvals = proof(
+            id,
+            1,
+            &next,
+            &[(0, &signers[0]), (1, &signers[1]), (2, &signers[2])],
+        );
+        assert_ok!(Subchains::update_validators(
+            RuntimeOrigin::signed(CHARLIE),
+            id,
+            next,
+            approvals
+        ));
+        assert_ok!(Subchains::unbond(RuntimeOrigin::signed(BOB), id, key));
+        let withdrawable_at = 1 + BONDING_DURATION;
+        assert_eq!(
+            last_event(),
+            RuntimeEvent::Subchains(Event::Unbonding {
+                id,
+                key,
+                withdrawable_at,
+            })
+        );
+        assert_noop!(
+            Subchains::unbond(RuntimeOrigin::signed(BOB), id, key),
+            Error::<Test>::AlreadyUnbonding
+        );
+        assert_noop!(
+            Subchains::bond(RuntimeOrigin::signed(BOB), id, key, 1),
+            Error::<Test>::NotValidator
+        );
+        System::set_block_number(withdrawable_at - 1);
+        assert_noop!(
+            Subchains::withdraw_bond(RuntimeOrigin::signed(CHARLIE), id, key),
+            Error::<Test>::BondLocked
+        );
+        System::set_block_number(withdrawable_at);
+        // Anyone may withdraw it; it goes to the bonder.
+        assert_ok!(Subchains::withdraw_bond(
+            RuntimeOrigin::signed(CHARLIE),
+            id,
+            key
+        ));
+        assert_eq!(Balances::balance(&BOB), free);
+        assert_eq!(Balances::balance_on_hold(&bond_reason(), &BOB), 0);
+        assert_noop!(
+            Subchains::withdraw_bond(RuntimeOrigin::signed(BOB), id, key),
+            Error::<Test>::NoBond
+        );
+        check_invariants();
+    });
+}
+
+#[test]
+fn fork_evidence_slashes_the_signers_bonds_even_while_unbonding() {
+    new_test_ext().execute_with(|| {
+        let (id, signers) = sr_chain(4);
+        let keys: Vec<C3nKey> = signers.iter().map(key_of).collect();
+        for key in &keys[..3] {
+            assert_ok!(Subchains::bond(
+                RuntimeOrigin::signed(BOB),
+                id,
+                *key,
+                MIN_BOND
+            ));
+        }
+        let treasury = Balances::balance(&TREASURY);
+        let issuance = Balances::total_issuance();
+        // Signers 2 and 3 (bonded) and 4 (no bond) signed both sides.
+        let slashed = <Subchains as SubchainRegistry<u128, u64>>::freeze(id, &keys[1..]);
+        assert_eq!(slashed, Ok(2 * MIN_BOND));
+        assert!(info(id).frozen);
+        assert_eq!(Balances::balance(&TREASURY), treasury + 2 * MIN_BOND);
+        assert_eq!(
+            Balances::total_issuance(),
+            issuance,
+            "moved to OnBondSlashed"
+        );
+        assert_eq!(Balances::balance_on_hold(&bond_reason(), &BOB), MIN_BOND);
+        assert!(System::events().iter().any(|record| {
+            record.event
+                == RuntimeEvent::Subchains(Event::BondSlashed {
+                    id,
+                    key: keys[1],
+                    bonder: BOB,
+                    amount: MIN_BOND,
+                })
+        }));
+        // Frozen: nothing bonds, unbonds or is withdrawn until governance unfreezes it.
+        assert_noop!(
+            Subchains::bond(RuntimeOrigin::signed(BOB), id, keys[3], MIN_BOND),
+            Error::<Test>::SubchainFrozen
+        );
+        assert_noop!(
+            Subchains::unbond(RuntimeOrigin::signed(BOB), id, keys[0]),
+            Error::<Test>::SubchainFrozen
+        );
+        // A second freeze is refused and slashes nothing more.
+        assert_noop!(
+            <Subchains as SubchainRegistry<u128, u64>>::freeze(id, &keys),
+            Error::<Test>::AlreadyFrozen
+        );
+        check_invariants();
+    });
+}
+
+#[test]
+fn an_unbonding_bond_is_still_slashed() {
+    new_test_ext().execute_with(|| {
+        let (id, signers) = sr_chain(4);
+        let key = key_of(&signers[0]);
+        assert_ok!(Subchains::bond(
+            RuntimeOrigin::signed(BOB),
+            id,
+            key,
+            MIN_BOND
+        ));
+        assert_ok!(Subchains::deregister(RuntimeOrigin::signed(ALICE), id));
+        // Retired: the key may unbond though it is still in the last set.
+        assert_ok!(Subchains::unbond(RuntimeOrigin::signed(BOB), id, key));
+        assert_eq!(
+            <Subchains as SubchainRegistry<u128, u64>>::freeze(id, core::slice::from_ref(&key)),
+            Ok(MIN_BOND)
+        );
+        System::set_block_number(1 + BONDING_DURATION);
+        assert_noop!(
+            Subchains::withdraw_bond(RuntimeOrigin::signed(BOB), id, key),
+            Error::<Test>::NoBond
+        );
+        assert_eq!(Balances::balance_on_hold(&bond_reason(), &BOB), 0);
+        check_invariants();
+    });
 }

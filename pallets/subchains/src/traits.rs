@@ -4,7 +4,7 @@
 //!   audited header and per cross-chain message.
 //! - [`SubchainRegistry`]: what the cross-chain pallet reads (status, freeze, validator set,
 //!   consensus kind, genesis hash, subchain account) and the `freeze` hook it calls on fork
-//!   evidence.
+//!   evidence, which also slashes the signers' bonds.
 //! - [`BaseTokenIssuer`]: what the registry calls to issue a subchain's base token as a smart
 //!   asset. `()` means "no smart-asset pallet"; a runtime with one forwards to
 //!   `pallet_wcme_smart_assets::SmartAssetIssuer` (see `docs/subchains.md`).
@@ -77,13 +77,15 @@ pub trait SubchainRegistry<AccountId, BlockNumber> {
     /// frozen subchain is also suspended.
     fn is_frozen(id: SubchainId) -> bool;
 
-    /// Freeze `id` on evidence (two conflicting finalized headers): it is suspended until
-    /// governance unfreezes it, and can neither be deregistered nor refunded meanwhile.
-    /// Errors if it is unknown, already frozen, or retired and refunded.
-    fn freeze(id: SubchainId) -> Result<(), DispatchError>;
+    /// Freeze `id` on evidence (two conflicting finalized headers pre-committed by
+    /// `signers`): it is suspended until governance unfreezes it, and can neither be
+    /// deregistered nor refunded meanwhile; the bonds of the `signers` that have one are
+    /// slashed. Returns the total slashed. Errors if it is unknown, already frozen, or retired
+    /// and refunded; then nothing changes.
+    fn freeze(id: SubchainId, signers: &[C3nKey]) -> Result<Balance, DispatchError>;
 
-    /// Upper bound of the weight of [`SubchainRegistry::freeze`].
-    fn freeze_weight() -> Weight;
+    /// Upper bound of the weight of [`SubchainRegistry::freeze`] with `signers` signers.
+    fn freeze_weight(signers: u32) -> Weight;
 }
 
 /// Issuing a subchain's base token as a smart asset, from the registry.

@@ -305,3 +305,17 @@ pub struct SubchainView<AccountId, BlockNumber> {
     /// Its current validators (kept after retirement).
     pub validators: Vec<C3nKey>,
 }
+
+/// A bond posted for one validator key of a subchain: slashed if that key pre-commits two
+/// conflicting finalized headers.
+#[derive(
+    Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub struct ValidatorBond<AccountId, BlockNumber> {
+    /// Who posted it: its WCME is held on this account, and only it withdraws.
+    pub bonder: AccountId,
+    /// The WCME held.
+    pub amount: Balance,
+    /// Once unbonding: the first block it can be withdrawn in.
+    pub withdrawable_at: Option<BlockNumber>,
+}

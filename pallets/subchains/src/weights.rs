@@ -10,7 +10,10 @@
 //! `charge` (which now reads the fees from storage) and the new `set_gas_fees` were measured
 //! again on 2026-12-06 on the same machine with `--extrinsic set_gas_fees,charge` (same steps
 //! and repeats) and merged by hand; that run had a load average of about 4 from concurrent
-//! builds, so their computation times are on the high side of the others'.
+//! builds, so their computation times are on the high side of the others'. The bond calls and
+//! `slash_bond` were measured on 2026-12-07 with `--extrinsic
+//! 'bond,unbond,withdraw_bond,slash_bond'` (same steps and repeats, load average 2) and merged
+//! by hand.
 //!
 //! - Runtime: `wcme`, spec version 100
 //! - Command: `./target/release/wcme-node benchmark pallet --pallet pallet_wcme_subchains --extrinsic '*' --steps 50 --repeat 20 --output pallets/subchains/src/weights.rs`
@@ -57,6 +60,14 @@ pub trait WeightInfo {
     fn charge() -> Weight;
     /// Weight of `set_gas_fees`, as benchmarked.
     fn set_gas_fees() -> Weight;
+    /// Weight of `bond`, as benchmarked.
+    fn bond() -> Weight;
+    /// Weight of `unbond`, as benchmarked.
+    fn unbond() -> Weight;
+    /// Weight of `withdraw_bond`, as benchmarked.
+    fn withdraw_bond() -> Weight;
+    /// Weight of slashing one signer's bond on fork evidence, as benchmarked.
+    fn slash_bond() -> Weight;
 }
 
 /// `ref_time` (picoseconds) and proof size (bytes), plus `reads` and `writes` priced by `db`.
@@ -148,6 +159,41 @@ fn charge(db: RuntimeDbWeight) -> Weight {
     cost(db, (38_883_000, 1_002), 5, 3)
 }
 
+/// Storage: `Balances::Holds` (r:1 w:1), at most 157 B
+/// Storage: `Subchains::Bonds` (r:1 w:1), at most 115 B
+/// Storage: `Subchains::Subchains` (r:1 w:0), at most 292 B
+/// Storage: `Subchains::ValidatorSets` (r:1 w:0), at most 3422 B
+/// Storage: `System::Account` (r:1 w:1), at most 128 B
+fn bond(db: RuntimeDbWeight) -> Weight {
+    // Minimum execution time: 118_756_000 picoseconds.
+    cost(db, (123_094_000, 4_611), 5, 3)
+}
+
+/// Storage: `Subchains::Bonds` (r:1 w:1), at most 115 B
+/// Storage: `Subchains::Subchains` (r:1 w:0), at most 292 B
+/// Storage: `Subchains::ValidatorSets` (r:1 w:0), at most 3422 B
+fn unbond(db: RuntimeDbWeight) -> Weight {
+    // Minimum execution time: 44_565_000 picoseconds.
+    cost(db, (48_667_000, 4_216), 3, 1)
+}
+
+/// Storage: `Balances::Holds` (r:1 w:1), at most 157 B
+/// Storage: `Subchains::Bonds` (r:1 w:1), at most 115 B
+/// Storage: `Subchains::Subchains` (r:1 w:0), at most 292 B
+/// Storage: `System::Account` (r:1 w:1), at most 128 B
+fn withdraw_bond(db: RuntimeDbWeight) -> Weight {
+    // Minimum execution time: 76_074_000 picoseconds.
+    cost(db, (83_483_000, 1_070), 4, 3)
+}
+
+/// Storage: `Balances::Holds` (r:1 w:1), at most 157 B
+/// Storage: `Subchains::Bonds` (r:1 w:1), at most 115 B
+/// Storage: `System::Account` (r:1 w:1), at most 128 B
+fn slash_bond(db: RuntimeDbWeight) -> Weight {
+    // Minimum execution time: 53_451_000 picoseconds.
+    cost(db, (55_696_000, 860), 3, 3)
+}
+
 /// `charge` in a Proof-of-Credit block. The benchmark runs on the `dev` chain's genesis, where
 /// the runtime's `OnGasCharged` (`pallet_wcme_poc::DealWithFees`) finds no block author and
 /// only reads `Poc::CurrentAuthor` (counted above); in a POC block it also adds the gas to
@@ -185,6 +231,18 @@ macro_rules! weight_info {
         }
         fn set_gas_fees() -> Weight {
             set_gas_fees($db)
+        }
+        fn bond() -> Weight {
+            bond($db)
+        }
+        fn unbond() -> Weight {
+            unbond($db)
+        }
+        fn withdraw_bond() -> Weight {
+            withdraw_bond($db)
+        }
+        fn slash_bond() -> Weight {
+            slash_bond($db)
         }
     };
 }

@@ -325,6 +325,10 @@ parameter_types! {
     pub const SubchainDefaultMessageFee: Balance = WCME / 100;
     /// Blocks from deregistration to the refund of the remaining stake: 7 days.
     pub const SubchainRetirementDelay: BlockNumber = 7 * DAYS;
+    /// Smallest bond for a subchain validator key: 100 WCME.
+    pub const SubchainMinBond: Balance = 100 * WCME;
+    /// Blocks from unbonding to withdrawal: 7 days for fork evidence to slash the bond first.
+    pub const SubchainBondingDuration: BlockNumber = 7 * DAYS;
 }
 
 impl pallet_wcme_subchains::Config for Runtime {
@@ -339,6 +343,10 @@ impl pallet_wcme_subchains::Config for Runtime {
     type OnGasCharged = pallet_wcme_poc::DealWithFees<Runtime>;
     type RetirementDelay = SubchainRetirementDelay;
     type MaxValidators = ConstU32<SUBCHAIN_MAX_VALIDATORS>;
+    type MinBond = SubchainMinBond;
+    type BondingDuration = SubchainBondingDuration;
+    /// Slashed bonds are burned.
+    type OnBondSlashed = ();
     type MaxNameLength = ConstU32<64>;
     type MaxSymbolLength = ConstU32<16>;
     /// Freezing and unfreezing by call is root's until the council exists.
