@@ -210,6 +210,23 @@ fn sign_registration(
     codec::Encode::encode(&runtime::signing::sign(owner, call, nonce, genesis))
 }
 
+/// `subchain set-id`: `Sudo::sudo(CrossChain::set_subchain_id(id))` signed by the subchain's
+/// root for the template's subchain runtime.
+fn sign_set_subchain_id(
+    sudo: &sp_core::sr25519::Pair,
+    id: u32,
+    nonce: u32,
+    genesis: sp_core::H256,
+) -> Vec<u8> {
+    let set_id = subchain::RuntimeCall::CrossChain(
+        pallet_wcme_cross_chain::subchain::Call::set_subchain_id { id },
+    );
+    let call = subchain::RuntimeCall::Sudo(pallet_sudo::Call::sudo {
+        call: Box::new(set_id),
+    });
+    codec::Encode::encode(&subchain::signing::sign(sudo, call, nonce, genesis))
+}
+
 /// `relay`: the relayer's calls on the main chain, signed.
 fn sign_main_relay_call(
     relayer: &sp_core::sr25519::Pair,
@@ -350,6 +367,7 @@ fn main() -> ExitCode {
         register_subchain: Some(wcme_cli::RegistrationHooks {
             sign: sign_registration,
             top_up: runtime::signing::signed_top_up,
+            set_id: Some(sign_set_subchain_id),
             unit: runtime::WCME,
         }),
         relay: Some(wcme_relayer::RelaySigners {

@@ -1,6 +1,7 @@
 //! WCME across the bridge end to end, all real processes: a Proof-of-Credit main chain of two
 //! validator nodes, a PBFT subchain of two validator nodes whose light client is anchored on the
-//! main chain at genesis and which is registered there, and `wcme-node relay` between them. The
+//! main chain at genesis (`subchain new --main-anchor`), registered there (`subchain register`)
+//! and told its id (`subchain set-id`), and `wcme-node relay` between them. The
 //! relayer keeps the subchain's light client of the main chain current (crossing POC rounds by
 //! their hand-off proofs) and audits the subchain's headers on the main chain; 100 WCME locked on
 //! the main chain are minted on the subchain, 40 burned there are released on the main chain,
@@ -318,18 +319,36 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
     let sub_rpc = sub_alice.rpc();
     let anchor = light_client_head(&sub_rpc).await;
 
-    // Registered on the main chain; the subchain learns its id from its root (Alice).
+    // Registered on the main chain; the subchain learns its id from its root (Alice), once.
     let id = register(&main_alice, sub_spec);
+    let set_id = |id: u32, sudo: &str| {
+        run_cli(&[
+            "subchain",
+            "set-id",
+            "--subchain",
+            &sub_alice.http_url,
+            "--id",
+            &id.to_string(),
+            "--sudo",
+            sudo,
+        ])
+    };
+    let (ok, _, stderr) = set_id(id, "//Eve");
+    assert!(
+        !ok && stderr.contains("refused"),
+        "Eve is not the root: {stderr}"
+    );
+    let (ok, stdout, stderr) = set_id(id, "//Alice");
+    assert!(ok, "subchain set-id failed: {stderr}");
+    assert_eq!(stdout.trim(), id.to_string());
+    let (ok, _, stderr) = set_id(id + 1, "//Alice");
+    assert!(!ok && stderr.contains("set once"), "{stderr}");
     let alice = Sr25519Keyring::Alice.pair();
     let sudo = |call| {
         wcme_runtime_subchain::RuntimeCall::Sudo(pallet_sudo::Call::sudo {
             call: Box::new(call),
         })
     };
-    let set_id = sudo(wcme_runtime_subchain::RuntimeCall::CrossChain(
-        pallet_wcme_cross_chain::subchain::Call::set_subchain_id { id },
-    ));
-    submit(&sub_rpc, &alice, subchain_tx(&alice, set_id)).await;
     let relay_log = dir.path().join("relay.log");
     let ferdie = RelayProcess::start(&main_alice, &sub_alice, id, "//Ferdie", &relay_log);
 
@@ -390,20 +409,7 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
         60,
         &relay_log,
         async || {
-            let best: String = call(&sub_rpc, "chain_getBlockHash", vec![])
-                .await
-                .expect("best");
-            let at = H256::from_slice(&hex::decode(best.trim_start_matches("0x")).expect("hex"));
-            let message: Option<TransferMessage> = state_call(
-                &sub_rpc,
-                "SubchainBridgeApi_outbound",
-                &0u64.encode(),
-                Some(at),
-            )
-            .await;
-            if let Some(message) = message {
-                sent = Some((message, best));
-            }
+            sent = held_at_best(&sub_rpc, 0).await;
             sent.is_some()
         },
     )
@@ -566,20 +572,10 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
         60,
         &relay_log,
         async || {
-            let best: String = call(&sub_rpc, "chain_getBlockHash", vec![])
+            forged_at = held_at_best(&sub_rpc, 1)
                 .await
-                .expect("best");
-            let at = H256::from_slice(&hex::decode(best.trim_start_matches("0x")).expect("hex"));
-            let found: Option<TransferMessage> = state_call(
-                &sub_rpc,
-                "SubchainBridgeApi_outbound",
-                &1u64.encode(),
-                Some(at),
-            )
-            .await;
-            if found == Some(forged_message) {
-                forged_at = Some(best);
-            }
+                .filter(|(found, _)| *found == forged_message)
+                .map(|(_, at)| at);
             forged_at.is_some()
         },
     )
@@ -716,6 +712,15 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
     )
     .await;
     assert_exact().await;
+}
+
+/// The subchain → main message `seq` in the subchain's best block, with that block's hash.
+async fn held_at_best(rpc: &HttpClient, seq: u64) -> Option<(TransferMessage, String)> {
+    let best: String = call(rpc, "chain_getBlockHash", vec![]).await.expect("best");
+    let at = H256::from_slice(&hex::decode(best.trim_start_matches("0x")).expect("hex"));
+    let message: Option<TransferMessage> =
+        state_call(rpc, "SubchainBridgeApi_outbound", &seq.encode(), Some(at)).await;
+    message.map(|message| (message, best))
 }
 
 /// The number of block `hash` on `rpc`'s node.

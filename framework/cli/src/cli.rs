@@ -163,6 +163,22 @@ pub enum SubchainCmd {
     Register(SubchainRegisterCmd),
     /// Add WCME to a registered subchain's gas stake (reactivates it if it ran out).
     TopUp(SubchainTopUpCmd),
+    /// Tell a running subchain its id on the main chain (once, by its root), so WCME can cross.
+    SetId(SubchainSetIdCmd),
+}
+
+/// `subchain set-id --subchain <URL> --id <ID> --sudo <SURI>`.
+#[derive(Debug, Clone, Args)]
+pub struct SubchainSetIdCmd {
+    /// A node of the subchain: its HTTP JSON-RPC endpoint.
+    #[arg(long)]
+    pub subchain: String,
+    /// The subchain's id on the main chain (what `subchain register` printed).
+    #[arg(long)]
+    pub id: u32,
+    /// The sr25519 secret URI of the subchain's root (sudo) account, which signs and pays.
+    #[arg(long)]
+    pub sudo: String,
 }
 
 /// `subchain top-up --id <ID> --payer <SURI> --amount <WCME> [--main <URL>]`.

@@ -39,7 +39,9 @@ pub use contract::{
     CodeCheck, ContractAddress, ContractHooks, ContractTx, ContractTxSigner, ExtrinsicOutcome,
 };
 pub use error::CliError;
-pub use register::{RegistrationHooks, RegistrationSigner, SubchainRegistration, TopUpSigner};
+pub use register::{
+    RegistrationHooks, RegistrationSigner, SetIdSigner, SubchainRegistration, TopUpSigner,
+};
 pub use subchain::{MainAnchor, NewSubchain};
 
 /// Turns the arguments of `subchain new` into a chain spec on the node's subchain runtime.
@@ -162,6 +164,7 @@ pub fn run(spec: NodeSpec) -> ExitCode {
         Some(Command::Subchain(SubchainCmd::New(cmd))) => subchain::new(&spec, &cmd),
         Some(Command::Subchain(SubchainCmd::Register(cmd))) => register::register(&spec, &cmd),
         Some(Command::Subchain(SubchainCmd::TopUp(cmd))) => register::top_up(&spec, &cmd),
+        Some(Command::Subchain(SubchainCmd::SetId(cmd))) => register::set_id(&spec, &cmd),
         Some(Command::Relay(cmd)) => relay::relay(&spec, &cmd),
         Some(Command::Contract(cmd)) => contract::run(&spec, &cmd),
     };

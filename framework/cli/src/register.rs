@@ -1,5 +1,7 @@
 //! `subchain register`: registers a subchain, described by its chain spec, on a running main
-//! chain; `subchain top-up`: adds to a registered subchain's gas stake.
+//! chain; `subchain top-up`: adds to a registered subchain's gas stake; `subchain set-id`: tells
+//! a running subchain its registry id (`CrossChain::set_subchain_id`, by its root), after which
+//! WCME transfers can be relayed to and from it.
 //!
 //! Everything the registry asks for is read from the spec itself, not typed in by hand: the
 //! genesis block (built here with the node's subchain runtime, in a throw-away database), its
@@ -20,7 +22,7 @@ use wcme_subchain_primitives::{C3nKey, ConsensusKind};
 
 use crate::{
     NodeSpec,
-    cli::{SubchainRegisterCmd, SubchainTopUpCmd},
+    cli::{SubchainRegisterCmd, SubchainSetIdCmd, SubchainTopUpCmd},
     error::CliError,
 };
 
@@ -64,13 +66,19 @@ pub type RegistrationSigner = fn(
 pub type TopUpSigner =
     fn(payer: &sr25519::Pair, id: u32, amount: u128, nonce: u32, genesis: H256) -> Vec<u8>;
 
-/// What a node binary supplies to `subchain register` and `subchain top-up`.
+/// The encoded `Sudo::sudo(CrossChain::set_subchain_id(id))` extrinsic signed by the subchain's
+/// root `sudo` with `nonce` for the subchain with `genesis`.
+pub type SetIdSigner = fn(sudo: &sr25519::Pair, id: u32, nonce: u32, genesis: H256) -> Vec<u8>;
+
+/// What a node binary supplies to `subchain register`, `subchain top-up` and `subchain set-id`.
 #[derive(Clone, Copy)]
 pub struct RegistrationHooks {
     /// Signs the registration with the main-chain runtime.
     pub sign: RegistrationSigner,
     /// Signs a top-up with the main-chain runtime.
     pub top_up: TopUpSigner,
+    /// Signs the subchain's id with the node's subchain runtime; `None` if it has no bridge.
+    pub set_id: Option<SetIdSigner>,
     /// The main token's smallest units per whole token (`--stake` is in whole tokens).
     pub unit: u128,
 }
@@ -165,22 +173,33 @@ async fn request<R: serde::de::DeserializeOwned>(
     Ok(rpc::request(client, "main", method, params).await?)
 }
 
-/// The account's nonce in the best block's state (`AccountNonceApi`), as opposed to
-/// `system_accountNextIndex`, which also counts its transactions in the pool.
-async fn on_chain_nonce(client: &HttpClient, who: &AccountId32) -> Result<u32, CliError> {
+/// Runtime API `method` with SCALE `args` in the best block of `client`'s node, decoded.
+async fn state_call<R: Decode>(
+    client: &HttpClient,
+    method: &str,
+    args: &[u8],
+) -> Result<R, CliError> {
     let encoded: String = request(
         client,
         "state_call",
-        vec![
-            "AccountNonceApi_account_nonce".into(),
-            format!("0x{}", hex::encode(codec::Encode::encode(who))).into(),
-        ],
+        vec![method.into(), format!("0x{}", hex::encode(args)).into()],
     )
     .await?;
     hex::decode(encoded.trim_start_matches("0x"))
         .ok()
-        .and_then(|bytes| u32::decode(&mut &bytes[..]).ok())
-        .ok_or_else(|| CliError::Rpc("AccountNonceApi_account_nonce does not decode".into()))
+        .and_then(|bytes| R::decode(&mut &bytes[..]).ok())
+        .ok_or_else(|| CliError::Rpc(format!("{method} does not decode")))
+}
+
+/// The account's nonce in the best block's state (`AccountNonceApi`), as opposed to
+/// `system_accountNextIndex`, which also counts its transactions in the pool.
+async fn on_chain_nonce(client: &HttpClient, who: &AccountId32) -> Result<u32, CliError> {
+    state_call(
+        client,
+        "AccountNonceApi_account_nonce",
+        &codec::Encode::encode(who),
+    )
+    .await
 }
 
 /// Signs a transaction of `signer` with `sign(nonce, genesis)`, submits it and waits until it
@@ -209,7 +228,7 @@ async fn submit_and_wait<T>(
         }
         if on_chain > nonce {
             return Err(CliError::Rpc(format!(
-                "the {what} {hash:?} is in a block but the registry refused it ({refused}): see \
+                "the {what} {hash:?} is in a block but the chain refused it ({refused}): see \
                  that block's `System.ExtrinsicFailed` event"
             )));
         }
@@ -330,5 +349,56 @@ pub(crate) fn top_up(spec: &NodeSpec, cmd: &SubchainTopUpCmd) -> Result<(), CliE
         .map_or_else(|| status.to_string(), str::to_owned);
     tracing::info!(target: "subchain", id, gas, %status, "✅ Subchain topped up");
     println!("{status}");
+    Ok(())
+}
+
+/// `subchain set-id`.
+pub(crate) fn set_id(spec: &NodeSpec, cmd: &SubchainSetIdCmd) -> Result<(), CliError> {
+    let sign = spec
+        .register_subchain
+        .and_then(|hooks| hooks.set_id)
+        .ok_or_else(|| {
+            CliError::BadArgument("this node's subchain runtime has no cross-chain bridge".into())
+        })?;
+    let sudo = sr25519::Pair::from_string(&cmd.sudo, None)
+        .map_err(|e| CliError::BadArgument(format!("--sudo {}: {e:?}", cmd.sudo)))?;
+    let id = cmd.id;
+    crate::block_on(async {
+        let client = rpc::connect("subchain", &cmd.subchain)?;
+        let current = async || {
+            state_call::<Option<u32>>(&client, "SubchainBridgeApi_subchain_id", &[])
+                .await
+                .map_err(|e| {
+                    CliError::BadArgument(format!(
+                        "{} has no cross-chain bridge (SubchainBridgeApi): {e}",
+                        cmd.subchain
+                    ))
+                })
+        };
+        match current().await? {
+            Some(set) if set == id => {
+                tracing::info!(target: "subchain", id, "The subchain's id is set already");
+                return Ok(());
+            }
+            Some(set) => {
+                return Err(CliError::BadArgument(format!(
+                    "the subchain's id is {set} already; it is set once"
+                )));
+            }
+            None => {}
+        }
+        submit_and_wait(
+            &client,
+            &sudo,
+            |nonce, genesis| sign(&sudo, id, nonce, genesis),
+            "subchain id",
+            "--sudo is not the subchain's root, or too few funds for the fee",
+            async || Ok(current().await?.filter(|set| *set == id)),
+        )
+        .await?;
+        tracing::info!(target: "subchain", id, "✅ Subchain id set");
+        Ok(())
+    })?;
+    println!("{id}");
     Ok(())
 }

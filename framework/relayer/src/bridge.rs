@@ -337,14 +337,7 @@ where
             let rest = pending.split_off(length);
             let mut batch = std::mem::replace(&mut pending, rest);
             let complete = !pending.is_empty();
-            let mut justification = None;
-            while let Some(last) = batch.last() {
-                if let Some(found) = self.main.justification(last.hash()).await? {
-                    justification = Some(found);
-                    break;
-                }
-                batch.pop();
-            }
+            let justification = crate::justified_prefix(&self.main, &mut batch).await?;
             let (Some(justification), Some(last)) = (justification, batch.last()) else {
                 break;
             };
@@ -410,33 +403,88 @@ where
     ) -> Result<u64, RelayError> {
         let id = self.config.subchain;
         let sent = self.main.next_outbound_seq(id, head.hash).await?;
+        self.deliver(
+            "main → subchain",
+            next,
+            sent,
+            move |seq| async move {
+                let Some(message) = self.main.outbound(id, seq, Some(head.hash)).await? else {
+                    return Ok(false);
+                };
+                let proof = self
+                    .main
+                    .read_proof(&main_outbound_key(id, seq), head.hash)
+                    .await?;
+                self.source
+                    .receive_from_main(head.number, &message, &proof)
+                    .await?;
+                Ok(true)
+            },
+            || async { Ok(self.source.bridge_state(None).await?.next_inbound_seq) },
+        )
+        .await
+    }
+
+    /// Delivers the subchain → main messages the subchain holds at `audited`, from the main
+    /// chain's next expected one on.
+    async fn deliver_to_main(&self, audited: AuditedHead) -> Result<u64, RelayError> {
+        let id = self.config.subchain;
+        let next = self.main.next_inbound_seq(id, None).await?;
+        self.deliver(
+            "subchain → main",
+            next,
+            u64::MAX,
+            move |seq| async move {
+                let Some(message) = self.source.outbound(seq, Some(audited.hash)).await? else {
+                    return Ok(false);
+                };
+                let proof = self
+                    .source
+                    .read_proof(&subchain_outbound_key(seq), audited.hash)
+                    .await?;
+                self.main
+                    .receive_from_subchain(id, audited.number, &message, &proof)
+                    .await?;
+                Ok(true)
+            },
+            || self.main.next_inbound_seq(id, None),
+        )
+        .await
+    }
+
+    /// Submits messages `next..sent` (at most [`MAX_MESSAGES_PER_PASS`]) with `submit`, which
+    /// says `false` when the source has no such message (yet) at its proof's block, and waits
+    /// until the destination's next expected number (`received`) is past them; how many.
+    async fn deliver<Submit, Received>(
+        &self,
+        direction: &'static str,
+        next: u64,
+        sent: u64,
+        submit: impl Fn(u64) -> Submit,
+        received: impl Fn() -> Received,
+    ) -> Result<u64, RelayError>
+    where
+        Submit: Future<Output = Result<bool, RelayError>>,
+        Received: Future<Output = Result<u64, RelayError>>,
+    {
         let mut delivered = next;
         for seq in next..sent.min(next.saturating_add(MAX_MESSAGES_PER_PASS)) {
-            let Some(message) = self.main.outbound(id, seq, Some(head.hash)).await? else {
+            if !submit(seq).await? {
                 break;
-            };
-            let proof = self
-                .main
-                .read_proof(&main_outbound_key(id, seq), head.hash)
-                .await?;
-            self.source
-                .receive_from_main(head.number, &message, &proof)
-                .await?;
+            }
             delivered = seq.saturating_add(1);
         }
         if delivered == next {
             return Ok(0);
         }
-        self.wait_for("main → subchain messages received", || async {
-            let next = self.source.bridge_state(None).await?.next_inbound_seq;
-            Ok((next >= delivered).then_some(()))
+        self.wait_for("messages received", || async {
+            Ok((received().await? >= delivered).then_some(()))
         })
         .await?;
         tracing::info!(
             target: "relay",
-            subchain = id,
-            "✅ Main → subchain messages #{next}..#{delivered} delivered (proven at main #{})",
-            head.number,
+            subchain = self.config.subchain,
+            "✅ {direction} messages #{next}..#{delivered} delivered",
         );
         Ok(delivered.saturating_sub(next))
     }
@@ -446,76 +494,23 @@ where
     async fn settle_on_subchain(&self, head: &FinalizedMainHeader) -> Result<u64, RelayError> {
         let id = self.config.subchain;
         let received = self.main.next_inbound_seq(id, Some(head.hash)).await?;
-        let from = *self.settled.on_subchain.lock();
-        let mut settled = Vec::new();
-        for seq in from..received.min(from.saturating_add(MAX_MESSAGES_PER_PASS)) {
-            if self.source.outbound(seq, None).await?.is_none() {
-                continue;
-            }
-            let proof = self
-                .main
-                .read_proof(&main_receipt_key(id, seq), head.hash)
-                .await?;
-            self.source
-                .settle_outbound(seq, head.number, &proof)
-                .await?;
-            settled.push(seq);
-        }
-        self.wait_for("subchain → main messages settled", || async {
-            for seq in &settled {
-                if self.source.outbound(*seq, None).await?.is_some() {
-                    return Ok(None);
-                }
-            }
-            Ok(Some(()))
-        })
-        .await?;
-        let scanned = received.min(from.saturating_add(MAX_MESSAGES_PER_PASS));
-        *self.settled.on_subchain.lock() = scanned;
-        if !settled.is_empty() {
-            tracing::info!(
-                target: "relay",
-                subchain = id,
-                ?settled,
-                "✅ Subchain → main messages settled on the subchain",
-            );
-        }
-        Ok(settled.len() as u64)
-    }
-
-    /// Delivers the subchain → main messages the subchain holds at `audited`, from the main
-    /// chain's next expected one on.
-    async fn deliver_to_main(&self, audited: AuditedHead) -> Result<u64, RelayError> {
-        let id = self.config.subchain;
-        let next = self.main.next_inbound_seq(id, None).await?;
-        let mut delivered = next;
-        for seq in next..next.saturating_add(MAX_MESSAGES_PER_PASS) {
-            let Some(message) = self.source.outbound(seq, Some(audited.hash)).await? else {
-                break;
-            };
-            let proof = self
-                .source
-                .read_proof(&subchain_outbound_key(seq), audited.hash)
-                .await?;
-            self.main
-                .receive_from_subchain(id, audited.number, &message, &proof)
-                .await?;
-            delivered = seq.saturating_add(1);
-        }
-        if delivered == next {
-            return Ok(0);
-        }
-        self.wait_for("subchain → main messages received", || async {
-            Ok((self.main.next_inbound_seq(id, None).await? >= delivered).then_some(()))
-        })
-        .await?;
-        tracing::info!(
-            target: "relay",
-            subchain = id,
-            "✅ Subchain → main messages #{next}..#{delivered} delivered (proven at subchain #{})",
-            audited.number,
-        );
-        Ok(delivered.saturating_sub(next))
+        self.settle(
+            "subchain → main messages settled on the subchain",
+            &self.settled.on_subchain,
+            received,
+            move |seq| async move { Ok(self.source.outbound(seq, None).await?.is_some()) },
+            move |seq| async move {
+                let proof = self
+                    .main
+                    .read_proof(&main_receipt_key(id, seq), head.hash)
+                    .await?;
+                self.source
+                    .settle_outbound(seq, head.number, &proof)
+                    .await?;
+                Ok(())
+            },
+        )
+        .await
     }
 
     /// Settles on the main chain the main → subchain messages the subchain holds receipts of at
@@ -527,47 +522,79 @@ where
             .bridge_state(Some(audited.hash))
             .await?
             .next_inbound_seq;
-        let from = *self.settled.on_main.lock();
+        self.settle(
+            "main → subchain messages settled on the main chain",
+            &self.settled.on_main,
+            received,
+            move |seq| async move { Ok(self.main.outbound(id, seq, None).await?.is_some()) },
+            move |seq| async move {
+                let proof = self
+                    .source
+                    .read_proof(&subchain_receipt_key(seq), audited.hash)
+                    .await?;
+                self.main
+                    .settle_outbound(id, seq, audited.number, &proof)
+                    .await?;
+                Ok(())
+            },
+        )
+        .await
+    }
+
+    /// Settles the messages from `settled_below` up to `received` (the destination holds
+    /// receipts of those; at most [`MAX_MESSAGES_PER_PASS`]) that the source still holds
+    /// (`unsettled`) with `settle`, waits until the source dropped them, and moves
+    /// `settled_below` on; how many were settled.
+    async fn settle<Unsettled, Settle>(
+        &self,
+        what: &'static str,
+        settled_below: &Mutex<u64>,
+        received: u64,
+        unsettled: impl Fn(u64) -> Unsettled,
+        settle: impl Fn(u64) -> Settle,
+    ) -> Result<u64, RelayError>
+    where
+        Unsettled: Future<Output = Result<bool, RelayError>>,
+        Settle: Future<Output = Result<(), RelayError>>,
+    {
+        let from = *settled_below.lock();
+        let scanned = received.min(from.saturating_add(MAX_MESSAGES_PER_PASS));
         let mut settled = Vec::new();
-        for seq in from..received.min(from.saturating_add(MAX_MESSAGES_PER_PASS)) {
-            if self.main.outbound(id, seq, None).await?.is_none() {
-                continue;
+        for seq in from..scanned {
+            if unsettled(seq).await? {
+                settle(seq).await?;
+                settled.push(seq);
             }
-            let proof = self
-                .source
-                .read_proof(&subchain_receipt_key(seq), audited.hash)
-                .await?;
-            self.main
-                .settle_outbound(id, seq, audited.number, &proof)
-                .await?;
-            settled.push(seq);
         }
-        self.wait_for("main → subchain messages settled", || async {
+        self.wait_for(what, || async {
             for seq in &settled {
-                if self.main.outbound(id, *seq, None).await?.is_some() {
+                if unsettled(*seq).await? {
                     return Ok(None);
                 }
             }
             Ok(Some(()))
         })
         .await?;
-        *self.settled.on_main.lock() = received.min(from.saturating_add(MAX_MESSAGES_PER_PASS));
+        *settled_below.lock() = scanned;
         if !settled.is_empty() {
             tracing::info!(
                 target: "relay",
-                subchain = id,
+                subchain = self.config.subchain,
                 ?settled,
-                "✅ Main → subchain messages settled on the main chain",
+                "✅ {what}",
             );
         }
         Ok(settled.len() as u64)
     }
 
     /// Polls `done` until it gives a value, or fails after the inclusion timeout.
-    async fn wait_for<T, F, Fut>(&self, what: &'static str, mut done: F) -> Result<T, RelayError>
+    async fn wait_for<T, Done>(
+        &self,
+        what: &'static str,
+        done: impl Fn() -> Done,
+    ) -> Result<T, RelayError>
     where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<Option<T>, RelayError>>,
+        Done: Future<Output = Result<Option<T>, RelayError>>,
     {
         let started = tokio::time::Instant::now();
         loop {

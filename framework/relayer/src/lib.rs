@@ -459,15 +459,7 @@ impl<S: ChainSource + Sync, M: MainChain + Sync> Relayer<S, M> {
                 }
                 let end = finalized.min(audited_number.saturating_add(max_batch));
                 let mut headers = self.headers(from, end).await?;
-                let mut proof = None;
-                while let Some(last) = headers.last() {
-                    if let Some(justification) = self.source.justification(last.hash()).await? {
-                        proof = Some(justification);
-                        break;
-                    }
-                    headers.pop();
-                }
-                let Some(proof) = proof else {
+                let Some(proof) = justified_prefix(&self.source, &mut headers).await? else {
                     return Ok(Pass::NoProof { from, to: end });
                 };
                 let expected = audited_number.saturating_add(headers.len() as BlockNumber);
@@ -637,6 +629,21 @@ impl<S: ChainSource + Sync, M: MainChain + Sync> Relayer<S, M> {
             Pass::Audited { .. } => {}
         }
     }
+}
+
+/// Drops headers from the end of `headers` until `chain`'s node holds a justification of the
+/// last one; that justification, `None` (and no headers) if it holds none of them.
+async fn justified_prefix(
+    chain: &impl ChainSource,
+    headers: &mut Vec<Header>,
+) -> Result<Option<Vec<u8>>, RelayError> {
+    while let Some(last) = headers.last() {
+        if let Some(justification) = chain.justification(last.hash()).await? {
+            return Ok(Some(justification));
+        }
+        headers.pop();
+    }
+    Ok(None)
 }
 
 /// The outcome of a pass, logged: idle outcomes once until they change (`busy` logs them and

@@ -19,9 +19,9 @@ use sp_core::{Pair as _, crypto::Ss58Codec, sr25519};
 use wcme_primitives::{BlockNumber, Hash, Header, Nonce};
 
 use crate::{
-    AuditedHead, BridgeState, ChainSource, HeaderProof, MainBridge, MainCall, MainChain, ProofKind,
-    Registration, RelayError, RelaySigners, StorageProof, SubchainBridge, SubchainCall, SubchainId,
-    SubchainState,
+    AuditedHead, BridgeState, ChainSource, HeaderProof, MainBridge, MainCall, MainChain,
+    MainSigner, ProofKind, Registration, RelayError, RelaySigners, StorageProof, SubchainBridge,
+    SubchainCall, SubchainId, SubchainSigner, SubchainState,
 };
 
 /// Timeout of each JSON-RPC request.
@@ -101,17 +101,25 @@ fn hash_param(hash: &Hash) -> Value {
     Value::String(format!("{hash:?}"))
 }
 
-/// One node reached over JSON-RPC, with its chain's genesis hash: what both chains' clients
-/// share.
+/// Signs a call of one chain ([`MainSigner`] and [`SubchainSigner`] for one lifetime).
+type Signer<Call> = fn(&sr25519::Pair, Call, Nonce, Hash) -> Result<Vec<u8>, String>;
+
+/// One node reached over JSON-RPC, with its chain's genesis hash and the relayer's key that
+/// signs there: what both chains' clients share.
 struct RpcChain {
     client: HttpClient,
     chain: &'static str,
     genesis: Hash,
+    signer: sr25519::Pair,
 }
 
 impl RpcChain {
     /// The node of `chain` at `url`, once it answers with its genesis hash.
-    async fn connect(chain: &'static str, url: &str) -> Result<Self, RelayError> {
+    async fn connect(
+        chain: &'static str,
+        url: &str,
+        signer: sr25519::Pair,
+    ) -> Result<Self, RelayError> {
         let client = connect(chain, url)?;
         let genesis: Option<Hash> =
             request(&client, chain, "chain_getBlockHash", vec![0.into()]).await?;
@@ -124,6 +132,7 @@ impl RpcChain {
             client,
             chain,
             genesis,
+            signer,
         })
     }
 
@@ -168,14 +177,10 @@ impl RpcChain {
             })
     }
 
-    /// Signs a transaction with `sign(nonce, genesis)` and submits it; its hash.
-    async fn submit(
-        &self,
-        signer: &sr25519::Pair,
-        sign: impl FnOnce(Nonce, Hash) -> Result<Vec<u8>, String>,
-    ) -> Result<Hash, RelayError> {
-        submit_signed(&self.client, self.chain, signer, |nonce| {
-            sign(nonce, self.genesis)
+    /// Signs `call` with `sign` and the relayer's key and submits it; its hash.
+    async fn submit<Call>(&self, sign: Signer<Call>, call: Call) -> Result<Hash, RelayError> {
+        submit_signed(&self.client, self.chain, &self.signer, |nonce| {
+            sign(&self.signer, call, nonce, self.genesis)
         })
         .await
         .map(|(hash, _)| hash)
@@ -276,8 +281,7 @@ macro_rules! chain_source_of_rpc_chain {
 /// there.
 pub struct RpcSubchain {
     chain: RpcChain,
-    signer: sr25519::Pair,
-    signers: RelaySigners,
+    sign: Option<SubchainSigner>,
 }
 
 impl RpcSubchain {
@@ -289,21 +293,16 @@ impl RpcSubchain {
         signers: RelaySigners,
     ) -> Result<Self, RelayError> {
         Ok(Self {
-            chain: RpcChain::connect("subchain", url).await?,
-            signer,
-            signers,
+            chain: RpcChain::connect("subchain", url, signer).await?,
+            sign: signers.subchain,
         })
     }
 
     async fn submit(&self, call: SubchainCall<'_>) -> Result<Hash, RelayError> {
-        let sign = self.signers.subchain.ok_or_else(|| {
+        let sign = self.sign.ok_or_else(|| {
             RelayError::Unsignable("this node binary cannot sign the subchain's calls".into())
         })?;
-        self.chain
-            .submit(&self.signer, |nonce, genesis| {
-                sign(&self.signer, call, nonce, genesis)
-            })
-            .await
+        self.chain.submit(sign, call).await
     }
 }
 
@@ -377,8 +376,7 @@ impl SubchainBridge for RpcSubchain {
 /// A main-chain node reached over JSON-RPC, and the relayer's key that signs its submissions.
 pub struct RpcMainChain {
     chain: RpcChain,
-    signer: sr25519::Pair,
-    signers: RelaySigners,
+    sign: MainSigner,
 }
 
 impl RpcMainChain {
@@ -390,19 +388,13 @@ impl RpcMainChain {
         signers: RelaySigners,
     ) -> Result<Self, RelayError> {
         Ok(Self {
-            chain: RpcChain::connect("main", url).await?,
-            signer,
-            signers,
+            chain: RpcChain::connect("main", url, signer).await?,
+            sign: signers.main,
         })
     }
 
     async fn submit(&self, call: MainCall<'_>) -> Result<Hash, RelayError> {
-        let sign = self.signers.main;
-        self.chain
-            .submit(&self.signer, |nonce, genesis| {
-                sign(&self.signer, call, nonce, genesis)
-            })
-            .await
+        self.chain.submit(self.sign, call).await
     }
 }
 

@@ -130,6 +130,8 @@ fn main() -> ExitCode {
         register_subchain: Some(wcme_cli::RegistrationHooks {
             sign: sign_registration,
             top_up: main_chain::signing::signed_top_up,
+            // No bridge in this runtime: no id to set.
+            set_id: None,
             unit: main_chain::WCME,
         }),
         // Headers only: this runtime has no bridge pallets to sign for.
