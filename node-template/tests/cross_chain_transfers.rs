@@ -637,6 +637,19 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
         );
         reserved_before.push((account, main_account(&main_rpc, &account).await.reserved));
     }
+    let bonds: Value = call(&main_rpc, "wcme_subchainBonds", vec![id.into()])
+        .await
+        .expect("wcme_subchainBonds");
+    assert_eq!(bonds.as_array().map(Vec::len), Some(2), "{bonds}");
+    assert!(
+        bonds
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|bond| bond["amount"] == (100 * WCME).to_string()
+                && bond["withdrawableAt"].is_null()),
+        "{bonds}"
+    );
 
     // The validators sign a second block at an audited height: evidence that freezes the
     // subchain and slashes their bonds, after which no WCME crosses.
@@ -692,6 +705,10 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
         .await
         .expect("wcme_subchain");
     assert_eq!(view["frozen"], true, "{view}");
+    let bonds: Value = call(&main_rpc, "wcme_subchainBonds", vec![id.into()])
+        .await
+        .expect("wcme_subchainBonds");
+    assert_eq!(bonds, json!([]), "both bonds slashed");
     for (account, reserved) in reserved_before {
         assert_eq!(
             main_account(&main_rpc, &account).await.reserved,

@@ -7,13 +7,15 @@
 //! |---|---|---|
 //! | `SubchainsApi_subchains` | none | `Vec<SubchainView<AccountId, BlockNumber>>`, by id |
 //! | `SubchainsApi_subchain` | `u32`: subchain id | `Option<SubchainView<AccountId, BlockNumber>>` |
+//! | `SubchainsApi_bonds` (v2) | `u32`: subchain id | `Vec<(C3nKey, ValidatorBond<AccountId, BlockNumber>)>` |
 
 use alloc::vec::Vec;
 
-use crate::types::{SubchainId, SubchainView};
+use crate::types::{C3nKey, SubchainId, SubchainView, ValidatorBond};
 
 sp_api::decl_runtime_apis! {
     /// The registered subchains.
+    #[api_version(2)]
     pub trait SubchainsApi<AccountId, BlockNumber>
     where
         AccountId: codec::Codec,
@@ -24,5 +26,10 @@ sp_api::decl_runtime_apis! {
 
         /// Subchain `id`, `None` if no subchain has that id.
         fn subchain(id: SubchainId) -> Option<SubchainView<AccountId, BlockNumber>>;
+
+        /// The bonds posted for validator keys of subchain `id` (slashed on fork evidence), in
+        /// key order; empty for an unknown id.
+        #[api_version(2)]
+        fn bonds(id: SubchainId) -> Vec<(C3nKey, ValidatorBond<AccountId, BlockNumber>)>;
     }
 }

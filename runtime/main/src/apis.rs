@@ -76,6 +76,7 @@ wcme_runtime_common::impl_node_runtime_apis! {
         }
     }
 
+    #[api_version(2)]
     impl pallet_wcme_subchains::runtime_api::SubchainsApi<Block, AccountId, BlockNumber> for Runtime {
         fn subchains() -> Vec<SubchainView<AccountId, BlockNumber>> {
             Subchains::subchain_views()
@@ -83,6 +84,12 @@ wcme_runtime_common::impl_node_runtime_apis! {
 
         fn subchain(id: SubchainId) -> Option<SubchainView<AccountId, BlockNumber>> {
             Subchains::subchain_view(id)
+        }
+
+        fn bonds(
+            id: SubchainId,
+        ) -> Vec<(pallet_wcme_subchains::C3nKey, pallet_wcme_subchains::ValidatorBond<AccountId, BlockNumber>)> {
+            pallet_wcme_subchains::Bonds::<Runtime>::iter_prefix(id).collect()
         }
     }
 

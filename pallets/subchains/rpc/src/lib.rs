@@ -10,6 +10,11 @@
 //! |---|---|---|
 //! | `wcme_subchains` | `at?` | `[subchain]`, by id |
 //! | `wcme_subchain` | `id: u32`, `at?` | `subchain` or `null` |
+//! | `wcme_subchainBonds` | `id: u32`, `at?` | `[bond]` (empty for an unknown id) |
+//!
+//! A bond is `{key, bonder, amount, withdrawableAt}`: the validator key in hex, the bonder's
+//! SS58 account, the WCME held (decimal string), and the first block it can be withdrawn in
+//! once unbonding (`null` while bonded).
 //!
 //! A subchain is `{id, owner, account, name, chainId, symbol, decimals, assetId, consensus,
 //! signatureScheme, genesisHash, gas, gasSpent, headersCharged, messagesCharged, frozen, status,
@@ -24,7 +29,7 @@ use std::sync::Arc;
 
 use codec::Encode;
 use jsonrpsee::RpcModule;
-use pallet_wcme_subchains::{SubchainStatus, SubchainView};
+use pallet_wcme_subchains::{C3nKey, SubchainStatus, SubchainView, ValidatorBond};
 use serde_json::{Value, json};
 use sp_core::crypto::{AccountId32, Ss58Codec};
 use wcme_primitives::BlockNumber;
@@ -35,6 +40,19 @@ pub use wcme_rpc::codes::RUNTIME_CALL_FAILED;
 
 /// A subchain as the runtime API returns it on WCME runtimes.
 pub type View = SubchainView<AccountId32, BlockNumber>;
+
+/// A validator key's bond as the runtime API returns it on WCME runtimes.
+pub type Bond = (C3nKey, ValidatorBond<AccountId32, BlockNumber>);
+
+/// A bond as JSON.
+pub fn bond_json((key, bond): &Bond) -> Value {
+    json!({
+        "key": to_hex(key.as_bytes()),
+        "bonder": show_account(&bond.bonder),
+        "amount": bond.amount.to_string(),
+        "withdrawableAt": bond.withdrawable_at,
+    })
+}
 
 /// A subchain id: a JSON integer that fits `u32`.
 fn subchain_id(value: &Value) -> Result<u32, String> {
@@ -109,6 +127,13 @@ fn subchain(client: &Client, params: &PositionalParams) -> Result<Value, Runtime
     Ok(view.as_ref().map_or(Value::Null, subchain_json))
 }
 
+fn bonds(client: &Client, params: &PositionalParams) -> Result<Value, RuntimeApiError> {
+    let id = params.required(0, "id", subchain_id)?;
+    let at = params.hash_opt(1, "at")?;
+    let bonds: Vec<Bond> = call_runtime_api(client, at, "SubchainsApi_bonds", &id.encode())?;
+    Ok(Value::Array(bonds.iter().map(bond_json).collect()))
+}
+
 /// The `wcme_*` subchain methods over `client`, for `NodeSpec::rpc_extensions`.
 pub fn rpc_module(client: &Arc<Client>) -> Result<RpcModule<()>, RpcError> {
     let mut module = RpcModule::new(());
@@ -119,6 +144,10 @@ pub fn rpc_module(client: &Arc<Client>) -> Result<RpcModule<()>, RpcError> {
     let c = client.clone();
     register_positional(&mut module, "wcme_subchain", move |params| {
         subchain(&c, params)
+    })?;
+    let c = client.clone();
+    register_positional(&mut module, "wcme_subchainBonds", move |params| {
+        bonds(&c, params)
     })?;
     Ok(module)
 }
@@ -162,6 +191,43 @@ mod tests {
             validator_set_id: 2,
             validators: vec![C3nKey::Sm2([2; 33]), C3nKey::Sm2([3; 33])],
         }
+    }
+
+    #[test]
+    fn bonds_render_with_keys_accounts_and_string_amounts() {
+        let bonded: Bond = (
+            C3nKey::Sr25519([9; 32]),
+            ValidatorBond {
+                bonder: alice(),
+                amount: u128::MAX,
+                withdrawable_at: None,
+            },
+        );
+        assert_eq!(
+            bond_json(&bonded),
+            json!({
+                "key": format!("0x{}", "09".repeat(32)),
+                "bonder": alice().to_ss58check(),
+                "amount": u128::MAX.to_string(),
+                "withdrawableAt": null,
+            })
+        );
+        let unbonding: Bond = (
+            C3nKey::Sm2([2; 33]),
+            ValidatorBond {
+                withdrawable_at: Some(77),
+                ..bonded.1.clone()
+            },
+        );
+        assert_eq!(bond_json(&unbonding)["withdrawableAt"], json!(77));
+        assert_eq!(
+            bond_json(&unbonding)["key"],
+            json!(format!("0x{}", "02".repeat(33)))
+        );
+        // What the runtime API returns decodes as a list of them.
+        let encoded = vec![bonded.clone(), unbonding].encode();
+        let decoded = Vec::<Bond>::decode(&mut &encoded[..]).expect("decodes");
+        assert_eq!(decoded[0], bonded);
     }
 
     #[test]
