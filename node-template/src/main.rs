@@ -362,6 +362,16 @@ fn main() -> ExitCode {
                 swap: runtime::signing::signed_swap,
             }),
             pallets: runtime::benchmarks::DISPATCH,
+            bridge: Some(|sender, subchain, dest, amount, nonce, genesis| {
+                let call = runtime::RuntimeCall::CrossChain(
+                    pallet_wcme_cross_chain::Call::transfer_to_subchain {
+                        subchain,
+                        dest,
+                        amount,
+                    },
+                );
+                codec::Encode::encode(&runtime::signing::sign(sender, call, nonce, genesis))
+            }),
         },
         new_subchain: Some(new_subchain),
         register_subchain: Some(wcme_cli::RegistrationHooks {

@@ -13,6 +13,7 @@
 //!   on a genesis-built state, analysed like `frame-benchmarking-cli` does, and written out as a
 //!   `weights.rs`.
 
+mod bridge;
 mod contracts;
 mod network;
 #[cfg(feature = "runtime-benchmarks")]
@@ -66,6 +67,17 @@ pub struct SwapSigner {
 /// benchmark could measure failures.
 pub type EventCheck = fn(events: &[u8]) -> Result<(), String>;
 
+/// `CrossChain::transfer_to_subchain(subchain, dest, amount)` signed by `sender` with `nonce`
+/// for the main chain with `genesis`: the workload of `benchmark bridge`.
+pub type BridgeTransferSigner = fn(
+    sender: &sr25519::Pair,
+    subchain: u32,
+    dest: [u8; 32],
+    amount: Balance,
+    nonce: Nonce,
+    genesis: Hash,
+) -> Vec<u8>;
+
 /// A runtime's `Benchmark` runtime API as a native dispatch function: `Benchmark_*` method name
 /// and SCALE-encoded arguments in, SCALE-encoded result out.
 pub type PalletBenchmarkDispatch = fn(method: &str, data: &[u8]) -> Option<Vec<u8>>;
@@ -94,6 +106,8 @@ pub struct BenchmarkHooks {
     /// The runtime's pallet benchmarks, for `benchmark pallet` (`None` unless the runtime was
     /// built with its `runtime-benchmarks` feature).
     pub pallets: Option<PalletBenchmarkDispatch>,
+    /// Signs the transfers of `benchmark bridge` with the main runtime.
+    pub bridge: Option<BridgeTransferSigner>,
 }
 
 /// The storage key of `System::Events`, the events of the block a state belongs to.
@@ -223,6 +237,11 @@ pub(crate) fn run(spec: &NodeSpec, cmd: &BenchmarkCmd) -> Result<(), CliError> {
         BenchmarkCmd::Network(cmd) => {
             let report =
                 in_directory(cmd.base_path.as_deref(), |dir| network::run(spec, cmd, dir))?;
+            println!("{report}");
+            Ok(())
+        }
+        BenchmarkCmd::Bridge(cmd) => {
+            let report = in_directory(cmd.base_path.as_deref(), |dir| bridge::run(spec, cmd, dir))?;
             println!("{report}");
             Ok(())
         }

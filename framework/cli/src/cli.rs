@@ -637,6 +637,9 @@ pub enum BenchmarkCmd {
     /// Start local networks of real nodes on 127.0.0.1, send them signed transfers over
     /// JSON-RPC and measure transfers per second and time to finality.
     Network(NetworkBenchmarkCmd),
+    /// Move WCME from a Proof-of-Credit main chain to a PBFT subchain through the relayer, all
+    /// real nodes on 127.0.0.1: messages per second, and the time from lock to mint.
+    Bridge(BridgeBenchmarkCmd),
 }
 
 /// `benchmark network`.
@@ -667,6 +670,27 @@ pub struct NetworkBenchmarkCmd {
     pub port: u16,
     /// RPC port of the first node; the others count up from it.
     #[arg(long, default_value_t = 19944)]
+    pub rpc_port: u16,
+    /// Directory for the nodes' databases and logs (default: a temporary one, deleted after).
+    #[arg(long)]
+    pub base_path: Option<PathBuf>,
+}
+
+/// `benchmark bridge`.
+#[derive(Debug, Clone, Args)]
+pub struct BridgeBenchmarkCmd {
+    /// Transfers sent from the main chain to the subchain (1 WCME each).
+    #[arg(long, default_value_t = 200)]
+    pub transfers: u32,
+    /// Distinct sending accounts (each sends to itself on the subchain, nonces in order).
+    #[arg(long, default_value_t = 20)]
+    pub senders: u32,
+    /// P2P port of the main chain's first node; the next ones and the subchain's (from +10)
+    /// count up from it.
+    #[arg(long, default_value_t = 41333)]
+    pub port: u16,
+    /// RPC port of the main chain's first node; the subchain's start at +10.
+    #[arg(long, default_value_t = 29944)]
     pub rpc_port: u16,
     /// Directory for the nodes' databases and logs (default: a temporary one, deleted after).
     #[arg(long)]

@@ -26,7 +26,7 @@ use wcme_executor::RuntimeDescriptor;
 use wcme_service::ChainSpec;
 
 pub use benchmark::{
-    BENCH_FUNDER_BALANCE, BENCH_SENDER_BALANCE, BenchmarkHooks, EventCheck,
+    BENCH_FUNDER_BALANCE, BENCH_SENDER_BALANCE, BenchmarkHooks, BridgeTransferSigner, EventCheck,
     PalletBenchmarkDispatch, RuntimeTransfers, SwapSetupSigner, SwapSigner, TransferSigner,
 };
 pub use cli::{

@@ -243,7 +243,7 @@ async fn submit_and_wait<T>(
 
 /// Signs and submits the registration, then waits until the main chain lists the subchain;
 /// returns its id.
-async fn submit(
+pub(crate) async fn submit(
     url: &str,
     owner: &sr25519::Pair,
     registration: &SubchainRegistration,
@@ -362,43 +362,51 @@ pub(crate) fn set_id(spec: &NodeSpec, cmd: &SubchainSetIdCmd) -> Result<(), CliE
         })?;
     let sudo = sr25519::Pair::from_string(&cmd.sudo, None)
         .map_err(|e| CliError::BadArgument(format!("--sudo {}: {e:?}", cmd.sudo)))?;
-    let id = cmd.id;
-    crate::block_on(async {
-        let client = rpc::connect("subchain", &cmd.subchain)?;
-        let current = async || {
-            state_call::<Option<u32>>(&client, "SubchainBridgeApi_subchain_id", &[])
-                .await
-                .map_err(|e| {
-                    CliError::BadArgument(format!(
-                        "{} has no cross-chain bridge (SubchainBridgeApi): {e}",
-                        cmd.subchain
-                    ))
-                })
-        };
-        match current().await? {
-            Some(set) if set == id => {
-                tracing::info!(target: "subchain", id, "The subchain's id is set already");
-                return Ok(());
-            }
-            Some(set) => {
-                return Err(CliError::BadArgument(format!(
-                    "the subchain's id is {set} already; it is set once"
-                )));
-            }
-            None => {}
+    crate::block_on(set_subchain_id(&cmd.subchain, cmd.id, &sudo, sign))?;
+    println!("{}", cmd.id);
+    Ok(())
+}
+
+/// Sets the id of the subchain whose node is at `url` to `id`, signed by its root `sudo`
+/// through `sign`; waits until it is set. Nothing to do if it is `id` already; another id is
+/// an error (it is set once).
+pub(crate) async fn set_subchain_id(
+    url: &str,
+    id: u32,
+    sudo: &sr25519::Pair,
+    sign: SetIdSigner,
+) -> Result<(), CliError> {
+    let client = rpc::connect("subchain", url)?;
+    let current = async || {
+        state_call::<Option<u32>>(&client, "SubchainBridgeApi_subchain_id", &[])
+            .await
+            .map_err(|e| {
+                CliError::BadArgument(format!(
+                    "{url} has no cross-chain bridge (SubchainBridgeApi): {e}"
+                ))
+            })
+    };
+    match current().await? {
+        Some(set) if set == id => {
+            tracing::info!(target: "subchain", id, "The subchain's id is set already");
+            return Ok(());
         }
-        submit_and_wait(
-            &client,
-            &sudo,
-            |nonce, genesis| sign(&sudo, id, nonce, genesis),
-            "subchain id",
-            "--sudo is not the subchain's root, or too few funds for the fee",
-            async || Ok(current().await?.filter(|set| *set == id)),
-        )
-        .await?;
-        tracing::info!(target: "subchain", id, "✅ Subchain id set");
-        Ok(())
-    })?;
-    println!("{id}");
+        Some(set) => {
+            return Err(CliError::BadArgument(format!(
+                "the subchain's id is {set} already; it is set once"
+            )));
+        }
+        None => {}
+    }
+    submit_and_wait(
+        &client,
+        sudo,
+        |nonce, genesis| sign(sudo, id, nonce, genesis),
+        "subchain id",
+        "--sudo is not the subchain's root, or too few funds for the fee",
+        async || Ok(current().await?.filter(|set| *set == id)),
+    )
+    .await?;
+    tracing::info!(target: "subchain", id, "✅ Subchain id set");
     Ok(())
 }

@@ -68,7 +68,7 @@ pub struct MainAnchor {
 
 /// Reads the anchor from the main-chain node at `url`: its finalized block, checked against the
 /// hash the node named, and the voters of that block's round (`PocApi_current_round` there).
-fn read_main_anchor(url: &str) -> Result<MainAnchor, CliError> {
+pub(crate) fn read_main_anchor(url: &str) -> Result<MainAnchor, CliError> {
     use wcme_relayer::rpc::{connect, request};
     const CHAIN: &str = "main";
     crate::block_on(async {
@@ -133,7 +133,23 @@ pub(crate) fn new(spec: &NodeSpec, cmd: &SubchainNewCmd) -> Result<(), CliError>
     if let Some(url) = &cmd.main_anchor {
         new.main_anchor = Some(read_main_anchor(url)?);
     }
-    let chain_spec = build(&new)?;
+    let json = build_spec(spec, build, &new)?.to_json();
+    match &cmd.output {
+        Some(path) => std::fs::write(path, format!("{json}\n"))
+            .map_err(CliError::io(format!("writing {}", path.display()))),
+        None => writeln!(std::io::stdout().lock(), "{json}")
+            .map_err(CliError::io("writing the chain spec")),
+    }
+}
+
+/// The chain spec of `new` by the node's builder, once the subchain runtime accepted its
+/// genesis.
+pub(crate) fn build_spec(
+    spec: &NodeSpec,
+    build: crate::SubchainSpecBuilder,
+    new: &NewSubchain,
+) -> Result<wcme_service::ChainSpec, CliError> {
+    let chain_spec = build(new)?;
     spec.runtime_for(&chain_spec)?
         .build_genesis(&chain_spec.genesis_source()?)
         .map_err(|error| match error {
@@ -143,13 +159,7 @@ pub(crate) fn new(spec: &NodeSpec, cmd: &SubchainNewCmd) -> Result<(), CliError>
             ),
             other => other.into(),
         })?;
-    let json = chain_spec.to_json();
-    match &cmd.output {
-        Some(path) => std::fs::write(path, format!("{json}\n"))
-            .map_err(CliError::io(format!("writing {}", path.display()))),
-        None => writeln!(std::io::stdout().lock(), "{json}")
-            .map_err(CliError::io("writing the chain spec")),
-    }
+    Ok(chain_spec)
 }
 
 /// Checks and parses the arguments of `subchain new`.

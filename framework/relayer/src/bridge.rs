@@ -39,8 +39,10 @@ use wcme_primitives::{BlockNumber, Hash, Header};
 
 use crate::{AuditedHead, ChainSource, MainChain, RelayError, Relayer, StorageProof, SubchainId};
 
-/// Most messages (or settlements) one step of a pass submits in each direction.
-pub const MAX_MESSAGES_PER_PASS: u64 = 32;
+/// Most messages (or settlements) one step of a pass submits in each direction: their proofs
+/// (a few KiB each) fit a block many times over, and each step waits for inclusion, so a pass
+/// carries up to this many per block time.
+pub const MAX_MESSAGES_PER_PASS: u64 = 256;
 
 /// The subchain's side of the bridge, as its `SubchainBridgeApi` shows it at one block.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -576,12 +578,12 @@ where
         })
         .await?;
         *settled_below.lock() = scanned;
-        if !settled.is_empty() {
+        if let (Some(first), Some(last)) = (settled.first(), settled.last()) {
             tracing::info!(
                 target: "relay",
                 subchain = self.config.subchain,
-                ?settled,
-                "✅ {what}",
+                "✅ {what}: {} of #{first}..=#{last}",
+                settled.len(),
             );
         }
         Ok(settled.len() as u64)
