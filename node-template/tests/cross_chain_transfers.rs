@@ -587,6 +587,19 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
         audited_number(&main_rpc, id).await >= at
     })
     .await;
+    // The relayer tries it too; the main chain refuses, and the relayer backs off at once
+    // instead of waiting out its inclusion timeout.
+    until(
+        "the relayer sees its release refused",
+        120,
+        &relay_log,
+        async || {
+            std::fs::read_to_string(&relay_log)
+                .unwrap_or_default()
+                .contains("subchain → main: the chain refused the relayer's transactions")
+        },
+    )
+    .await;
     drop(relay);
     let proof = read_proof(&sub_rpc, &subchain_outbound_key(1), &forged_at).await;
     refused(

@@ -173,14 +173,17 @@ async fn request<R: serde::de::DeserializeOwned>(
     Ok(rpc::request(client, "main", method, params).await?)
 }
 
-/// Runtime API `method` with SCALE `args` in the best block of `client`'s node, decoded.
-async fn state_call<R: Decode>(
+/// Runtime API `method` with SCALE `args` in the best block of `client`'s node (of `chain`, for
+/// errors), decoded.
+pub(crate) async fn state_call<R: Decode>(
     client: &HttpClient,
+    chain: &'static str,
     method: &str,
     args: &[u8],
 ) -> Result<R, CliError> {
-    let encoded: String = request(
+    let encoded: String = rpc::request(
         client,
+        chain,
         "state_call",
         vec![method.into(), format!("0x{}", hex::encode(args)).into()],
     )
@@ -193,9 +196,14 @@ async fn state_call<R: Decode>(
 
 /// The account's nonce in the best block's state (`AccountNonceApi`), as opposed to
 /// `system_accountNextIndex`, which also counts its transactions in the pool.
-async fn on_chain_nonce(client: &HttpClient, who: &AccountId32) -> Result<u32, CliError> {
+async fn on_chain_nonce(
+    client: &HttpClient,
+    chain: &'static str,
+    who: &AccountId32,
+) -> Result<u32, CliError> {
     state_call(
         client,
+        chain,
         "AccountNonceApi_account_nonce",
         &codec::Encode::encode(who),
     )
@@ -208,21 +216,22 @@ async fn on_chain_nonce(client: &HttpClient, who: &AccountId32) -> Result<u32, C
 /// the call failed: `refused` says how) or after [`INCLUSION_TIMEOUT`].
 async fn submit_and_wait<T>(
     client: &HttpClient,
+    chain: &'static str,
     signer: &sr25519::Pair,
     sign: impl FnOnce(u32, H256) -> Vec<u8>,
     what: &str,
     refused: &str,
     mut done: impl AsyncFnMut() -> Result<Option<T>, CliError>,
 ) -> Result<T, CliError> {
-    let genesis: H256 = request(client, "chain_getBlockHash", vec![0.into()]).await?;
+    let genesis: H256 = rpc::request(client, chain, "chain_getBlockHash", vec![0.into()]).await?;
     let signer_id = AccountId32::from(signer.public().0);
     let (hash, nonce) =
-        rpc::submit_signed(client, "main", signer, |nonce| Ok(sign(nonce, genesis))).await?;
+        rpc::submit_signed(client, chain, signer, |nonce| Ok(sign(nonce, genesis))).await?;
     tracing::info!(target: "subchain", ?hash, "{what} submitted; waiting for its block");
     let deadline = Instant::now() + INCLUSION_TIMEOUT;
     loop {
         // Read the nonce before the outcome, so that a moved nonce and no outcome mean failure.
-        let on_chain = on_chain_nonce(client, &signer_id).await?;
+        let on_chain = on_chain_nonce(client, chain, &signer_id).await?;
         if let Some(outcome) = done().await? {
             return Ok(outcome);
         }
@@ -266,6 +275,7 @@ pub(crate) async fn submit(
     let genesis_hex = format!("{:?}", registration.genesis_hash);
     let id = submit_and_wait(
         &client,
+        "main",
         owner,
         |nonce, genesis| sign(owner, registration, stake, nonce, genesis),
         "registration",
@@ -329,6 +339,7 @@ pub(crate) fn top_up(spec: &NodeSpec, cmd: &SubchainTopUpCmd) -> Result<(), CliE
         })?;
         submit_and_wait(
             &client,
+            "main",
             &payer,
             |nonce, genesis| (hooks.top_up)(&payer, id, amount, nonce, genesis),
             "top-up",
@@ -378,7 +389,7 @@ pub(crate) async fn set_subchain_id(
 ) -> Result<(), CliError> {
     let client = rpc::connect("subchain", url)?;
     let current = async || {
-        state_call::<Option<u32>>(&client, "SubchainBridgeApi_subchain_id", &[])
+        state_call::<Option<u32>>(&client, "subchain", "SubchainBridgeApi_subchain_id", &[])
             .await
             .map_err(|e| {
                 CliError::BadArgument(format!(
@@ -400,6 +411,7 @@ pub(crate) async fn set_subchain_id(
     }
     submit_and_wait(
         &client,
+        "subchain",
         sudo,
         |nonce, genesis| sign(sudo, id, nonce, genesis),
         "subchain id",

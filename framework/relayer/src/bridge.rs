@@ -24,7 +24,7 @@
 //! refusing the second relayer's copy. The relayer remembers only where settled messages end,
 //! to skip them (after a restart it looks at each settled one once again).
 
-use std::{future::Future, time::Duration};
+use std::{collections::HashMap, future::Future, time::Duration};
 
 use pallet_wcme_cross_chain::{
     main_client::{FinalizedMainHeader, next_producers_key},
@@ -35,7 +35,7 @@ use pallet_wcme_cross_chain::{
 };
 use parking_lot::Mutex;
 use wcme_consensus_primitives::poc::find_pre_digest;
-use wcme_primitives::{BlockNumber, Hash, Header};
+use wcme_primitives::{BlockNumber, Hash, Header, Nonce};
 
 use crate::{AuditedHead, ChainSource, MainChain, RelayError, Relayer, StorageProof, SubchainId};
 
@@ -43,6 +43,9 @@ use crate::{AuditedHead, ChainSource, MainChain, RelayError, Relayer, StoragePro
 /// (a few KiB each) fit a block many times over, and each step waits for inclusion, so a pass
 /// carries up to this many per block time.
 pub const MAX_MESSAGES_PER_PASS: u64 = 256;
+
+/// The step relaying main-chain headers to the light client.
+const MAIN_HEADERS: &str = "main-chain headers verified by the light client";
 
 /// The subchain's side of the bridge, as its `SubchainBridgeApi` shows it at one block.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,6 +71,8 @@ pub trait SubchainBridge: ChainSource {
         seq: u64,
         at: Option<Hash>,
     ) -> impl Future<Output = Result<Option<TransferMessage>, RelayError>> + Send;
+    /// The relayer's nonces on the subchain.
+    fn relayer_nonces(&self) -> impl Future<Output = Result<Nonces, RelayError>> + Send;
     /// Signs and submits `MainChain::submit_main_headers(headers, justification, hand_off)`.
     fn submit_main_headers(
         &self,
@@ -114,6 +119,8 @@ pub trait MainBridge: ChainSource {
         id: SubchainId,
         at: Option<Hash>,
     ) -> impl Future<Output = Result<u64, RelayError>> + Send;
+    /// The relayer's nonces on the main chain.
+    fn relayer_nonces(&self) -> impl Future<Output = Result<Nonces, RelayError>> + Send;
     /// Signs and submits `CrossChain::receive_from_subchain(id, at, message, proof)`.
     fn receive_from_subchain(
         &self,
@@ -131,6 +138,20 @@ pub trait MainBridge: ChainSource {
         proof: &StorageProof,
     ) -> impl Future<Output = Result<Hash, RelayError>> + Send;
 }
+
+/// The relayer account's nonces on a chain: what tells a refused transaction from a pending one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Nonces {
+    /// The nonce of the best block's state: every transaction below it is in a block.
+    pub included: Nonce,
+    /// The next nonce counting the pool's transactions too.
+    pub next: Nonce,
+}
+
+/// How long a step whose transactions the destination refused is left alone: a refused message
+/// (above the escrow, to a frozen subchain, to a destination that cannot receive) would be
+/// refused again, and each try costs a fee.
+pub const REFUSED_BACKOFF: Duration = Duration::from_secs(30);
 
 /// What one bridge pass did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -200,11 +221,13 @@ pub fn main_batch(round: u32, headers: &[Header]) -> Result<(usize, bool), Relay
     Ok((length, hand_off))
 }
 
-/// Where the bridge's settlement scans resume: every message below is settled.
+/// What the bridge remembers between passes: where its settlement scans resume (every message
+/// below is settled), and until when a step whose transactions were refused is left alone.
 #[derive(Default)]
-pub(crate) struct SettledBelow {
-    on_main: Mutex<u64>,
-    on_subchain: Mutex<u64>,
+pub(crate) struct BridgeMemory {
+    settled_on_main: Mutex<u64>,
+    settled_on_subchain: Mutex<u64>,
+    paused: Mutex<HashMap<&'static str, tokio::time::Instant>>,
 }
 
 impl<S, M> Relayer<S, M>
@@ -313,6 +336,9 @@ where
         &self,
         head: FinalizedMainHeader,
     ) -> Result<Option<FinalizedMainHeader>, RelayError> {
+        if self.is_paused(MAIN_HEADERS) {
+            return Ok(None);
+        }
         let finalized = self.main.finalized_number().await?;
         if finalized <= head.number {
             return Ok(None);
@@ -380,12 +406,13 @@ where
             return Ok(None);
         };
         let verified = self
-            .wait_for(
-                "main-chain headers verified by the light client",
+            .wait_for_effect(
+                MAIN_HEADERS,
                 || async {
                     let head = self.source.bridge_state(None).await?.main_head;
                     Ok(head.filter(|head| head.number >= last_number))
                 },
+                || self.source.relayer_nonces(),
             )
             .await?;
         tracing::info!(
@@ -423,6 +450,7 @@ where
                 Ok(true)
             },
             || async { Ok(self.source.bridge_state(None).await?.next_inbound_seq) },
+            || self.source.relayer_nonces(),
         )
         .await
     }
@@ -450,6 +478,7 @@ where
                 Ok(true)
             },
             || self.main.next_inbound_seq(id, None),
+            || self.main.relayer_nonces(),
         )
         .await
     }
@@ -457,18 +486,24 @@ where
     /// Submits messages `next..sent` (at most [`MAX_MESSAGES_PER_PASS`]) with `submit`, which
     /// says `false` when the source has no such message (yet) at its proof's block, and waits
     /// until the destination's next expected number (`received`) is past them; how many.
-    async fn deliver<Submit, Received>(
+    /// `nonces` are the relayer's on the destination.
+    async fn deliver<Submit, Received, ReadNonces>(
         &self,
         direction: &'static str,
         next: u64,
         sent: u64,
         submit: impl Fn(u64) -> Submit,
         received: impl Fn() -> Received,
+        nonces: impl Fn() -> ReadNonces,
     ) -> Result<u64, RelayError>
     where
         Submit: Future<Output = Result<bool, RelayError>>,
         Received: Future<Output = Result<u64, RelayError>>,
+        ReadNonces: Future<Output = Result<Nonces, RelayError>>,
     {
+        if self.is_paused(direction) {
+            return Ok(0);
+        }
         let mut delivered = next;
         for seq in next..sent.min(next.saturating_add(MAX_MESSAGES_PER_PASS)) {
             if !submit(seq).await? {
@@ -479,9 +514,11 @@ where
         if delivered == next {
             return Ok(0);
         }
-        self.wait_for("messages received", || async {
-            Ok((received().await? >= delivered).then_some(()))
-        })
+        self.wait_for_effect(
+            direction,
+            || async { Ok((received().await? >= delivered).then_some(())) },
+            nonces,
+        )
         .await?;
         tracing::info!(
             target: "relay",
@@ -498,7 +535,7 @@ where
         let received = self.main.next_inbound_seq(id, Some(head.hash)).await?;
         self.settle(
             "subchain → main messages settled on the subchain",
-            &self.settled.on_subchain,
+            &self.memory.settled_on_subchain,
             received,
             move |seq| async move { Ok(self.source.outbound(seq, None).await?.is_some()) },
             move |seq| async move {
@@ -511,6 +548,7 @@ where
                     .await?;
                 Ok(())
             },
+            || self.source.relayer_nonces(),
         )
         .await
     }
@@ -526,7 +564,7 @@ where
             .next_inbound_seq;
         self.settle(
             "main → subchain messages settled on the main chain",
-            &self.settled.on_main,
+            &self.memory.settled_on_main,
             received,
             move |seq| async move { Ok(self.main.outbound(id, seq, None).await?.is_some()) },
             move |seq| async move {
@@ -539,6 +577,7 @@ where
                     .await?;
                 Ok(())
             },
+            || self.main.relayer_nonces(),
         )
         .await
     }
@@ -546,19 +585,24 @@ where
     /// Settles the messages from `settled_below` up to `received` (the destination holds
     /// receipts of those; at most [`MAX_MESSAGES_PER_PASS`]) that the source still holds
     /// (`unsettled`) with `settle`, waits until the source dropped them, and moves
-    /// `settled_below` on; how many were settled.
-    async fn settle<Unsettled, Settle>(
+    /// `settled_below` on; how many were settled. `nonces` are the relayer's on the source.
+    async fn settle<Unsettled, Settle, ReadNonces>(
         &self,
         what: &'static str,
         settled_below: &Mutex<u64>,
         received: u64,
         unsettled: impl Fn(u64) -> Unsettled,
         settle: impl Fn(u64) -> Settle,
+        nonces: impl Fn() -> ReadNonces,
     ) -> Result<u64, RelayError>
     where
         Unsettled: Future<Output = Result<bool, RelayError>>,
         Settle: Future<Output = Result<(), RelayError>>,
+        ReadNonces: Future<Output = Result<Nonces, RelayError>>,
     {
+        if self.is_paused(what) {
+            return Ok(0);
+        }
         let from = *settled_below.lock();
         let scanned = received.min(from.saturating_add(MAX_MESSAGES_PER_PASS));
         let mut settled = Vec::new();
@@ -568,15 +612,21 @@ where
                 settled.push(seq);
             }
         }
-        self.wait_for(what, || async {
-            for seq in &settled {
-                if unsettled(*seq).await? {
-                    return Ok(None);
-                }
-            }
-            Ok(Some(()))
-        })
-        .await?;
+        if !settled.is_empty() {
+            self.wait_for_effect(
+                what,
+                || async {
+                    for seq in &settled {
+                        if unsettled(*seq).await? {
+                            return Ok(None);
+                        }
+                    }
+                    Ok(Some(()))
+                },
+                nonces,
+            )
+            .await?;
+        }
         *settled_below.lock() = scanned;
         if let (Some(first), Some(last)) = (settled.first(), settled.last()) {
             tracing::info!(
@@ -589,19 +639,54 @@ where
         Ok(settled.len() as u64)
     }
 
-    /// Polls `done` until it gives a value, or fails after the inclusion timeout.
-    async fn wait_for<T, Done>(
+    /// Whether step `what` is left alone after a refusal.
+    fn is_paused(&self, what: &'static str) -> bool {
+        let mut paused = self.memory.paused.lock();
+        match paused.get(what) {
+            Some(until) if tokio::time::Instant::now() < *until => true,
+            Some(_) => {
+                paused.remove(what);
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// Polls `done` until the transactions of step `what` just submitted took effect (it gives
+    /// a value). Fails at once with [`RelayError::Refused`], and leaves the step alone for
+    /// [`REFUSED_BACKOFF`], when the relayer's transactions are all in blocks (its included
+    /// nonce, from `nonces`, reached the next one it had when waiting began) without the effect;
+    /// fails after the inclusion timeout otherwise.
+    async fn wait_for_effect<T, Done, ReadNonces>(
         &self,
         what: &'static str,
         done: impl Fn() -> Done,
+        nonces: impl Fn() -> ReadNonces,
     ) -> Result<T, RelayError>
     where
         Done: Future<Output = Result<Option<T>, RelayError>>,
+        ReadNonces: Future<Output = Result<Nonces, RelayError>>,
     {
+        let submitted_below = nonces().await?.next;
         let started = tokio::time::Instant::now();
         loop {
+            // The nonce first: included transactions and still no effect mean refused.
+            let included = nonces().await?.included;
             if let Some(value) = done().await? {
                 return Ok(value);
+            }
+            if included >= submitted_below {
+                self.memory
+                    .paused
+                    .lock()
+                    .insert(what, tokio::time::Instant::now() + REFUSED_BACKOFF);
+                if let Some(metrics) = &self.metrics {
+                    metrics.failed();
+                }
+                return Err(RelayError::Refused {
+                    what,
+                    backoff: REFUSED_BACKOFF,
+                });
             }
             if started.elapsed() >= self.config.inclusion_timeout {
                 if let Some(metrics) = &self.metrics {

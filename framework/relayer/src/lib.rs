@@ -38,7 +38,7 @@ use parking_lot::Mutex;
 use sp_core::sr25519;
 use wcme_primitives::{BlockNumber, Hash, Header, Nonce};
 
-pub use bridge::{BridgePass, BridgeState, MainBridge, SubchainBridge};
+pub use bridge::{BridgePass, BridgeState, MainBridge, Nonces, SubchainBridge};
 pub use metrics::RelayMetrics;
 
 /// A storage proof as `state_getReadProof` serves it: the trie nodes, encoded.
@@ -124,6 +124,15 @@ pub enum RelayError {
         expected: SubchainId,
         /// The subchain's own.
         found: SubchainId,
+    },
+    /// The destination chain included the relayer's transactions of a step and refused them
+    /// (a message above the escrow, to a frozen subchain, …); the step is left alone a while.
+    #[error("{what}: the chain refused the relayer's transactions; retrying in {backoff:?}")]
+    Refused {
+        /// The step.
+        what: &'static str,
+        /// How long the step is left alone.
+        backoff: Duration,
     },
     /// Submitted transactions did not take effect in time (refused on chain, or pending).
     #[error("{what}: not done within {waited:?}")]
@@ -409,7 +418,7 @@ pub struct Relayer<S, M> {
     main: M,
     config: RelayerConfig,
     metrics: Option<RelayMetrics>,
-    settled: bridge::SettledBelow,
+    memory: bridge::BridgeMemory,
     last_idle: Mutex<Option<Pass>>,
     last_bridge_idle: Mutex<Option<BridgePass>>,
 }
@@ -422,7 +431,7 @@ impl<S: ChainSource + Sync, M: MainChain + Sync> Relayer<S, M> {
             main,
             config,
             metrics,
-            settled: bridge::SettledBelow::default(),
+            memory: bridge::BridgeMemory::default(),
             last_idle: Mutex::new(None),
             last_bridge_idle: Mutex::new(None),
         }

@@ -20,8 +20,8 @@ use wcme_primitives::{BlockNumber, Hash, Header, Nonce};
 
 use crate::{
     AuditedHead, BridgeState, ChainSource, HeaderProof, MainBridge, MainCall, MainChain,
-    MainSigner, ProofKind, Registration, RelayError, RelaySigners, StorageProof, SubchainBridge,
-    SubchainCall, SubchainId, SubchainSigner, SubchainState,
+    MainSigner, Nonces, ProofKind, Registration, RelayError, RelaySigners, StorageProof,
+    SubchainBridge, SubchainCall, SubchainId, SubchainSigner, SubchainState,
 };
 
 /// Timeout of each JSON-RPC request.
@@ -177,6 +177,21 @@ impl RpcChain {
             })
     }
 
+    /// The relayer's nonces: in the best block's state, and counting the pool.
+    async fn nonces(&self) -> Result<Nonces, RelayError> {
+        let account = sp_core::crypto::AccountId32::from(self.signer.public().0);
+        let included = self
+            .state_call("AccountNonceApi_account_nonce", &account, None)
+            .await?;
+        let next = self
+            .call(
+                "system_accountNextIndex",
+                vec![account.to_ss58check().into()],
+            )
+            .await?;
+        Ok(Nonces { included, next })
+    }
+
     /// Signs `call` with `sign` and the relayer's key and submits it; its hash.
     async fn submit<Call>(&self, sign: Signer<Call>, call: Call) -> Result<Hash, RelayError> {
         submit_signed(&self.client, self.chain, &self.signer, |nonce| {
@@ -309,6 +324,10 @@ impl RpcSubchain {
 chain_source_of_rpc_chain!(RpcSubchain);
 
 impl SubchainBridge for RpcSubchain {
+    async fn relayer_nonces(&self) -> Result<Nonces, RelayError> {
+        self.chain.nonces().await
+    }
+
     async fn bridge_state(&self, at: Option<Hash>) -> Result<BridgeState, RelayError> {
         let chain = &self.chain;
         Ok(BridgeState {
@@ -465,6 +484,10 @@ impl MainChain for RpcMainChain {
 }
 
 impl MainBridge for RpcMainChain {
+    async fn relayer_nonces(&self) -> Result<Nonces, RelayError> {
+        self.chain.nonces().await
+    }
+
     async fn next_outbound_seq(&self, id: SubchainId, at: Hash) -> Result<u64, RelayError> {
         self.chain
             .state_call("CrossChainApi_next_outbound_seq", id, Some(at))

@@ -17,7 +17,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use codec::{Decode, Encode};
+use codec::Encode;
 use jsonrpsee::http_client::HttpClient;
 use serde_json::{Value, json};
 use sp_core::{Pair as _, crypto::AccountId32, sr25519};
@@ -32,6 +32,7 @@ use wcme_service::{ChainSpec, Genesis, RuntimeGenesis};
 use wcme_subchain_primitives::{ConsensusKind, SignatureScheme};
 
 use super::{hook, throughput::bench_keys};
+use crate::register::state_call;
 use crate::{
     NodeSpec,
     cli::BridgeBenchmarkCmd,
@@ -236,7 +237,8 @@ async fn drive(
     signed: &[Vec<u8>],
     bar: &indicatif::ProgressBar,
 ) -> Result<(Vec<Instant>, Vec<Instant>), CliError> {
-    let first = state_call::<u64>(main, "CrossChainApi_next_outbound_seq", &id.encode()).await?;
+    let first =
+        state_call::<u64>(main, RPC, "CrossChainApi_next_outbound_seq", &id.encode()).await?;
     for extrinsic in signed {
         let _: Hash = request(
             main,
@@ -261,13 +263,13 @@ async fn drive(
             )));
         }
         let now = Instant::now();
-        let sent = state_call::<u64>(main, "CrossChainApi_next_outbound_seq", &id.encode())
+        let sent = state_call::<u64>(main, RPC, "CrossChainApi_next_outbound_seq", &id.encode())
             .await?
             .saturating_sub(first);
         while (locked.len() as u64) < sent.min(total as u64) {
             locked.push(now);
         }
-        let received = state_call::<u64>(sub, "SubchainBridgeApi_next_inbound_seq", &[])
+        let received = state_call::<u64>(sub, RPC, "SubchainBridgeApi_next_inbound_seq", &[])
             .await?
             .saturating_sub(first);
         while (minted.len() as u64) < received.min(locked.len() as u64) {
@@ -381,23 +383,4 @@ async fn finalized_number(client: &HttpClient) -> Result<u32, CliError> {
         .as_str()
         .and_then(|hex| u32::from_str_radix(hex.trim_start_matches("0x"), 16).ok())
         .ok_or_else(|| CliError::Rpc("chain_getHeader: no number".into()))
-}
-
-/// Runtime API `method` with SCALE `args` in the best block, decoded.
-async fn state_call<T: Decode>(
-    client: &HttpClient,
-    method: &str,
-    args: &[u8],
-) -> Result<T, CliError> {
-    let bytes: String = request(
-        client,
-        RPC,
-        "state_call",
-        vec![method.into(), format!("0x{}", hex::encode(args)).into()],
-    )
-    .await?;
-    hex::decode(bytes.trim_start_matches("0x"))
-        .ok()
-        .and_then(|bytes| T::decode(&mut &bytes[..]).ok())
-        .ok_or_else(|| CliError::Rpc(format!("{method} does not decode")))
 }
