@@ -104,12 +104,9 @@ async fn subchain_wcme(rpc: &HttpClient, account: &[u8; 32]) -> u128 {
         })
 }
 
-/// Signs and submits `extrinsic(nonce, genesis)` of `signer` on `rpc`'s chain.
-async fn submit(
-    rpc: &HttpClient,
-    signer: &sr25519::Pair,
-    extrinsic: impl FnOnce(u32, H256) -> Vec<u8>,
-) -> String {
+/// What `signer` signs its next transaction on `rpc`'s chain with: its next nonce (the pool's
+/// transactions counted) and the chain's genesis hash.
+async fn nonce_and_genesis(rpc: &HttpClient, signer: &sr25519::Pair) -> (u32, H256) {
     let account = AccountId32::from(signer.public().0);
     let nonce: u32 = call(
         rpc,
@@ -121,6 +118,16 @@ async fn submit(
     let genesis: H256 = call(rpc, "chain_getBlockHash", vec![0.into()])
         .await
         .expect("genesis");
+    (nonce, genesis)
+}
+
+/// Signs and submits `extrinsic(nonce, genesis)` of `signer` on `rpc`'s chain.
+async fn submit(
+    rpc: &HttpClient,
+    signer: &sr25519::Pair,
+    extrinsic: impl FnOnce(u32, H256) -> Vec<u8>,
+) -> String {
+    let (nonce, genesis) = nonce_and_genesis(rpc, signer).await;
     call(
         rpc,
         "author_submitExtrinsic",
@@ -238,23 +245,22 @@ async fn justified_header(rpc: &HttpClient, number: u32) -> (Header, Option<Just
 /// The main runtime's reading of a block's events.
 const MAIN_OUTCOME: common::Outcome = wcme_runtime_main::signing::extrinsic_outcome;
 
+/// Signs `call` by `signer` on the main chain, submits it and waits for its block: its events,
+/// or its dispatch error.
+async fn on_main(
+    rpc: &HttpClient,
+    signer: &sr25519::Pair,
+    call: wcme_runtime_main::RuntimeCall,
+) -> Result<Vec<String>, String> {
+    let (nonce, genesis) = nonce_and_genesis(rpc, signer).await;
+    let extrinsic = wcme_runtime_main::signing::sign(signer, call, nonce, genesis).encode();
+    submit_and_watch(rpc, &extrinsic, MAIN_OUTCOME).await
+}
+
 /// Signs `call` by Charlie (a stranger to the bridge) on the main chain and waits for its
 /// block: the dispatch error, which must name `error`.
 async fn refused(rpc: &HttpClient, call: wcme_runtime_main::RuntimeCall, error: &str) {
-    let charlie = Sr25519Keyring::Charlie.pair();
-    let account = AccountId32::from(charlie.public().0);
-    let nonce: u32 = common::call(
-        rpc,
-        "system_accountNextIndex",
-        vec![account.to_string().into()],
-    )
-    .await
-    .expect("nonce");
-    let genesis: H256 = common::call(rpc, "chain_getBlockHash", vec![0.into()])
-        .await
-        .expect("genesis");
-    let extrinsic = wcme_runtime_main::signing::sign(&charlie, call, nonce, genesis).encode();
-    let outcome = submit_and_watch(rpc, &extrinsic, MAIN_OUTCOME).await;
+    let outcome = on_main(rpc, &Sr25519Keyring::Charlie.pair(), call).await;
     assert!(
         outcome.as_ref().is_err_and(|e| e.contains(error)),
         "expected {error}, got {outcome:?}"
@@ -625,23 +631,11 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
             amount: 100 * WCME,
         })
     };
-    let genesis: H256 = call(&main_rpc, "chain_getBlockHash", vec![0.into()])
-        .await
-        .expect("genesis");
     let mut reserved_before = Vec::new();
     for validator in [Sr25519Keyring::Alice, Sr25519Keyring::Bob] {
         let pair = validator.pair();
         let account = pair.public().0;
-        let nonce: u32 = call(
-            &main_rpc,
-            "system_accountNextIndex",
-            vec![AccountId32::from(account).to_string().into()],
-        )
-        .await
-        .expect("nonce");
-        let extrinsic =
-            wcme_runtime_main::signing::sign(&pair, bond(account), nonce, genesis).encode();
-        let outcome = submit_and_watch(&main_rpc, &extrinsic, MAIN_OUTCOME).await;
+        let outcome = on_main(&main_rpc, &pair, bond(account)).await;
         assert!(
             outcome
                 .as_ref()
@@ -691,23 +685,13 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
             })
             .collect(),
     };
-    let charlie = Sr25519Keyring::Charlie.pair();
     let report =
         wcme_runtime_main::RuntimeCall::CrossChain(pallet_wcme_cross_chain::Call::report_fork {
             subchain: id,
             first: Box::new((real, real_justification)),
             second: Box::new((fork, fork_justification)),
         });
-    let account = AccountId32::from(charlie.public().0);
-    let nonce: u32 = call(
-        &main_rpc,
-        "system_accountNextIndex",
-        vec![account.to_string().into()],
-    )
-    .await
-    .expect("nonce");
-    let extrinsic = wcme_runtime_main::signing::sign(&charlie, report, nonce, genesis).encode();
-    let outcome = submit_and_watch(&main_rpc, &extrinsic, MAIN_OUTCOME).await;
+    let outcome = on_main(&main_rpc, &Sr25519Keyring::Charlie.pair(), report).await;
     assert!(
         outcome
             .as_ref()

@@ -362,6 +362,12 @@ where
         let mut submitted = None;
         while !pending.is_empty() {
             let (length, hand_off) = main_batch(round, &pending)?;
+            // The batch is of the head's round, or of the next one for a hand-off.
+            let batch_round = if hand_off {
+                round.saturating_add(1)
+            } else {
+                round
+            };
             let rest = pending.split_off(length);
             let mut batch = std::mem::replace(&mut pending, rest);
             let complete = !pending.is_empty();
@@ -386,10 +392,7 @@ where
                 number.saturating_add(1),
                 last.number,
             );
-            let last_round = find_pre_digest(last)
-                .map(|digest| digest.round)
-                .map_err(|_| RelayError::NoPreDigest(last.number))?;
-            (number, hash, round) = (last.number, last.hash(), last_round);
+            (number, hash, round) = (last.number, last.hash(), batch_round);
             submitted = Some(number);
             // A round's batch that stopped short of its last block: the next round's headers
             // need that block verified first.
