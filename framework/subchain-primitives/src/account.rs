@@ -615,6 +615,13 @@ mod tests {
         );
     }
 
+    fn public_ed(pair: &AccountPair) -> [u8; 32] {
+        match pair.signer() {
+            AccountSigner::Ed25519(public) => public.0,
+            _ => panic!("ed25519 signer"),
+        }
+    }
+
     #[test]
     fn account_ids_per_scheme() {
         let sr = dev(SignatureScheme::Sr25519, "//Alice");
@@ -636,6 +643,14 @@ mod tests {
             AccountId32::from(sp_crypto_hashing::blake2_256(&public))
         );
         assert_eq!(AccountSigner::Sm2(public).into_account(), sm2.account_id());
+        // A C3N key attests from the same accounts.
+        for (pair, key) in [
+            (&sr, crate::C3nKey::Sr25519(alice.public().0)),
+            (&ed, crate::C3nKey::Ed25519(public_ed(&ed))),
+            (&sm2, crate::C3nKey::Sm2(public)),
+        ] {
+            assert_eq!(AccountId32::from(key.account_bytes()), pair.account_id());
+        }
         // Three different accounts for Alice.
         assert_ne!(sr.account_id(), ed.account_id());
         assert_ne!(sr.account_id(), sm2.account_id());

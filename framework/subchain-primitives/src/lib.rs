@@ -249,6 +249,16 @@ impl C3nKey {
         }
     }
 
+    /// The bytes of the key's account on a WCME chain (an `AccountId32`): the key itself for
+    /// sr25519 and ed25519, `blake2_256` of the compressed point for SM2
+    /// ([`account::sm2_account_id`]). A C3N attests cross-chain batches from this account.
+    pub fn account_bytes(&self) -> [u8; 32] {
+        match self {
+            Self::Sr25519(key) | Self::Ed25519(key) => *key,
+            Self::Sm2(key) => account::sm2_account_id(key).into(),
+        }
+    }
+
     /// The key as an sr25519 public key, if it is one: only those seal blocks and sign finality
     /// votes.
     pub fn sr25519(&self) -> Option<sp_core::sr25519::Public> {

@@ -51,6 +51,7 @@ extern crate alloc;
 
 pub use pallet::*;
 
+pub mod c3d;
 pub mod main_client;
 pub mod message;
 pub mod proof;
