@@ -6,6 +6,7 @@
 
 use std::process::ExitCode;
 
+use sp_core::crypto::AccountId32;
 use sp_keyring::Sr25519Keyring;
 use wcme_cli::{CliError, NewSubchain, NodeSpec, SubchainRegistration};
 use wcme_executor::RuntimeDescriptor;
@@ -151,6 +152,31 @@ fn new_subchain(new: &NewSubchain) -> Result<ChainSpec, CliError> {
         light_client.checkpoint_state_root = anchor.state_root;
         light_client.round = anchor.round;
         light_client.voters = anchor.voters.clone();
+        // The C3D: the main chain's C3Ns and the validators, if each side has its minimum
+        // (a subchain with fewer validators cannot take transfers until root sets C3Ns).
+        let subchain_c3ns: Vec<AccountId32> = new
+            .validators
+            .iter()
+            .map(|key| AccountId32::from(key.0))
+            .collect();
+        let main_c3ns: Vec<AccountId32> =
+            anchor.c3ns.iter().copied().map(AccountId32::from).collect();
+        if main_c3ns.len() >= subchain::MIN_MAIN_C3NS as usize
+            && subchain_c3ns.len() >= subchain::MIN_SUBCHAIN_C3NS as usize
+        {
+            genesis.cross_chain.main_c3ns = main_c3ns;
+            genesis.cross_chain.subchain_c3ns = subchain_c3ns;
+        } else {
+            tracing::warn!(
+                target: "cli",
+                "No C3D at genesis: the main chain has {} C3Ns and the subchain {} validators, \
+                 at least {} and {} are needed; root sets them with CrossChain::set_c3ns",
+                main_c3ns.len(),
+                subchain_c3ns.len(),
+                subchain::MIN_MAIN_C3NS,
+                subchain::MIN_SUBCHAIN_C3NS,
+            );
+        }
     }
     let config = serde_json::to_value(genesis)
         .map_err(|e| CliError::BadArgument(format!("genesis does not serialize: {e}")))?;

@@ -6,12 +6,15 @@
 //! their hand-off proofs) and audits the subchain's headers on the main chain; 100 WCME locked on
 //! the main chain are minted on the subchain, 40 burned there are released on the main chain,
 //! and both messages are settled at their source by proofs of the destination's receipts. The
-//! relayer is killed (SIGKILL) and restarted with the first transfer in flight, and a second
-//! relayer joins: the balances, the escrow, the subchain's WCME supply and the sequence numbers
-//! are exact on both sides. Then each of these is refused on the main chain with nothing moved:
-//! a replayed message, a proof at a subchain height never audited, headers with too few or a
-//! forged signature, a release above the escrow (a message the subchain's root forged into its
-//! own state); and two conflicting finalized headers (the validators signing a second block at
+//! relayers are the C3D's two C3Ns (Alice and Bob: the main chain's C3Ns and the subchain's
+//! validators), so every message is broadcast in a batch by one and attested by the other before
+//! it is delivered. The first relayer is killed (SIGKILL) and restarted with the first transfer
+//! in flight, and the second joins: the balances, the escrow, the subchain's WCME supply and the
+//! sequence numbers are exact on both sides. Then each of these is refused on the main chain with
+//! nothing moved: a replayed message, a proof at a subchain height never audited, headers with
+//! too few or a forged signature, a release above the escrow (a message the subchain's root
+//! forged into its own state), a batch broadcast by the C3N that broadcast the previous one (and
+//! one by a stranger); and two conflicting finalized headers (the validators signing a second block at
 //! an audited height) freeze the subchain and slash the bonds the validators posted on the main
 //! chain, after which nothing crosses.
 
@@ -29,7 +32,7 @@ use common::{
 };
 use jsonrpsee::http_client::HttpClient;
 use pallet_wcme_cross_chain::{
-    Header, Justification, TransferMessage, main_client::FinalizedMainHeader,
+    Header, Justification, TransferMessage, c3d::C3dView, main_client::FinalizedMainHeader,
     message::subchain_outbound_key,
 };
 use serde_json::{Value, json};
@@ -289,8 +292,9 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
     .await;
 
     // The subchain: PBFT, Alice and Bob validating, its light client anchored on the main
-    // chain's final block; Alice (its root), Dave and the relayers Ferdie and Eve hold its
-    // native token for fees.
+    // chain's final block and its C3D the main chain's C3Ns (Alice, Bob) and its validators;
+    // Alice (its root and a relayer), Bob (the other relayer), Dave and Eve hold its native
+    // token for fees.
     let sub_spec = dir.path().join("bridge.json");
     let sub_spec = sub_spec.to_str().expect("utf8");
     let (ok, _, stderr) = run_cli(&[
@@ -308,11 +312,11 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
         "--endow",
         "alice=1000",
         "--endow",
+        "bob=1000",
+        "--endow",
         "dave=1000",
         "--endow",
         "eve=1000",
-        "--endow",
-        "ferdie=1000",
         "--main-anchor",
         &main_alice.http_url,
         "--output",
@@ -355,11 +359,34 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
             call: Box::new(call),
         })
     };
+    let c3d: C3dView = state_call(&main_rpc, "CrossChainApi_c3d", &id.encode(), None).await;
+    let (alice_c3n, bob_c3n) = (
+        Sr25519Keyring::Alice.public().0,
+        Sr25519Keyring::Bob.public().0,
+    );
+    assert_eq!(
+        c3d.main_c3ns,
+        vec![alice_c3n, bob_c3n],
+        "the main chain's C3Ns"
+    );
+    assert_eq!(
+        c3d.subchain_c3ns,
+        vec![alice_c3n, bob_c3n],
+        "the validators"
+    );
+    let sub_c3d: C3dView = state_call(&sub_rpc, "SubchainBridgeApi_c3d", &[], None).await;
+    assert_eq!(
+        (sub_c3d.main_c3ns, sub_c3d.subchain_c3ns),
+        (c3d.main_c3ns.clone(), c3d.subchain_c3ns.clone()),
+        "the subchain's genesis C3D"
+    );
+    // The relayers are the C3Ns: each batch needs both (more than 2/3 of two), and they take
+    // turns broadcasting.
     let relay_log = dir.path().join("relay.log");
-    let ferdie = RelayProcess::start(&main_alice, &sub_alice, id, "//Ferdie", &relay_log);
+    let first = RelayProcess::start(&main_alice, &sub_alice, id, "//Alice", &relay_log);
 
-    // 100 WCME from Alice on the main chain to Dave on the subchain; the relayer is killed
-    // with the message in flight, restarted, and joined by a second one.
+    // 100 WCME from Ferdie on the main chain to Dave on the subchain; the first relayer is
+    // killed with the message in flight, restarted, and joined by the second.
     let dave = Sr25519Keyring::Dave.public().0;
     let lock = wcme_runtime_main::RuntimeCall::CrossChain(
         pallet_wcme_cross_chain::Call::transfer_to_subchain {
@@ -368,12 +395,13 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
             amount: 100 * WCME,
         },
     );
-    submit(&main_rpc, &alice, main_tx(&alice, lock)).await;
+    let ferdie = Sr25519Keyring::Ferdie.pair();
+    submit(&main_rpc, &ferdie, main_tx(&ferdie, lock)).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    drop(ferdie);
-    let ferdie = RelayProcess::start(&main_alice, &sub_alice, id, "//Ferdie", &relay_log);
-    let eve_log = dir.path().join("relay-eve.log");
-    let eve = RelayProcess::start(&main_bob, &sub_bob, id, "//Eve", &eve_log);
+    drop(first);
+    let first = RelayProcess::start(&main_alice, &sub_alice, id, "//Alice", &relay_log);
+    let second_log = dir.path().join("relay-bob.log");
+    let second = RelayProcess::start(&main_bob, &sub_bob, id, "//Bob", &second_log);
     until("100 WCME minted to Dave", 180, &relay_log, async || {
         subchain_wcme(&sub_rpc, &dave).await == 100 * WCME
     })
@@ -518,8 +546,8 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
     assert_exact().await;
 
     // Headers with too few signatures, and with a forged one, while no relayer runs.
-    drop(ferdie);
-    drop(eve);
+    drop(first);
+    drop(second);
     let audited = audited_number(&main_rpc, id).await;
     let mut batch = Vec::new();
     let mut justification = None;
@@ -588,25 +616,30 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
     .await;
     let forged_at = forged_at.expect("held");
     let at = block_number(&sub_rpc, &forged_at).await;
-    let relay = RelayProcess::start(&main_alice, &sub_alice, id, "//Ferdie", &relay_log);
+    let first = RelayProcess::start(&main_alice, &sub_alice, id, "//Alice", &relay_log);
+    let second = RelayProcess::start(&main_bob, &sub_bob, id, "//Bob", &second_log);
     until("the forged state audited", 120, &relay_log, async || {
         audited_number(&main_rpc, id).await >= at
     })
     .await;
-    // The relayer tries it too; the main chain refuses, and the relayer backs off at once
-    // instead of waiting out its inclusion timeout.
+    // The C3Ns attest it (their nodes hold it: the subchain's root wrote it) and a relayer
+    // tries it; the main chain refuses, and the relayer backs off at once instead of waiting
+    // out its inclusion timeout.
     until(
-        "the relayer sees its release refused",
+        "a relayer sees its release refused",
         120,
         &relay_log,
         async || {
-            std::fs::read_to_string(&relay_log)
-                .unwrap_or_default()
-                .contains("subchain → main: the chain refused the relayer's transactions")
+            [&relay_log, &second_log].iter().any(|log| {
+                std::fs::read_to_string(log)
+                    .unwrap_or_default()
+                    .contains("subchain → main: the chain refused the relayer's transactions")
+            })
         },
     )
     .await;
-    drop(relay);
+    drop(first);
+    drop(second);
     let proof = read_proof(&sub_rpc, &subchain_outbound_key(1), &forged_at).await;
     refused(
         &main_rpc,
@@ -621,6 +654,35 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
         "ExceedsEscrow",
     )
     .await;
+    assert_exact().await;
+
+    // C3D rotation: the C3N that broadcast the last batch back may not broadcast the next
+    // one, a stranger no batch at all; the channel and the balances stay as they are.
+    let c3d: C3dView = state_call(&main_rpc, "CrossChainApi_c3d", &id.encode(), None).await;
+    assert_eq!(c3d.next, 2, "both messages back were accepted by the C3Ns");
+    assert_eq!(c3d.pending, None);
+    let last = c3d.last_broadcaster.expect("a batch was broadcast");
+    let last_broadcaster = [Sr25519Keyring::Alice, Sr25519Keyring::Bob]
+        .into_iter()
+        .find(|key| key.public().0 == last)
+        .expect("a relayer broadcast it");
+    let broadcast = wcme_runtime_main::RuntimeCall::CrossChain(
+        pallet_wcme_cross_chain::Call::broadcast_batch {
+            subchain: id,
+            first: c3d.next,
+            hashes: vec![H256::repeat_byte(7)].try_into().expect("one hash"),
+        },
+    );
+    let outcome = on_main(&main_rpc, &last_broadcaster.pair(), broadcast.clone()).await;
+    assert!(
+        outcome
+            .as_ref()
+            .is_err_and(|e| e.contains("ConsecutiveBroadcast")),
+        "{outcome:?}"
+    );
+    refused(&main_rpc, broadcast, "NotC3n").await;
+    let after: C3dView = state_call(&main_rpc, "CrossChainApi_c3d", &id.encode(), None).await;
+    assert_eq!(after, c3d, "nothing broadcast");
     assert_exact().await;
 
     // Alice and Bob bond 100 WCME each on the main chain for their validator keys.

@@ -64,10 +64,18 @@ pub struct MainAnchor {
     pub round: u32,
     /// The round's producers: packing key and stake.
     pub voters: Vec<([u8; 32], u128)>,
+    /// The main chain's C3Ns (their accounts' bytes), whose attestations the subchain's C3D
+    /// counts for the main side.
+    pub c3ns: Vec<[u8; 32]>,
+}
+
+fn at_hash(hash: &Hash) -> serde_json::Value {
+    serde_json::Value::String(format!("{hash:?}"))
 }
 
 /// Reads the anchor from the main-chain node at `url`: its finalized block, checked against the
-/// hash the node named, and the voters of that block's round (`PocApi_current_round` there).
+/// hash the node named, the voters of that block's round (`PocApi_current_round` there) and the
+/// main chain's C3Ns (`CrossChainApi_main_c3ns`).
 pub(crate) fn read_main_anchor(url: &str) -> Result<MainAnchor, CliError> {
     use wcme_relayer::rpc::{connect, request};
     const CHAIN: &str = "main";
@@ -76,7 +84,7 @@ pub(crate) fn read_main_anchor(url: &str) -> Result<MainAnchor, CliError> {
         let genesis_hash: Hash =
             request(&client, CHAIN, "chain_getBlockHash", vec![0.into()]).await?;
         let hash: Hash = request(&client, CHAIN, "chain_getFinalizedHead", vec![]).await?;
-        let at = serde_json::Value::String(format!("{hash:?}"));
+        let at = at_hash(&hash);
         let header: Header = request(&client, CHAIN, "chain_getHeader", vec![at.clone()]).await?;
         if header.hash() != hash {
             return Err(CliError::BadArgument(format!(
@@ -109,7 +117,24 @@ pub(crate) fn read_main_anchor(url: &str) -> Result<MainAnchor, CliError> {
                 round.index
             )));
         }
+        let encoded: sp_core::Bytes = request(
+            &client,
+            CHAIN,
+            "state_call",
+            vec![
+                "CrossChainApi_main_c3ns".into(),
+                "0x".into(),
+                at_hash(&hash),
+            ],
+        )
+        .await?;
+        let c3ns = Vec::<[u8; 32]>::decode(&mut &encoded[..]).map_err(|e| {
+            CliError::BadArgument(format!(
+                "--main-anchor {url}: the main chain's C3Ns do not decode: {e}"
+            ))
+        })?;
         Ok(MainAnchor {
+            c3ns,
             genesis_hash,
             number: *header.number(),
             hash,

@@ -9,13 +9,19 @@
 //!    round go with a proof of `Poc::NextProducers` at the head, which names the new round's
 //!    voters (the finality gadget finalizes every round's last block by its own voters, so that
 //!    head is always justified on its own).
-//! 2. **Main → subchain messages** (`CrossChain::receive_from_main`), proven at the light
-//!    client's head, in sequence from the subchain's next expected one.
-//! 3. **Settlements on the subchain** (`CrossChain::settle_outbound`): the main chain's receipts
+//! 2. **The C3D on the subchain**, if the relayer's key is a C3N there: it attests the pending
+//!    batch when its hashes are those of the main chain's messages at the light client's head, or
+//!    broadcasts the next messages' hashes when no batch is pending (or it expired) and it did
+//!    not broadcast the previous batch ([`pallet_wcme_cross_chain::c3d`]).
+//! 3. **Main → subchain messages** the C3D accepted (`CrossChain::receive_from_main`), proven at
+//!    the light client's head, in sequence from the subchain's next expected one.
+//! 4. **Settlements on the subchain** (`CrossChain::settle_outbound`): the main chain's receipts
 //!    of subchain → main messages, proven at the same head (refunding the expired ones).
-//! 4. **Subchain → main messages** (`CrossChain::receive_from_subchain` on the main chain),
-//!    proven at the subchain header the main chain audited last.
-//! 5. **Settlements on the main chain** (`CrossChain::settle_outbound`): the subchain's receipts
+//! 5. **The C3D on the main chain**, likewise, with the subchain's messages at the subchain
+//!    header the main chain audited last.
+//! 6. **Subchain → main messages** the C3D accepted (`CrossChain::receive_from_subchain` on the
+//!    main chain), proven at that audited header.
+//! 7. **Settlements on the main chain** (`CrossChain::settle_outbound`): the subchain's receipts
 //!    of main → subchain messages, proven at the same audited header.
 //!
 //! Every step starts from what the chains say (sequence numbers, unsettled messages), so a
@@ -27,6 +33,7 @@
 use std::{collections::HashMap, future::Future, time::Duration};
 
 use pallet_wcme_cross_chain::{
+    c3d::{C3dView, C3nId, batch_digest, message_hash},
     main_client::{FinalizedMainHeader, next_producers_key},
     message::{
         TransferMessage, main_outbound_key, main_receipt_key, subchain_outbound_key,
@@ -94,6 +101,22 @@ pub trait SubchainBridge: ChainSource {
         at: BlockNumber,
         proof: &StorageProof,
     ) -> impl Future<Output = Result<Hash, RelayError>> + Send;
+    /// The C3D state of the main → subchain channel at the best block.
+    fn c3d(&self) -> impl Future<Output = Result<C3dView, RelayError>> + Send;
+    /// The relayer's C3N id on the subchain: its account's 32 bytes.
+    fn relayer_c3n(&self) -> C3nId;
+    /// Signs and submits `CrossChain::broadcast_batch(first, hashes)`.
+    fn broadcast_batch(
+        &self,
+        first: u64,
+        hashes: &[Hash],
+    ) -> impl Future<Output = Result<Hash, RelayError>> + Send;
+    /// Signs and submits `CrossChain::attest_batch(first, digest)`.
+    fn attest_batch(
+        &self,
+        first: u64,
+        digest: Hash,
+    ) -> impl Future<Output = Result<Hash, RelayError>> + Send;
 }
 
 /// The main chain, as the transfer relayer reads and writes it.
@@ -137,6 +160,24 @@ pub trait MainBridge: ChainSource {
         at: BlockNumber,
         proof: &StorageProof,
     ) -> impl Future<Output = Result<Hash, RelayError>> + Send;
+    /// The C3D state of subchain `id`'s subchain → main channel at the best block.
+    fn c3d(&self, id: SubchainId) -> impl Future<Output = Result<C3dView, RelayError>> + Send;
+    /// The relayer's C3N id on the main chain: its account's 32 bytes.
+    fn relayer_c3n(&self) -> C3nId;
+    /// Signs and submits `CrossChain::broadcast_batch(id, first, hashes)`.
+    fn broadcast_batch(
+        &self,
+        id: SubchainId,
+        first: u64,
+        hashes: &[Hash],
+    ) -> impl Future<Output = Result<Hash, RelayError>> + Send;
+    /// Signs and submits `CrossChain::attest_batch(id, first, digest)`.
+    fn attest_batch(
+        &self,
+        id: SubchainId,
+        first: u64,
+        digest: Hash,
+    ) -> impl Future<Output = Result<Hash, RelayError>> + Send;
 }
 
 /// The relayer account's nonces on a chain: what tells a refused transaction from a pending one.
@@ -166,6 +207,8 @@ pub struct Relayed {
     pub settled_on_main: u64,
     /// Subchain → main messages settled on the subchain.
     pub settled_on_subchain: u64,
+    /// C3D batches this relayer broadcast or attested, both ways.
+    pub attested: u64,
 }
 
 impl Relayed {
@@ -304,12 +347,16 @@ where
         if let Some(metrics) = &self.metrics {
             metrics.set_main_verified(head.number);
         }
+        let (accepted, acted) = self.attest_to_subchain(&head).await?;
+        relayed.attested = u64::from(acted);
         relayed.to_subchain = self
-            .deliver_to_subchain(&head, state.next_inbound_seq)
+            .deliver_to_subchain(&head, state.next_inbound_seq, accepted)
             .await?;
         relayed.settled_on_subchain = self.settle_on_subchain(&head).await?;
         if let Some(audited) = self.main.audited_head(id).await? {
-            relayed.to_main = self.deliver_to_main(audited).await?;
+            let (accepted, acted) = self.attest_to_main(audited).await?;
+            relayed.attested = relayed.attested.saturating_add(u64::from(acted));
+            relayed.to_main = self.deliver_to_main(audited, accepted).await?;
             relayed.settled_on_main = self.settle_on_main(audited).await?;
         }
         if let Some(metrics) = &self.metrics {
@@ -427,18 +474,174 @@ where
         Ok(Some(verified))
     }
 
-    /// Delivers the main → subchain messages sent by `head` from `next` on.
+    /// The C3D step of main → subchain messages on the subchain, the messages as the main
+    /// chain holds them at the light client's `head` (see [`Self::attest`]).
+    async fn attest_to_subchain(
+        &self,
+        head: &FinalizedMainHeader,
+    ) -> Result<(u64, bool), RelayError> {
+        let id = self.config.subchain;
+        self.attest(
+            "main → subchain batches",
+            self.source.relayer_c3n(),
+            || self.source.c3d(),
+            || self.source.best_number(),
+            move |seq| self.main.outbound(id, seq, Some(head.hash)),
+            |first, hashes| async move { self.source.broadcast_batch(first, &hashes).await },
+            |first, digest| self.source.attest_batch(first, digest),
+            || self.source.relayer_nonces(),
+        )
+        .await
+    }
+
+    /// The C3D step of subchain → main messages on the main chain, the messages as the
+    /// subchain holds them at the `audited` header (see [`Self::attest`]).
+    async fn attest_to_main(&self, audited: AuditedHead) -> Result<(u64, bool), RelayError> {
+        let id = self.config.subchain;
+        self.attest(
+            "subchain → main batches",
+            self.main.relayer_c3n(),
+            || self.main.c3d(id),
+            || self.main.best_number(),
+            move |seq| self.source.outbound(seq, Some(audited.hash)),
+            |first, hashes| async move { self.main.broadcast_batch(id, first, &hashes).await },
+            |first, digest| self.main.attest_batch(id, first, digest),
+            || self.main.relayer_nonces(),
+        )
+        .await
+    }
+
+    /// One C3D step of a channel on its destination, if the relayer (`me`) is a C3N there:
+    /// attests the pending batch if its hashes are those of the messages the source holds
+    /// (`message`), or broadcasts the source's next messages (up to the destination's
+    /// `max_batch` and [`MAX_MESSAGES_PER_PASS`]) when no batch is pending — or the pending one
+    /// expired — and the relayer did not broadcast the previous batch. Returns where the
+    /// accepted messages end (the channel's `next`) and whether the relayer submitted
+    /// anything.
+    #[allow(clippy::too_many_arguments)]
+    async fn attest<View, Best, Message, Broadcast, Attest, ReadNonces>(
+        &self,
+        what: &'static str,
+        me: C3nId,
+        view: impl Fn() -> View,
+        best: impl Fn() -> Best,
+        message: impl Fn(u64) -> Message,
+        broadcast: impl Fn(u64, Vec<Hash>) -> Broadcast,
+        attest: impl Fn(u64, Hash) -> Attest,
+        nonces: impl Fn() -> ReadNonces,
+    ) -> Result<(u64, bool), RelayError>
+    where
+        View: Future<Output = Result<C3dView, RelayError>>,
+        Best: Future<Output = Result<BlockNumber, RelayError>>,
+        Message: Future<Output = Result<Option<TransferMessage>, RelayError>>,
+        Broadcast: Future<Output = Result<Hash, RelayError>>,
+        Attest: Future<Output = Result<Hash, RelayError>>,
+        ReadNonces: Future<Output = Result<Nonces, RelayError>>,
+    {
+        let current = view().await?;
+        if !current.is_c3n(&me) || self.is_paused(what) {
+            return Ok((current.next, false));
+        }
+        let subchain = self.config.subchain;
+        // The hashes of the source's messages `first..end`, stopping at the first it lacks.
+        let hashes_from = |first: u64, end: u64| {
+            let message = &message;
+            async move {
+                let mut hashes = Vec::new();
+                for seq in first..end {
+                    let Some(found) = message(seq).await? else {
+                        break;
+                    };
+                    hashes.push(message_hash(&found));
+                }
+                Ok::<_, RelayError>(hashes)
+            }
+        };
+        if let Some(pending) = &current.pending {
+            if !pending.attesters.contains(&me) {
+                let end = pending.first.saturating_add(pending.hashes.len() as u64);
+                if hashes_from(pending.first, end).await? == pending.hashes {
+                    attest(pending.first, batch_digest(pending.first, &pending.hashes)).await?;
+                    let first = pending.first;
+                    self.wait_for_effect(
+                        what,
+                        || async {
+                            let now = view().await?;
+                            let done = now.pending.as_ref().is_none_or(|pending| {
+                                pending.first != first || pending.attesters.contains(&me)
+                            });
+                            Ok(done.then_some(()))
+                        },
+                        &nonces,
+                    )
+                    .await?;
+                    tracing::info!(
+                        target: "relay",
+                        subchain,
+                        "🤝 Attested the {what} from #{first} ({} messages)",
+                        pending.hashes.len(),
+                    );
+                    return Ok((view().await?.next, true));
+                }
+                tracing::debug!(
+                    target: "relay",
+                    subchain,
+                    "The pending {what} from #{} is not (yet) what the source chain holds",
+                    pending.first,
+                );
+            }
+            let expired = best().await? >= pending.broadcast_at.saturating_add(current.expiry);
+            if !expired {
+                return Ok((current.next, false));
+            }
+        }
+        if current.last_broadcaster == Some(me) {
+            // Another C3N broadcasts the next batch (the chain refuses two in a row).
+            return Ok((current.next, false));
+        }
+        let limit = u64::from(current.max_batch).min(MAX_MESSAGES_PER_PASS);
+        let hashes = hashes_from(current.next, current.next.saturating_add(limit)).await?;
+        if hashes.is_empty() {
+            return Ok((current.next, false));
+        }
+        let (first, count) = (current.next, hashes.len());
+        broadcast(first, hashes).await?;
+        let before = current.pending.as_ref().map(|pending| pending.broadcast_at);
+        self.wait_for_effect(
+            what,
+            || async {
+                // Anything new in the channel: this batch, or another C3N's that won the race.
+                let now = view().await?;
+                let changed = now.next != first
+                    || now.pending.as_ref().map(|pending| pending.broadcast_at) != before;
+                Ok(changed.then_some(()))
+            },
+            &nonces,
+        )
+        .await?;
+        tracing::info!(
+            target: "relay",
+            subchain,
+            "📣 Broadcast the {what} #{first}..#{}",
+            first.saturating_add(count as u64),
+        );
+        Ok((view().await?.next, true))
+    }
+
+    /// Delivers the main → subchain messages sent by `head` from `next` on, those below
+    /// `accepted` (the C3D accepted them).
     async fn deliver_to_subchain(
         &self,
         head: &FinalizedMainHeader,
         next: u64,
+        accepted: u64,
     ) -> Result<u64, RelayError> {
         let id = self.config.subchain;
         let sent = self.main.next_outbound_seq(id, head.hash).await?;
         self.deliver(
             "main → subchain",
             next,
-            sent,
+            sent.min(accepted),
             move |seq| async move {
                 let Some(message) = self.main.outbound(id, seq, Some(head.hash)).await? else {
                     return Ok(false);
@@ -459,14 +662,18 @@ where
     }
 
     /// Delivers the subchain → main messages the subchain holds at `audited`, from the main
-    /// chain's next expected one on.
-    async fn deliver_to_main(&self, audited: AuditedHead) -> Result<u64, RelayError> {
+    /// chain's next expected one on, those below `accepted` (the C3D accepted them).
+    async fn deliver_to_main(
+        &self,
+        audited: AuditedHead,
+        accepted: u64,
+    ) -> Result<u64, RelayError> {
         let id = self.config.subchain;
         let next = self.main.next_inbound_seq(id, None).await?;
         self.deliver(
             "subchain → main",
             next,
-            u64::MAX,
+            accepted,
             move |seq| async move {
                 let Some(message) = self.source.outbound(seq, Some(audited.hash)).await? else {
                     return Ok(false);

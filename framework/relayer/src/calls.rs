@@ -67,6 +67,24 @@ pub fn main_call<T: pallet_wcme_cross_chain::Config>(
             at,
             proof: bounded(proof, "proof nodes")?,
         },
+        MainCall::BroadcastBatch {
+            subchain,
+            first,
+            hashes,
+        } => Call::broadcast_batch {
+            subchain,
+            first,
+            hashes: bounded(hashes, "message hashes")?,
+        },
+        MainCall::AttestBatch {
+            subchain,
+            first,
+            digest,
+        } => Call::attest_batch {
+            subchain,
+            first,
+            digest,
+        },
     })
 }
 
@@ -75,7 +93,8 @@ pub fn main_call<T: pallet_wcme_cross_chain::Config>(
 pub enum BridgeCall<T: main_client::Config + subchain::Config> {
     /// `MainChain::submit_main_headers`.
     MainChain(main_client::Call<T>),
-    /// `CrossChain::receive_from_main` or `CrossChain::settle_outbound`.
+    /// `CrossChain::receive_from_main`, `settle_outbound`, `broadcast_batch` or
+    /// `attest_batch`.
     CrossChain(subchain::Call<T>),
 }
 
@@ -108,6 +127,15 @@ pub fn subchain_call<T: main_client::Config + subchain::Config>(
                 at,
                 proof: bounded(proof, "proof nodes")?,
             })
+        }
+        SubchainCall::BroadcastBatch { first, hashes } => {
+            BridgeCall::CrossChain(subchain::Call::broadcast_batch {
+                first,
+                hashes: bounded(hashes, "message hashes")?,
+            })
+        }
+        SubchainCall::AttestBatch { first, digest } => {
+            BridgeCall::CrossChain(subchain::Call::attest_batch { first, digest })
         }
     })
 }

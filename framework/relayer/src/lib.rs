@@ -301,6 +301,24 @@ pub enum MainCall<'a> {
         /// The proof of its receipt in the subchain's `CrossChain::Receipts`.
         proof: &'a StorageProof,
     },
+    /// `CrossChain::broadcast_batch(subchain, first, hashes)`.
+    BroadcastBatch {
+        /// The subchain.
+        subchain: SubchainId,
+        /// The first message of the batch.
+        first: u64,
+        /// The messages' hashes.
+        hashes: &'a [Hash],
+    },
+    /// `CrossChain::attest_batch(subchain, first, digest)`.
+    AttestBatch {
+        /// The subchain.
+        subchain: SubchainId,
+        /// The pending batch's first message.
+        first: u64,
+        /// Its digest.
+        digest: Hash,
+    },
 }
 
 /// A subchain call the relayer signs.
@@ -332,6 +350,20 @@ pub enum SubchainCall<'a> {
         at: BlockNumber,
         /// The proof of its receipt in the main chain's `CrossChain::Receipts`.
         proof: &'a StorageProof,
+    },
+    /// `CrossChain::broadcast_batch(first, hashes)`.
+    BroadcastBatch {
+        /// The first message of the batch.
+        first: u64,
+        /// The messages' hashes.
+        hashes: &'a [Hash],
+    },
+    /// `CrossChain::attest_batch(first, digest)`.
+    AttestBatch {
+        /// The pending batch's first message.
+        first: u64,
+        /// Its digest.
+        digest: Hash,
     },
 }
 

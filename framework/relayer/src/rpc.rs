@@ -12,7 +12,11 @@ use jsonrpsee::{
     core::{client::ClientT, params::ArrayParams},
     http_client::{HttpClient, HttpClientBuilder},
 };
-use pallet_wcme_cross_chain::{main_client::FinalizedMainHeader, message::TransferMessage};
+use pallet_wcme_cross_chain::{
+    c3d::{C3dView, C3nId},
+    main_client::FinalizedMainHeader,
+    message::TransferMessage,
+};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sp_core::{Pair as _, crypto::Ss58Codec, sr25519};
@@ -390,6 +394,26 @@ impl SubchainBridge for RpcSubchain {
         self.submit(SubchainCall::SettleOutbound { seq, at, proof })
             .await
     }
+
+    async fn c3d(&self) -> Result<C3dView, RelayError> {
+        self.chain
+            .state_call("SubchainBridgeApi_c3d", (), None)
+            .await
+    }
+
+    fn relayer_c3n(&self) -> C3nId {
+        self.chain.signer.public().0
+    }
+
+    async fn broadcast_batch(&self, first: u64, hashes: &[Hash]) -> Result<Hash, RelayError> {
+        self.submit(SubchainCall::BroadcastBatch { first, hashes })
+            .await
+    }
+
+    async fn attest_batch(&self, first: u64, digest: Hash) -> Result<Hash, RelayError> {
+        self.submit(SubchainCall::AttestBatch { first, digest })
+            .await
+    }
 }
 
 /// A main-chain node reached over JSON-RPC, and the relayer's key that signs its submissions.
@@ -539,6 +563,42 @@ impl MainBridge for RpcMainChain {
             seq,
             at,
             proof,
+        })
+        .await
+    }
+
+    async fn c3d(&self, id: SubchainId) -> Result<C3dView, RelayError> {
+        self.chain.state_call("CrossChainApi_c3d", id, None).await
+    }
+
+    fn relayer_c3n(&self) -> C3nId {
+        self.chain.signer.public().0
+    }
+
+    async fn broadcast_batch(
+        &self,
+        id: SubchainId,
+        first: u64,
+        hashes: &[Hash],
+    ) -> Result<Hash, RelayError> {
+        self.submit(MainCall::BroadcastBatch {
+            subchain: id,
+            first,
+            hashes,
+        })
+        .await
+    }
+
+    async fn attest_batch(
+        &self,
+        id: SubchainId,
+        first: u64,
+        digest: Hash,
+    ) -> Result<Hash, RelayError> {
+        self.submit(MainCall::AttestBatch {
+            subchain: id,
+            first,
+            digest,
         })
         .await
     }

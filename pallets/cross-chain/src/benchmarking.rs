@@ -20,9 +20,12 @@ use alloc::{boxed::Box, format, vec, vec::Vec};
 use codec::Encode;
 use core::marker::PhantomData;
 use frame_benchmarking::v2::*;
-use frame_support::traits::{
-    Get,
-    fungible::{Inspect, Mutate},
+use frame_support::{
+    BoundedVec,
+    traits::{
+        EnsureOrigin, Get,
+        fungible::{Inspect, Mutate},
+    },
 };
 use frame_system::RawOrigin;
 use pallet_wcme_subchains::{Balance, SubchainRegistry};
@@ -220,6 +223,36 @@ fn bytes<T: Config>(who: &T::AccountId) -> [u8; 32] {
     message::account_to_bytes(who).expect("runtime accounts fit in 32 bytes")
 }
 
+/// `n` main-chain C3N accounts.
+fn c3n_accounts<T: Config>(n: u32) -> Vec<T::AccountId> {
+    (0..n).map(|i| account("c3n", i, 0)).collect()
+}
+
+/// The largest C3D: `MaxC3ns` main-chain C3Ns (set), a subchain of `MaxPrecommits` validators
+/// (registered); returns the subchain, the main C3Ns' accounts and the subchain's C3N ids.
+fn largest_c3d<T: Config>() -> (SubchainId, Vec<T::AccountId>, Vec<crate::c3d::C3nId>) {
+    let main = c3n_accounts::<T>(T::MaxC3ns::get());
+    let set = CrossChain::<T>::c3n_set(&main).expect("distinct accounts");
+    MainC3ns::<T>::put(set);
+    let subchain = T::BenchmarkHelper::register_subchain(
+        ConsensusKind::Pbft,
+        publics(&validators(T::MaxPrecommits::get())),
+        H256::repeat_byte(0x42),
+        1,
+    );
+    let subchain_c3ns = CrossChain::<T>::subchain_c3ns(subchain);
+    (subchain, main, subchain_c3ns)
+}
+
+/// `n` message hashes.
+fn batch<T: Config>(n: u32) -> BatchOf<T> {
+    (0..n)
+        .map(|i| H256::from_low_u64_be(u64::from(i) + 1))
+        .collect::<Vec<_>>()
+        .try_into()
+        .expect("n is within MaxBatch")
+}
+
 #[benchmarks]
 mod benchmarks {
     use super::*;
@@ -393,6 +426,7 @@ mod benchmarks {
         let (root, proof) =
             padded_proof::<T>(message::subchain_outbound_key(0), message.encode(), n);
         let at = audited_root::<T>(subchain, root);
+        AttestedMessages::<T>::insert(subchain, 0, crate::c3d::message_hash(&message));
         let relayer: T::AccountId = whitelisted_caller();
 
         #[extrinsic_call]
@@ -439,6 +473,94 @@ mod benchmarks {
 
         assert_eq!(T::Currency::balance(&sender), amount);
         assert!(Outbound::<T>::get(subchain, 0).is_none());
+    }
+
+    /// The main chain's C3Ns replaced by `n` accounts.
+    #[benchmark]
+    fn set_main_c3ns(
+        n: Linear<{ T::MinMainC3ns::get() }, { T::MaxC3ns::get() }>,
+    ) -> Result<(), BenchmarkError> {
+        let c3ns: BoundedVec<T::AccountId, T::MaxC3ns> = c3n_accounts::<T>(n)
+            .try_into()
+            .map_err(|_| BenchmarkError::Weightless)?;
+        let origin =
+            T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+        #[extrinsic_call]
+        _(origin as T::RuntimeOrigin, c3ns);
+
+        assert_eq!(MainC3ns::<T>::get().len() as u32, n);
+        Ok(())
+    }
+
+    /// A batch of `n` hashes broadcast by a main-chain C3N, both sets in full, replacing an
+    /// expired batch of the same size.
+    #[benchmark]
+    fn broadcast_batch(n: Linear<1, { T::MaxBatch::get() }>) {
+        let (subchain, main, _) = largest_c3d::<T>();
+        let broadcaster = main.first().cloned().expect("MaxC3ns is positive");
+        let other = main.last().map(bytes::<T>).expect("MaxC3ns is positive");
+        let channel = ChannelOf::<T> {
+            next: 0,
+            last_broadcaster: Some(other),
+            pending: Some(crate::c3d::PendingBatch {
+                first: 0,
+                hashes: batch::<T>(n),
+                broadcaster: other,
+                broadcast_at: 0,
+                attesters: vec![other].try_into().expect("one attester"),
+            }),
+        };
+        C3dChannels::<T>::insert(subchain, channel);
+        frame_system::Pallet::<T>::set_block_number(T::BatchExpiry::get().into());
+        let hashes = batch::<T>(n);
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(broadcaster), subchain, 0, hashes);
+
+        let channel = C3dChannels::<T>::get(subchain);
+        assert_eq!(
+            channel.pending.map(|pending| pending.hashes.len() as u32),
+            Some(n)
+        );
+    }
+
+    /// The attestation that accepts a batch of `n` hashes: both sets in full, every subchain
+    /// C3N and every other main C3N attested before.
+    #[benchmark]
+    fn attest_batch(n: Linear<1, { T::MaxBatch::get() }>) {
+        let (subchain, main, subchain_c3ns) = largest_c3d::<T>();
+        let attester = main.first().cloned().expect("MaxC3ns is positive");
+        let others: Vec<_> = main.iter().skip(1).map(bytes::<T>).collect();
+        let hashes = batch::<T>(n);
+        let digest = crate::c3d::batch_digest(0, &hashes);
+        let broadcaster = others.first().copied().unwrap_or([0; 32]);
+        let channel = ChannelOf::<T> {
+            next: 0,
+            last_broadcaster: Some(broadcaster),
+            pending: Some(crate::c3d::PendingBatch {
+                first: 0,
+                hashes,
+                broadcaster,
+                broadcast_at: 0,
+                attesters: others
+                    .into_iter()
+                    .chain(subchain_c3ns)
+                    .collect::<Vec<_>>()
+                    .try_into()
+                    .expect("within both sets"),
+            }),
+        };
+        C3dChannels::<T>::insert(subchain, channel);
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(attester), subchain, 0, digest);
+
+        assert_eq!(C3dChannels::<T>::get(subchain).next, u64::from(n));
+        assert!(AttestedMessages::<T>::contains_key(
+            subchain,
+            u64::from(n) - 1
+        ));
     }
 
     impl_benchmark_test_suite!(CrossChain, crate::mock::new_test_ext(), crate::mock::Test);

@@ -197,6 +197,7 @@ impl<MaxBatch: Get<u32>, MaxAttesters: Get<u32>> Channel<MaxBatch, MaxAttesters>
     /// pending batch broadcast at or before `now - expiry` is replaced. Checks, in order:
     /// both sets' sizes, membership, the rotation, a pending batch, the start, the length.
     /// The broadcast is `who`'s attestation; `Some` if that alone is a quorum (one C3N a side).
+    #[allow(clippy::too_many_arguments)] // Each is its own input of the rules above.
     pub fn broadcast(
         &mut self,
         sets: C3nSets<'_>,
@@ -354,6 +355,16 @@ impl C3dView {
     /// Whether `who` is a C3N of either side.
     pub fn is_c3n(&self, who: &C3nId) -> bool {
         self.main_c3ns.contains(who) || self.subchain_c3ns.contains(who)
+    }
+}
+
+/// An account's C3N id: its 32 bytes ([`crate::message::account_to_bytes`]), `None` if it has
+/// more. On WCME chains (`AccountId32`) an sr25519 or ed25519 key's account is the key itself.
+pub struct AccountBytes;
+
+impl<AccountId: Encode> sp_runtime::traits::Convert<AccountId, Option<C3nId>> for AccountBytes {
+    fn convert(account: AccountId) -> Option<C3nId> {
+        crate::message::account_to_bytes(&account)
     }
 }
 

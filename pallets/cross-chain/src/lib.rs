@@ -4,7 +4,8 @@
 //! each subchain's consensus engine, and keeps the audited header chain: number, hash, parent,
 //! state root and extrinsics root of each header, the last [`Config::AuditedHistory`] of them
 //! per subchain. WCME transfers between the main chain and its subchains are proven against
-//! these roots; C3D attestation comes later. See `docs/cross-chain.md`.
+//! these roots and accepted by the cross-chain consensus domain ([`c3d`]). See
+//! `docs/cross-chain.md`.
 //!
 //! - **Submitting headers.** Anyone (a relayer) calls [`Pallet::submit_headers`] with a run of
 //!   consecutive headers extending the audited head (or the registered genesis hash) and a
@@ -33,6 +34,11 @@
 //!   [`EscrowTotal`] holds for that subchain, at most [`Config::MaxOutflowPerBlock`] a block.
 //!   Messages are ordered per subchain and direction; each gets a [`Receipt`]; an expired one is
 //!   refunded on its source chain ([`Pallet::settle_outbound`] on the main chain).
+//! - **C3D attestation** ([`c3d`]). A subchain → main message is received only once a batch
+//!   holding its hash was attested by more than 2/3 of the main chain's C3Ns ([`MainC3ns`],
+//!   set by [`Config::AdminOrigin`]) and more than 2/3 of the subchain's (its registered
+//!   validators): [`Pallet::broadcast_batch`] by one C3N — never the one that broadcast the
+//!   channel's previous batch —, [`Pallet::attest_batch`] by the others.
 //!
 //! [`runtime_api::CrossChainApi`] shows the audited chain and the transfer channels to relayers
 //! and the node's RPC (`wcme-cross-chain-rpc`).
@@ -74,6 +80,8 @@ pub use weights::WeightInfo;
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
 #[cfg(test)]
+mod c3d_tests;
+#[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod proptests;
@@ -86,6 +94,7 @@ mod transfer_tests;
 pub mod pallet {
     use super::WeightInfo;
     use crate::{
+        c3d::{self, C3dError, C3dView, C3nId, C3nSets, Channel, MinC3ns},
         message::{self, Receipt, SeqCheck, TransferMessage, account_from_bytes, account_to_bytes},
         proof::{self, ProofError},
         types::{AuditedHeader, C3nKey, ConsensusKind, FinalityProof, Header, Justification},
@@ -108,7 +117,7 @@ pub mod pallet {
     use sp_core::H256;
     use sp_runtime::{
         ArithmeticError,
-        traits::{AccountIdConversion, UniqueSaturatedInto},
+        traits::{AccountIdConversion, Convert, UniqueSaturatedInto},
     };
     use wcme_consensus_primitives::pow::PowPreDigest;
 
@@ -125,6 +134,22 @@ pub mod pallet {
     /// at most [`Config::MaxProofNodeSize`] bytes (checked by the calls before any hashing). See
     /// [`crate::proof`].
     pub type ProofOf<T> = BoundedVec<Vec<u8>, <T as Config>::MaxProofNodes>;
+
+    /// Most attesters of a batch: both sides' sets in full (`MaxC3ns` main C3Ns, the largest
+    /// registered validator set, `MaxPrecommits`).
+    pub struct MaxAttestersOf<T>(core::marker::PhantomData<T>);
+
+    impl<T: Config> Get<u32> for MaxAttestersOf<T> {
+        fn get() -> u32 {
+            T::MaxC3ns::get().saturating_add(T::MaxPrecommits::get())
+        }
+    }
+
+    /// The C3D state of one subchain → main channel.
+    pub type ChannelOf<T> = Channel<<T as Config>::MaxBatch, MaxAttestersOf<T>>;
+
+    /// The message hashes of one batch.
+    pub type BatchOf<T> = BoundedVec<H256, <T as Config>::MaxBatch>;
 
     /// The pallet: cross-chain header audit and WCME transfers.
     #[pallet::pallet]
@@ -195,6 +220,37 @@ pub mod pallet {
         #[pallet::constant]
         type MaxProofNodeSize: Get<u32>;
 
+        /// Sets the main chain's C3Ns ([`Pallet::set_main_c3ns`]).
+        type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+        /// The C3N id an account attests as: on WCME chains its 32 bytes
+        /// ([`crate::c3d::AccountBytes`]), which are a registered sr25519 or ed25519 validator
+        /// key's own bytes. `None` for accounts that cannot be C3Ns.
+        type AccountC3nId: Convert<Self::AccountId, Option<C3nId>>;
+
+        /// Most C3Ns of the main chain.
+        #[pallet::constant]
+        type MaxC3ns: Get<u32>;
+
+        /// Fewest main-chain C3Ns: no batch is broadcast with fewer, and
+        /// [`Pallet::set_main_c3ns`] refuses a smaller set. At least 1, at most `MaxC3ns`.
+        #[pallet::constant]
+        type MinMainC3ns: Get<u32>;
+
+        /// Fewest subchain C3Ns (registered validators): no batch of a subchain with fewer is
+        /// broadcast. At least 1.
+        #[pallet::constant]
+        type MinSubchainC3ns: Get<u32>;
+
+        /// Most messages in one C3D batch.
+        #[pallet::constant]
+        type MaxBatch: Get<u32>;
+
+        /// Blocks after which a batch still short of its attestations may be replaced by
+        /// another C3N's broadcast. Positive.
+        #[pallet::constant]
+        type BatchExpiry: Get<u32>;
+
         /// Weights of this pallet's calls.
         type WeightInfo: WeightInfo;
 
@@ -252,6 +308,44 @@ pub mod pallet {
     #[pallet::storage]
     pub type Outflow<T: Config> =
         StorageMap<_, Twox64Concat, SubchainId, (BlockNumberFor<T>, Balance)>;
+
+    /// The main chain's C3Ns: the accounts (their 32 bytes) whose attestations count for the
+    /// main side of every subchain's C3D. Set by [`Config::AdminOrigin`].
+    #[pallet::storage]
+    pub type MainC3ns<T: Config> = StorageValue<_, BoundedVec<C3nId, T::MaxC3ns>, ValueQuery>;
+
+    /// The C3D state of each subchain's subchain → main channel: the next message a batch
+    /// starts at, the last broadcaster, the batch waiting for attestations.
+    #[pallet::storage]
+    pub type C3dChannels<T: Config> =
+        StorageMap<_, Twox64Concat, SubchainId, ChannelOf<T>, ValueQuery>;
+
+    /// The hashes of the subchain → main messages accepted by both sides' C3Ns and not received
+    /// yet, by subchain and sequence number: [`Pallet::receive_from_subchain`] takes only these
+    /// (and removes them).
+    #[pallet::storage]
+    pub type AttestedMessages<T: Config> =
+        StorageDoubleMap<_, Twox64Concat, SubchainId, Twox64Concat, u64, H256>;
+
+    /// The main chain's C3Ns at genesis.
+    #[pallet::genesis_config]
+    #[derive(frame_support::DefaultNoBound)]
+    pub struct GenesisConfig<T: Config> {
+        /// The main chain's C3Ns: none, or at least `MinMainC3ns` distinct accounts.
+        pub main_c3ns: Vec<T::AccountId>,
+    }
+
+    #[pallet::genesis_build]
+    impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+        fn build(&self) {
+            if self.main_c3ns.is_empty() {
+                return;
+            }
+            let set = Pallet::<T>::c3n_set(&self.main_c3ns)
+                .expect("pallet-wcme-cross-chain genesis: invalid main_c3ns");
+            MainC3ns::<T>::put(set);
+        }
+    }
 
     /// Events of the cross-chain audit.
     #[pallet::event]
@@ -368,6 +462,44 @@ pub mod pallet {
             /// The amount refunded.
             amount: Balance,
         },
+        /// The main chain's C3Ns were replaced.
+        MainC3nsSet {
+            /// How many there are now.
+            count: u32,
+        },
+        /// `broadcaster` broadcast a batch of `count` subchain → main messages of `subchain`
+        /// from `first`, named by `digest`: the other C3Ns attest it.
+        BatchBroadcast {
+            /// The source subchain.
+            subchain: SubchainId,
+            /// The first message's sequence number.
+            first: u64,
+            /// How many messages.
+            count: u32,
+            /// The batch's digest ([`crate::c3d::batch_digest`]).
+            digest: H256,
+            /// The broadcasting C3N.
+            broadcaster: C3nId,
+        },
+        /// `attester` attested the pending batch of `subchain` from `first`.
+        BatchAttested {
+            /// The source subchain.
+            subchain: SubchainId,
+            /// The batch's first message.
+            first: u64,
+            /// The attesting C3N.
+            attester: C3nId,
+        },
+        /// More than 2/3 of both sides' C3Ns attested the batch: messages `first..=last` of
+        /// `subchain` may be received.
+        BatchAccepted {
+            /// The source subchain.
+            subchain: SubchainId,
+            /// The first accepted message.
+            first: u64,
+            /// The last accepted message.
+            last: u64,
+        },
     }
 
     /// Errors of the cross-chain audit.
@@ -480,6 +612,51 @@ pub mod pallet {
         NoReceipt,
         /// The subchain's receipt does not decode as a [`Receipt`].
         InvalidReceipt,
+        /// The caller is not a C3N of the main chain or of the subchain.
+        NotC3n,
+        /// The main chain or the subchain has fewer C3Ns than its minimum.
+        TooFewC3ns,
+        /// The caller broadcast the subchain's previous batch: another C3N broadcasts this one.
+        ConsecutiveBroadcast,
+        /// Another batch of the subchain waits for attestations and has not expired.
+        BatchPending,
+        /// The batch has no messages.
+        EmptyBatch,
+        /// The batch does not start at the subchain's next unattested message.
+        WrongFirst,
+        /// No batch of the subchain waits for attestations.
+        NoPendingBatch,
+        /// The attested first message or digest is not the pending batch's.
+        WrongDigest,
+        /// The caller attested this batch already.
+        AlreadyAttested,
+        /// The batch has as many attesters as both sets can hold.
+        TooManyAttesters,
+        /// An account appears twice in a C3N set.
+        DuplicateC3n,
+        /// No batch accepted by both sides' C3Ns holds this message (or one with its sequence
+        /// number but other contents).
+        NotAttested,
+    }
+
+    impl<T: Config> Pallet<T> {
+        /// `error` as this pallet's error of the same name (an overflow as FRAME's).
+        fn c3d_error(error: C3dError) -> DispatchError {
+            match error {
+                C3dError::NotC3n => Error::<T>::NotC3n.into(),
+                C3dError::TooFewC3ns => Error::<T>::TooFewC3ns.into(),
+                C3dError::ConsecutiveBroadcast => Error::<T>::ConsecutiveBroadcast.into(),
+                C3dError::BatchPending => Error::<T>::BatchPending.into(),
+                C3dError::EmptyBatch => Error::<T>::EmptyBatch.into(),
+                C3dError::WrongFirst => Error::<T>::WrongFirst.into(),
+                C3dError::NoPendingBatch => Error::<T>::NoPendingBatch.into(),
+                C3dError::WrongDigest => Error::<T>::WrongDigest.into(),
+                C3dError::AlreadyAttested => Error::<T>::AlreadyAttested.into(),
+                C3dError::TooManyAttesters => Error::<T>::TooManyAttesters.into(),
+                C3dError::DuplicateC3n => Error::<T>::DuplicateC3n.into(),
+                C3dError::Overflow => ArithmeticError::Overflow.into(),
+            }
+        }
     }
 
     impl<T> From<VerifyError> for Error<T> {
@@ -550,6 +727,18 @@ pub mod pallet {
             assert!(
                 T::MaxProofNodes::get() > 0 && T::MaxProofNodeSize::get() > 0,
                 "pallet-wcme-cross-chain: proofs must be allowed some nodes"
+            );
+            assert!(
+                T::MinMainC3ns::get() >= 1 && T::MinMainC3ns::get() <= T::MaxC3ns::get(),
+                "pallet-wcme-cross-chain: MinMainC3ns must be within 1..=MaxC3ns"
+            );
+            assert!(
+                T::MinSubchainC3ns::get() >= 1,
+                "pallet-wcme-cross-chain: MinSubchainC3ns must be positive"
+            );
+            assert!(
+                T::MaxBatch::get() > 0 && T::BatchExpiry::get() > 0,
+                "pallet-wcme-cross-chain: MaxBatch and BatchExpiry must be positive"
             );
         }
 
@@ -847,7 +1036,9 @@ pub mod pallet {
         /// the state of audited subchain header `at`.
         ///
         /// Origin: signed, anyone (a relayer). The subchain must be registered and not frozen;
-        /// `message.seq` must be the next inbound sequence number ([`NextInboundSeq`]). If this
+        /// `message.seq` must be the next inbound sequence number ([`NextInboundSeq`]), and the
+        /// message one of a batch more than 2/3 of both sides' C3Ns accepted
+        /// ([`AttestedMessages`], see [`Pallet::broadcast_batch`]). If this
         /// block's number is at or past `message.timeout`, nothing is released: the receipt is
         /// [`Receipt::Expired`] (the subchain refunds the sender on proof of it) and the
         /// sequence advances. Otherwise `message.amount` must be within the subchain's
@@ -858,7 +1049,8 @@ pub mod pallet {
         ///
         /// Errors: [`Error::UnknownSubchain`], [`Error::SubchainFrozen`],
         /// [`Error::ProofTooLarge`], [`Error::NotAudited`], [`Error::Replayed`],
-        /// [`Error::OutOfOrder`], [`Error::InvalidProof`], [`Error::MessageNotInProof`],
+        /// [`Error::OutOfOrder`], [`Error::NotAttested`], [`Error::InvalidProof`],
+        /// [`Error::MessageNotInProof`],
         /// [`Error::ExceedsEscrow`], [`Error::OutflowLimit`], [`Error::InvalidDestination`],
         /// [`Error::EscrowBelowMinimum`], [`Error::CannotReceive`], the registry's error if the
         /// message fee cannot be charged. Emits [`Event::TransferReceived`] or
@@ -885,6 +1077,10 @@ pub mod pallet {
                 SeqCheck::OutOfOrder => return Err(Error::<T>::OutOfOrder.into()),
             }
             let next_seq = seq.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+            ensure!(
+                AttestedMessages::<T>::get(subchain, seq) == Some(c3d::message_hash(&message)),
+                Error::<T>::NotAttested
+            );
             let proven = Self::read(root, &proof, &message::subchain_outbound_key(seq))?;
             ensure!(
                 proven.is_some_and(|value| value == message.encode()),
@@ -897,6 +1093,7 @@ pub mod pallet {
                 // Too late: record it, release nothing, let the next message through.
                 Receipts::<T>::insert(subchain, seq, Receipt::Expired);
                 NextInboundSeq::<T>::insert(subchain, next_seq);
+                AttestedMessages::<T>::remove(subchain, seq);
                 Self::deposit_event(Event::TransferExpired {
                     subchain,
                     seq,
@@ -925,6 +1122,7 @@ pub mod pallet {
             Outflow::<T>::insert(subchain, (now, outflow));
             Receipts::<T>::insert(subchain, seq, Receipt::Delivered);
             NextInboundSeq::<T>::insert(subchain, next_seq);
+            AttestedMessages::<T>::remove(subchain, seq);
             Self::deposit_event(Event::TransferReceived {
                 subchain,
                 seq,
@@ -1012,9 +1210,208 @@ pub mod pallet {
             }
             Ok(())
         }
+
+        /// Replace the main chain's C3Ns with `c3ns`.
+        ///
+        /// Origin: [`Config::AdminOrigin`]. At least [`Config::MinMainC3ns`] distinct accounts.
+        /// A pending batch keeps its attestations; only the current sets' members count.
+        ///
+        /// Errors: [`Error::TooFewC3ns`], [`Error::DuplicateC3n`], [`Error::UnsupportedAccount`].
+        /// Emits [`Event::MainC3nsSet`].
+        #[pallet::call_index(5)]
+        #[pallet::weight(T::WeightInfo::set_main_c3ns(
+            Pallet::<T>::component(c3ns.len(), T::MaxC3ns::get())
+        ))]
+        pub fn set_main_c3ns(
+            origin: OriginFor<T>,
+            c3ns: BoundedVec<T::AccountId, T::MaxC3ns>,
+        ) -> DispatchResult {
+            T::AdminOrigin::ensure_origin(origin)?;
+            let set = Self::c3n_set(&c3ns)?;
+            let count = set.len() as u32;
+            MainC3ns::<T>::put(set);
+            Self::deposit_event(Event::MainC3nsSet { count });
+            Ok(())
+        }
+
+        /// Broadcast a C3D batch of `subchain`'s subchain → main messages: the hashes
+        /// ([`crate::c3d::message_hash`]) of messages `first..first + hashes.len()` as the
+        /// caller's node of the subchain holds them. The broadcast is the caller's attestation.
+        ///
+        /// Origin: signed, a C3N: a main-chain C3N ([`MainC3ns`]) or the account of one of the
+        /// subchain's registered validator keys. The subchain must be registered and not
+        /// frozen, each side must have its minimum of C3Ns, the caller must not have broadcast
+        /// the subchain's previous batch, no other batch may be pending (unless broadcast
+        /// [`Config::BatchExpiry`] blocks ago or more: it is replaced), `first` must be the
+        /// channel's next unattested message and the batch not empty. If the caller alone is a
+        /// quorum of both sides, the batch is accepted at once.
+        ///
+        /// Errors: [`Error::UnknownSubchain`], [`Error::SubchainFrozen`], [`Error::TooFewC3ns`],
+        /// [`Error::NotC3n`], [`Error::UnsupportedAccount`], [`Error::ConsecutiveBroadcast`],
+        /// [`Error::BatchPending`], [`Error::WrongFirst`], [`Error::EmptyBatch`]. Emits
+        /// [`Event::BatchBroadcast`] (and [`Event::BatchAccepted`]).
+        #[pallet::call_index(6)]
+        #[pallet::weight(T::WeightInfo::broadcast_batch(
+            Pallet::<T>::component(hashes.len(), T::MaxBatch::get())
+        ).saturating_add(T::DbWeight::get().writes(hashes.len() as u64)))]
+        pub fn broadcast_batch(
+            origin: OriginFor<T>,
+            subchain: SubchainId,
+            first: u64,
+            hashes: BatchOf<T>,
+        ) -> DispatchResult {
+            let who = Self::c3n_id(ensure_signed(origin)?)?;
+            Self::ensure_not_frozen(subchain)?;
+            let main = MainC3ns::<T>::get();
+            let subchain_c3ns = Self::subchain_c3ns(subchain);
+            let sets = C3nSets {
+                main: &main,
+                subchain: &subchain_c3ns,
+            };
+            let mut channel = C3dChannels::<T>::get(subchain);
+            let count = hashes.len() as u32;
+            let digest = c3d::batch_digest(first, &hashes);
+            let now = frame_system::Pallet::<T>::block_number().unique_saturated_into();
+            let accepted = channel
+                .broadcast(
+                    sets,
+                    Self::min_c3ns(),
+                    who,
+                    first,
+                    hashes,
+                    now,
+                    T::BatchExpiry::get(),
+                )
+                .map_err(Self::c3d_error)?;
+            C3dChannels::<T>::insert(subchain, channel);
+            Self::deposit_event(Event::BatchBroadcast {
+                subchain,
+                first,
+                count,
+                digest,
+                broadcaster: who,
+            });
+            if let Some(accepted) = accepted {
+                Self::accept(subchain, accepted);
+            }
+            Ok(())
+        }
+
+        /// Attest `subchain`'s pending C3D batch, named by its `first` message and `digest`
+        /// ([`crate::c3d::PendingBatch::digest`]), after comparing its hashes with the messages
+        /// the caller's node of the subchain holds. Once the attesters include more than 2/3 of
+        /// the main chain's C3Ns and more than 2/3 of the subchain's, the batch is accepted: its
+        /// messages may be received ([`AttestedMessages`]).
+        ///
+        /// Origin: signed, a C3N of either side that has not attested the batch yet. The
+        /// subchain must be registered and not frozen.
+        ///
+        /// Errors: [`Error::UnknownSubchain`], [`Error::SubchainFrozen`],
+        /// [`Error::UnsupportedAccount`], [`Error::NoPendingBatch`], [`Error::WrongDigest`],
+        /// [`Error::NotC3n`], [`Error::AlreadyAttested`], [`Error::TooManyAttesters`]. Emits
+        /// [`Event::BatchAttested`] (and [`Event::BatchAccepted`]).
+        #[pallet::call_index(7)]
+        #[pallet::weight(T::WeightInfo::attest_batch(T::MaxBatch::get()))]
+        pub fn attest_batch(
+            origin: OriginFor<T>,
+            subchain: SubchainId,
+            first: u64,
+            digest: H256,
+        ) -> DispatchResultWithPostInfo {
+            let who = Self::c3n_id(ensure_signed(origin)?)?;
+            Self::ensure_not_frozen(subchain)?;
+            let main = MainC3ns::<T>::get();
+            let subchain_c3ns = Self::subchain_c3ns(subchain);
+            let sets = C3nSets {
+                main: &main,
+                subchain: &subchain_c3ns,
+            };
+            let mut channel = C3dChannels::<T>::get(subchain);
+            let accepted = channel
+                .attest(sets, who, first, digest)
+                .map_err(Self::c3d_error)?;
+            C3dChannels::<T>::insert(subchain, channel);
+            Self::deposit_event(Event::BatchAttested {
+                subchain,
+                first,
+                attester: who,
+            });
+            let accepted_count = accepted.as_ref().map_or(0, |batch| batch.hashes.len());
+            if let Some(accepted) = accepted {
+                Self::accept(subchain, accepted);
+            }
+            Ok(Some(T::WeightInfo::attest_batch(Self::component(
+                accepted_count,
+                T::MaxBatch::get(),
+            )))
+            .into())
+        }
     }
 
     impl<T: Config> Pallet<T> {
+        /// `subchain`'s C3D state: both C3N sets, its subchain → main channel, the limits.
+        pub fn c3d_view(subchain: SubchainId) -> C3dView {
+            let main = MainC3ns::<T>::get();
+            let subchain_c3ns = Self::subchain_c3ns(subchain);
+            C3dView::new(
+                C3nSets {
+                    main: &main,
+                    subchain: &subchain_c3ns,
+                },
+                C3dChannels::<T>::get(subchain),
+                T::BatchExpiry::get(),
+            )
+        }
+
+        /// The subchain's C3Ns: the accounts of its registered validator keys (none if it is
+        /// not registered).
+        pub fn subchain_c3ns(subchain: SubchainId) -> Vec<C3nId> {
+            T::Registry::validators(subchain)
+                .map(|set| set.keys.iter().map(C3nKey::account_bytes).collect())
+                .unwrap_or_default()
+        }
+
+        /// `accounts` as a C3N set: distinct, at least `MinMainC3ns`.
+        pub(crate) fn c3n_set(
+            accounts: &[T::AccountId],
+        ) -> Result<BoundedVec<C3nId, T::MaxC3ns>, DispatchError> {
+            let set = accounts
+                .iter()
+                .map(|account| {
+                    T::AccountC3nId::convert(account.clone()).ok_or(Error::<T>::UnsupportedAccount)
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            c3d::check_set(&set, T::MinMainC3ns::get()).map_err(Self::c3d_error)?;
+            // Within `MaxC3ns`: the accounts came in a vector of that bound.
+            BoundedVec::try_from(set).map_err(|_| Error::<T>::TooManyAttesters.into())
+        }
+
+        /// The C3N id of `account` ([`Config::AccountC3nId`]).
+        fn c3n_id(account: T::AccountId) -> Result<C3nId, Error<T>> {
+            T::AccountC3nId::convert(account).ok_or(Error::<T>::UnsupportedAccount)
+        }
+
+        fn min_c3ns() -> MinC3ns {
+            MinC3ns {
+                main: T::MinMainC3ns::get(),
+                subchain: T::MinSubchainC3ns::get(),
+            }
+        }
+
+        /// Records an accepted batch's hashes for [`Pallet::receive_from_subchain`].
+        fn accept(subchain: SubchainId, accepted: c3d::Accepted) {
+            let mut seq = accepted.first;
+            for hash in &accepted.hashes {
+                AttestedMessages::<T>::insert(subchain, seq, hash);
+                seq = seq.saturating_add(1);
+            }
+            Self::deposit_event(Event::BatchAccepted {
+                subchain,
+                first: accepted.first,
+                last: seq.saturating_sub(1),
+            });
+        }
+
         /// The audited head of `subchain`, if any header was audited.
         pub fn audited_head(subchain: SubchainId) -> Option<AuditedHeader> {
             AuditedHeads::<T>::get(subchain)

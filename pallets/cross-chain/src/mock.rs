@@ -9,7 +9,7 @@ use crate::{
     HeadersOf,
     message::{Receipt, TransferMessage, subchain_outbound_key, subchain_receipt_key},
 };
-use codec::Encode;
+use codec::{Decode, Encode};
 use frame_support::{
     PalletId, derive_impl, parameter_types,
     traits::{ConstU32, ConstU64, ConstU128},
@@ -99,10 +99,44 @@ impl pallet_wcme_cross_chain::Config for Test {
     type MaxOutflowPerBlock = MaxOutflow;
     type MaxProofNodes = ConstU32<MAX_PROOF_NODES>;
     type MaxProofNodeSize = ConstU32<MAX_PROOF_NODE_SIZE>;
+    type AdminOrigin = frame_system::EnsureRoot<u128>;
+    type AccountC3nId = MockC3nId;
+    type MaxC3ns = ConstU32<MAX_C3NS>;
+    type MinMainC3ns = ConstU32<2>;
+    type MinSubchainC3ns = ConstU32<2>;
+    type MaxBatch = ConstU32<MAX_BATCH>;
+    type BatchExpiry = ConstU32<BATCH_EXPIRY>;
     type WeightInfo = ();
     #[cfg(feature = "runtime-benchmarks")]
     type BenchmarkHelper = crate::benchmarking::SubchainsHelper<Test>;
 }
+
+/// The C3N ids of the mock's accounts: account [`VALIDATOR_ACCOUNTS`]` + n` attests as
+/// [`validator`]`(n)` (whose key the `u128` account cannot be), every other account as its
+/// bytes.
+pub struct MockC3nId;
+
+impl sp_runtime::traits::Convert<u128, Option<crate::c3d::C3nId>> for MockC3nId {
+    fn convert(account: u128) -> Option<crate::c3d::C3nId> {
+        match account.checked_sub(VALIDATOR_ACCOUNTS) {
+            Some(n) if n < 256 => Some(validator(n as u8).public().0),
+            _ => crate::message::account_to_bytes(&account),
+        }
+    }
+}
+
+/// The account of validator `n`: [`VALIDATOR_ACCOUNTS`]` + n`.
+pub fn validator_account(n: u8) -> u128 {
+    VALIDATOR_ACCOUNTS + u128::from(n)
+}
+
+/// The first of the accounts of the validators (see [`MockC3nId`]).
+pub const VALIDATOR_ACCOUNTS: u128 = 1_000;
+pub const MAX_C3NS: u32 = 8;
+pub const MAX_BATCH: u32 = 8;
+pub const BATCH_EXPIRY: u32 = 5;
+/// The main chain's C3Ns at genesis.
+pub const MAIN_C3NS: [u128; 3] = [20, 21, 22];
 
 pub const MIN_STAKE: Balance = 1_000;
 pub const MIN_GAS: Balance = 100;
@@ -290,6 +324,9 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
             ..Default::default()
         },
         subchains: Default::default(),
+        cross_chain: pallet_wcme_cross_chain::GenesisConfig {
+            main_c3ns: MAIN_C3NS.to_vec(),
+        },
     }
     .build_storage()
     .expect("mock genesis builds");
@@ -418,7 +455,47 @@ impl SubchainState {
         seq: u64,
     ) -> (u32, crate::ProofOf<Test>) {
         let (root, proof) = self.prove(&[subchain_outbound_key(seq)]);
-        (audit_root(subchain, keys, root), bounded_proof(proof))
+        let at = audit_root(subchain, keys, root);
+        self.accept_messages(subchain);
+        (at, bounded_proof(proof))
+    }
+
+    /// Audits this state as the next header of `subchain`, its messages accepted as by
+    /// [`Self::accept_messages`]; returns the header's number.
+    pub fn audit(&self, subchain: SubchainId, keys: &[sr25519::Pair]) -> u32 {
+        let at = audit_root(subchain, keys, self.root());
+        self.accept_messages(subchain);
+        at
+    }
+
+    /// Records this state's messages not received yet as accepted by both sides' C3Ns, as if
+    /// honest C3Ns had attested them (the tests of other checks need not run the C3D calls,
+    /// which have tests of their own).
+    pub fn accept_messages(&self, subchain: SubchainId) {
+        let received = crate::NextInboundSeq::<Test>::get(subchain);
+        for value in self.entries.values() {
+            if let Ok(message) = TransferMessage::decode(&mut &value[..])
+                && message.seq >= received
+                && self.entries.get(&subchain_outbound_key(message.seq)) == Some(value)
+            {
+                accept_message(subchain, &message);
+            }
+        }
+    }
+
+    /// Has both sides' C3Ns accept this state's messages of `subchain` from the channel's next
+    /// unattested one through `seq` (as honest C3Ns would, each reading its own node).
+    pub fn attest_through(&self, subchain: SubchainId, seq: u64) {
+        let next = crate::C3dChannels::<Test>::get(subchain).next;
+        let messages: Vec<TransferMessage> = (next..=seq)
+            .map_while(|seq| {
+                let value = self.entries.get(&subchain_outbound_key(seq))?;
+                TransferMessage::decode(&mut &value[..]).ok()
+            })
+            .collect();
+        for batch in messages.chunks(MAX_BATCH as usize) {
+            attest_messages(subchain, batch);
+        }
     }
 
     /// Audits this state as the next header of `subchain`; returns the header's number and a
@@ -432,6 +509,62 @@ impl SubchainState {
         let (root, proof) = self.prove(&[subchain_receipt_key(seq)]);
         (audit_root(subchain, keys, root), bounded_proof(proof))
     }
+}
+
+/// Records `message` of `subchain` as accepted by both sides' C3Ns (see
+/// [`SubchainState::accept_messages`]), whatever the channel's C3D state.
+pub fn accept_message(subchain: SubchainId, message: &TransferMessage) {
+    crate::AttestedMessages::<Test>::insert(
+        subchain,
+        message.seq,
+        crate::c3d::message_hash(message),
+    );
+}
+
+/// Has the C3Ns accept `messages` of `subchain` (the channel's next ones): the first main C3N
+/// that did not broadcast the previous batch broadcasts, every other C3N of both sides attests
+/// until the batch is accepted.
+pub fn attest_messages(subchain: SubchainId, messages: &[TransferMessage]) {
+    let view = CrossChain::c3d_view(subchain);
+    let hashes: Vec<H256> = messages.iter().map(crate::c3d::message_hash).collect();
+    let broadcaster = MAIN_C3NS
+        .into_iter()
+        .find(|account| Some(bytes_of(*account)) != view.last_broadcaster)
+        .expect("a main C3N may broadcast");
+    frame_support::assert_ok!(CrossChain::broadcast_batch(
+        RuntimeOrigin::signed(broadcaster),
+        subchain,
+        view.next,
+        hashes.clone().try_into().expect("within MaxBatch"),
+    ));
+    let digest = crate::c3d::batch_digest(view.next, &hashes);
+    let attesters = MAIN_C3NS
+        .into_iter()
+        .filter(|account| *account != broadcaster)
+        .chain(view.subchain_c3ns.iter().map(validator_account_of));
+    for attester in attesters {
+        if crate::C3dChannels::<Test>::get(subchain).pending.is_none() {
+            break;
+        }
+        frame_support::assert_ok!(CrossChain::attest_batch(
+            RuntimeOrigin::signed(attester),
+            subchain,
+            view.next,
+            digest,
+        ));
+    }
+    assert!(
+        crate::C3dChannels::<Test>::get(subchain).pending.is_none(),
+        "the batch is accepted"
+    );
+}
+
+/// The account that attests as the validator whose key is `c3n`.
+pub fn validator_account_of(c3n: &crate::c3d::C3nId) -> u128 {
+    (0..=u8::MAX)
+        .find(|n| validator(*n).public().0 == *c3n)
+        .map(validator_account)
+        .expect("a mock validator's key")
 }
 
 /// `proof` as a call argument.

@@ -10,7 +10,10 @@
 //!   subchain's escrow total equal to what was locked less what was released and refunded, its
 //!   escrow account holding exactly that, and move exactly the amounts to and from accounts.
 
-use crate::{Error, FinalityProof, HeadersOf, Receipt, mock::*, types::ConsensusKind};
+use crate::{
+    Error, FinalityProof, HeadersOf, Receipt, message::subchain_outbound_key, mock::*,
+    types::ConsensusKind,
+};
 use pallet_wcme_subchains::{SubchainRegistry, SubchainStatus};
 use proptest::prelude::*;
 use sp_core::sr25519;
@@ -170,7 +173,12 @@ proptest! {
                     Step::Release(amount) => {
                         let timeout = u32::try_from(block + 5).expect("small");
                         let message = state.send([6; 32], BOB, amount, timeout);
-                        let (at, proof) = state.audit_message(id, &keys, message.seq);
+                        // Audited, then accepted through the C3D's own calls.
+                        let at = audit_root(id, &keys, state.root());
+                        state.attest_through(id, message.seq);
+                        let proof = bounded_proof(
+                            state.prove(&[subchain_outbound_key(message.seq)]).1,
+                        );
                         let result = CrossChain::receive_from_subchain(
                             RuntimeOrigin::signed(RELAYER), id, at, message, proof.clone(),
                         );

@@ -126,7 +126,14 @@ fn a_hundred_out_and_forty_back_move_exact_amounts() {
         let mut state = SubchainState::default();
         state.receipt(0, Receipt::Delivered);
         let back = state.send(sub_dest, BOB, 40, 1_000);
-        let (at, proof) = state.audit_message(id, &keys, 0);
+        let at = audit_root(id, &keys, state.root());
+        // Not received before both sides' C3Ns accepted it.
+        let proof = proof_of(&state, &[subchain_outbound_key(0)]);
+        assert_noop!(
+            receive(id, at, back, proof.clone()),
+            Error::<Test>::NotAttested
+        );
+        state.attest_through(id, 0);
         let gas_before = gas(id);
         assert_ok!(receive(id, at, back, proof));
         assert_eq!(free(BOB), 40);
@@ -320,8 +327,7 @@ fn messages_are_received_in_order_only() {
         let mut state = SubchainState::default();
         let first = state.send([3; 32], BOB, 10, 1_000);
         let second = state.send([3; 32], BOB, 20, 1_000);
-        let root = state.root();
-        let at = audit_root(id, &keys, root);
+        let at = state.audit(id, &keys);
         let proof_second = proof_of(&state, &[subchain_outbound_key(1)]);
         assert_noop!(
             receive(id, at, second, proof_second.clone()),
@@ -418,15 +424,22 @@ fn proofs_must_be_against_an_audited_root_and_hold_the_message() {
                 Error::<Test>::InvalidProof
             );
         }
-        // The proof holds another message under that seq.
+        // Another message under that seq: not the one the C3Ns accepted.
         let forged = TransferMessage {
             amount: 41,
             ..message
         };
         assert_noop!(
             receive(id, at, forged, proof.clone()),
+            Error::<Test>::NotAttested
+        );
+        // Even if the C3Ns had accepted it, the proof holds another message.
+        accept_message(id, &forged);
+        assert_noop!(
+            receive(id, at, forged, proof.clone()),
             Error::<Test>::MessageNotInProof
         );
+        accept_message(id, &message);
         // The proof shows the subchain holds nothing under that seq.
         let empty = SubchainState::default();
         let (empty_at, absent) = empty.audit_message(id, &keys, 0);
@@ -519,7 +532,7 @@ fn the_outflow_of_an_escrow_is_limited_per_block() {
         let first = state.send([3; 32], BOB, 30, 1_000);
         let second = state.send([3; 32], BOB, 30, 1_000);
         let too_big = state.send([3; 32], BOB, 51, 1_000);
-        let at = audit_root(id, &keys, state.root());
+        let at = state.audit(id, &keys);
         let proof = |seq| proof_of(&state, &[subchain_outbound_key(seq)]);
         assert_ok!(receive(id, at, first, proof(0)));
         assert_eq!(Outflow::<Test>::get(id), Some((1, 30)));
@@ -556,7 +569,7 @@ fn refunds_count_towards_the_outflow_limit() {
         state.receipt(0, Receipt::Expired);
         state.receipt(1, Receipt::Expired);
         let back = state.send([3; 32], BOB, 40, 1_000);
-        let at = audit_root(id, &keys, state.root());
+        let at = state.audit(id, &keys);
         let receipt = |seq| proof_of(&state, &[subchain_receipt_key(seq)]);
         assert_ok!(settle(id, 1, at, receipt(1)));
         assert_eq!(Outflow::<Test>::get(id), Some((1, 20)));

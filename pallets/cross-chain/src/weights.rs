@@ -62,6 +62,14 @@ pub trait WeightInfo {
     /// Weight of `settle_outbound` (estimate) with a proof of `n` nodes: the refund path (proof,
     /// refund); a delivered receipt does less.
     fn settle_outbound(n: u32) -> Weight;
+    /// Weight of `set_main_c3ns` with `n` C3Ns.
+    fn set_main_c3ns(n: u32) -> Weight;
+    /// Weight of `broadcast_batch` with `n` hashes, not yet accepted (the call adds the
+    /// accepted hashes' writes).
+    fn broadcast_batch(n: u32) -> Weight;
+    /// Weight of `attest_batch` accepting a batch of `n` hashes (`n = 0`: not accepted yet),
+    /// with both sets in full.
+    fn attest_batch(n: u32) -> Weight;
 }
 
 /// `ref_time` (picoseconds) and proof size (bytes), plus `reads` and `writes` priced by `db`.
@@ -163,6 +171,31 @@ fn settle_outbound(db: RuntimeDbWeight, n: u32) -> Weight {
     cost(db, (83_215_858, 1_396), 7, 5).saturating_add(per(db, n, (2_548_776, 0), 0, 0))
 }
 
+/// Storage: `CrossChain::MainC3ns` (r:0 w:1), at most 3202 B
+/// The range of component `n` is `[1, 100]`.
+fn set_main_c3ns(db: RuntimeDbWeight, n: u32) -> Weight {
+    cost(db, (12_000_000, 0), 0, 1).saturating_add(per(db, n, (400_000, 0), 0, 0))
+}
+
+/// Storage: `Subchains::Subchains` (r:1 w:0), at most 292 B
+/// Storage: `Subchains::ValidatorSets` (r:1 w:0), at most 3422 B
+/// Storage: `CrossChain::MainC3ns` (r:1 w:0), at most 3202 B
+/// Storage: `CrossChain::C3dChannels` (r:1 w:1), at most 14681 B
+/// The range of component `n` is `[1, 256]`.
+fn broadcast_batch(db: RuntimeDbWeight, n: u32) -> Weight {
+    cost(db, (60_000_000, 21_597), 4, 1).saturating_add(per(db, n, (1_000_000, 0), 0, 0))
+}
+
+/// Storage: `Subchains::Subchains` (r:1 w:0), at most 292 B
+/// Storage: `Subchains::ValidatorSets` (r:1 w:0), at most 3422 B
+/// Storage: `CrossChain::MainC3ns` (r:1 w:0), at most 3202 B
+/// Storage: `CrossChain::C3dChannels` (r:1 w:1), at most 14681 B
+/// Storage: `CrossChain::AttestedMessages` (r:0 w:256), at most 60 B
+/// The range of component `n` is `[0, 256]`.
+fn attest_batch(db: RuntimeDbWeight, n: u32) -> Weight {
+    cost(db, (120_000_000, 21_597), 4, 1).saturating_add(per(db, n, (3_000_000, 0), 0, 1))
+}
+
 /// `weight` in a Proof-of-Credit block. The benchmark runs on the `dev` chain's genesis, where
 /// the runtime's `OnGasCharged` (`pallet_wcme_poc::DealWithFees`) finds no block author and only
 /// reads `Poc::CurrentAuthor` (counted above); in a POC block the charges also add the gas to
@@ -191,6 +224,15 @@ macro_rules! weight_info {
         }
         fn settle_outbound(n: u32) -> Weight {
             settle_outbound($db, n)
+        }
+        fn set_main_c3ns(n: u32) -> Weight {
+            set_main_c3ns($db, n)
+        }
+        fn broadcast_batch(n: u32) -> Weight {
+            broadcast_batch($db, n)
+        }
+        fn attest_batch(n: u32) -> Weight {
+            attest_batch($db, n)
         }
     };
 }

@@ -93,7 +93,7 @@ wcme_runtime_common::impl_node_runtime_apis! {
         }
     }
 
-    #[api_version(2)]
+    #[api_version(3)]
     impl pallet_wcme_cross_chain::runtime_api::CrossChainApi<Block> for Runtime {
         fn audited_head(subchain: SubchainId) -> Option<AuditedHeader> {
             CrossChain::audited_head(subchain)
@@ -121,6 +121,14 @@ wcme_runtime_common::impl_node_runtime_apis! {
 
         fn receipt(subchain: SubchainId, seq: u64) -> Option<Receipt> {
             CrossChain::receipt(subchain, seq)
+        }
+
+        fn c3d(subchain: SubchainId) -> pallet_wcme_cross_chain::c3d::C3dView {
+            CrossChain::c3d_view(subchain)
+        }
+
+        fn main_c3ns() -> Vec<pallet_wcme_cross_chain::c3d::C3nId> {
+            pallet_wcme_cross_chain::MainC3ns::<Runtime>::get().into_inner()
         }
     }
 

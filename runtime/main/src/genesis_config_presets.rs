@@ -31,9 +31,18 @@ use sp_keyring::Sr25519Keyring;
 use sp_runtime::Perbill;
 
 use crate::{
-    AccountId, Balance, BalancesConfig, MILLISECS_PER_BLOCK, PocConfig, ReserveConfig,
-    RuntimeGenesisConfig, SudoConfig, WCME, buckets,
+    AccountId, Balance, BalancesConfig, CrossChainConfig, MILLISECS_PER_BLOCK, PocConfig,
+    ReserveConfig, RuntimeGenesisConfig, SudoConfig, WCME, buckets,
 };
+
+/// The main chain's C3Ns of the development presets ([`dev_c3ns`]): the two relayers a
+/// local bridge needs at least (no C3N broadcasts two batches in a row).
+pub const DEV_C3NS: [Sr25519Keyring; 2] = [Sr25519Keyring::Alice, Sr25519Keyring::Bob];
+
+/// The accounts of [`DEV_C3NS`].
+pub fn dev_c3ns() -> Vec<AccountId> {
+    DEV_C3NS.iter().map(|key| key.to_account_id()).collect()
+}
 
 /// Genesis balance of each well-known development account: 1,000,000 WCME.
 pub const DEV_ACCOUNT_BALANCE: Balance = 1_000_000 * WCME;
@@ -115,7 +124,8 @@ pub fn local_testnet_agents()
 }
 
 /// A test-network genesis: the six buckets on their development accounts with the frozen reserve
-/// frozen, `endowed` accounts with [`DEV_ACCOUNT_BALANCE`] each, and `root` as sudo; no POC agent.
+/// frozen, `endowed` accounts with [`DEV_ACCOUNT_BALANCE`] each, `root` as sudo, Alice and Bob
+/// as the main chain's C3Ns ([`DEV_C3NS`]); no POC agent.
 pub fn testnet_genesis(
     endowed: Vec<AccountId>,
     root: AccountId,
@@ -147,6 +157,9 @@ pub fn testnet_genesis_with_agents(
         poc: PocConfig {
             slot_duration_ms: MILLISECS_PER_BLOCK,
             agents,
+        },
+        cross_chain: CrossChainConfig {
+            main_c3ns: dev_c3ns(),
         },
         ..Default::default()
     })

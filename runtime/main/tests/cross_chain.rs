@@ -9,7 +9,7 @@ use codec::{Decode, Encode};
 use common::dev_ext;
 use frame_support::{BoundedVec, traits::Get};
 use pallet_wcme_cross_chain::{
-    AuditedHeader, FinalityProof, Header, Justification, Receipt, TransferMessage,
+    AuditedHeader, FinalityProof, Header, Justification, Receipt, TransferMessage, c3d::C3dView,
     main_outbound_key, main_receipt_key, subchain_outbound_key, subchain_receipt_key,
 };
 use pallet_wcme_subchains::{GasFees, SubchainConfig};
@@ -66,6 +66,25 @@ fn call_indices_are_fixed() {
     assert_eq!(
         FinalityProof::Justification(justification.clone()).encode(),
         [vec![0], justification.encode()].concat()
+    );
+    // The C3D's calls: `broadcast_batch` 6, `attest_batch` 7.
+    let broadcast = RuntimeCall::CrossChain(CrossChainCall::broadcast_batch {
+        subchain: 1,
+        first: 2,
+        hashes: vec![H256::repeat_byte(3)].try_into().expect("one"),
+    });
+    assert_eq!(
+        broadcast.encode(),
+        [&[9, 6, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 4][..], &[3; 32]].concat()
+    );
+    let attest = RuntimeCall::CrossChain(CrossChainCall::attest_batch {
+        subchain: 1,
+        first: 2,
+        digest: H256::repeat_byte(3),
+    });
+    assert_eq!(
+        attest.encode(),
+        [&[9, 7, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0][..], &[3; 32]].concat()
     );
 }
 
@@ -385,15 +404,54 @@ fn wcme_goes_to_a_subchain_and_back_through_the_runtime() {
         .dispatch(bob.clone())
         .expect("audited");
 
-        // 40 WCME come back.
-        RuntimeCall::CrossChain(CrossChainCall::receive_from_subchain {
+        // 40 WCME come back, once the C3D accepted the message: the preset's main C3Ns (Alice,
+        // Bob) and three of the four validators.
+        let receive = RuntimeCall::CrossChain(CrossChainCall::receive_from_subchain {
             subchain: 1,
             at: 1,
             message: burned,
             proof: proof.clone().try_into().expect("within 64 nodes"),
+        });
+        assert!(
+            receive.clone().dispatch(bob.clone()).is_err(),
+            "not attested"
+        );
+        let view: C3dView = api("CrossChainApi_c3d", 1u32);
+        let c3n = |account: &AccountId32| <[u8; 32]>::from(account.clone());
+        assert_eq!(
+            view.main_c3ns,
+            vec![c3n(&alice_id), c3n(&Sr25519Keyring::Bob.to_account_id())]
+        );
+        assert_eq!(
+            view.subchain_c3ns,
+            validators.iter().map(|p| p.public().0).collect::<Vec<_>>()
+        );
+        let hashes = vec![pallet_wcme_cross_chain::c3d::message_hash(&burned)];
+        let digest = pallet_wcme_cross_chain::c3d::batch_digest(0, &hashes);
+        RuntimeCall::CrossChain(CrossChainCall::broadcast_batch {
+            subchain: 1,
+            first: 0,
+            hashes: hashes.try_into().expect("one"),
         })
-        .dispatch(bob.clone())
-        .expect("received");
+        .dispatch(RuntimeOrigin::signed(alice_id.clone()))
+        .expect("broadcast");
+        let attesters = std::iter::once(Sr25519Keyring::Bob.to_account_id()).chain(
+            validators[..3]
+                .iter()
+                .map(|pair| AccountId32::from(pair.public().0)),
+        );
+        for attester in attesters {
+            RuntimeCall::CrossChain(CrossChainCall::attest_batch {
+                subchain: 1,
+                first: 0,
+                digest,
+            })
+            .dispatch(RuntimeOrigin::signed(attester))
+            .expect("attested");
+        }
+        let view: C3dView = api("CrossChainApi_c3d", 1u32);
+        assert_eq!((view.next, view.pending), (1, None), "accepted");
+        receive.dispatch(bob.clone()).expect("received");
         assert_eq!(free(&receiver), 40 * WCME);
         assert_eq!(free(&escrow), 60 * WCME);
         assert_eq!(api::<u128>("CrossChainApi_escrow_total", 1u32), 60 * WCME);
@@ -430,10 +488,10 @@ fn wcme_goes_to_a_subchain_and_back_through_the_runtime() {
     });
 }
 
-/// The transfer configuration passes the pallet's checks, and the runtime reports version 2 of
-/// `CrossChainApi` (the transfer methods).
+/// The transfer configuration passes the pallet's checks, and the runtime reports version 3 of
+/// `CrossChainApi` (the transfer methods, then C3D).
 #[test]
-fn transfer_config_is_sound_and_the_api_is_version_2() {
+fn transfer_config_is_sound_and_the_api_is_version_3() {
     use frame_support::traits::Hooks;
     use sp_api::RuntimeApiInfo;
     dev_ext().execute_with(|| {
@@ -442,5 +500,5 @@ fn transfer_config_is_sound_and_the_api_is_version_2() {
     let version: sp_version::RuntimeVersion = api("Core_version", ());
     let id =
         <dyn pallet_wcme_cross_chain::runtime_api::CrossChainApi<wcme_runtime_main::Block>>::ID;
-    assert_eq!(version.api_version(&id), Some(2));
+    assert_eq!(version.api_version(&id), Some(3));
 }

@@ -24,6 +24,7 @@ use crate::chain_config::{C3nKey, ConsensusKind, SignatureScheme, TokenInfo, Val
 
 use pallet_wcme_contracts::ContractResult;
 use pallet_wcme_cross_chain::{
+    c3d::C3dView,
     main_client::FinalizedMainHeader,
     message::{Receipt, TransferMessage},
     types::SubchainId,
@@ -60,6 +61,7 @@ wcme_runtime_common::impl_node_runtime_apis! {
         }
     }
 
+    #[api_version(2)]
     impl pallet_wcme_cross_chain::runtime_api::SubchainBridgeApi<Block> for Runtime {
         fn subchain_id() -> Option<SubchainId> {
             CrossChain::subchain_id()
@@ -91,6 +93,10 @@ wcme_runtime_common::impl_node_runtime_apis! {
 
         fn main_finalized_header(number: u32) -> Option<FinalizedMainHeader> {
             MainChain::finalized_header(number)
+        }
+
+        fn c3d() -> C3dView {
+            CrossChain::c3d_view()
         }
     }
 

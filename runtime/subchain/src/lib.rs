@@ -131,6 +131,12 @@ pub const HOURS: BlockNumber = MINUTES * 60;
 /// Blocks per day at the target block time.
 pub const DAYS: BlockNumber = HOURS * 24;
 
+/// Fewest main-chain C3Ns `CrossChain` takes (its `MinMainC3ns`): a genesis or `set_c3ns` with
+/// fewer is refused, and no main → subchain batch is attested until there are as many.
+pub const MIN_MAIN_C3NS: u32 = 2;
+/// Fewest subchain C3Ns `CrossChain` takes (its `MinSubchainC3ns`).
+pub const MIN_SUBCHAIN_C3NS: u32 = 2;
+
 /// Opaque types for node code that must not depend on the runtime's call type: blocks whose
 /// extrinsics are raw bytes. They share the encoding of [`Block`].
 pub mod opaque {

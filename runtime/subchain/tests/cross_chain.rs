@@ -1,19 +1,20 @@
 //! The subchain side of WCME transfers in the template runtime: `Wcme` (WCME balances),
 //! `MainChain` (the light client of main-chain finality) and `CrossChain` (mint, burn,
 //! receipts) composed as a subchain runs them — the keys the main chain proves are this
-//! runtime's, sudo anchors the light client and sets the registry id, a main-chain message
-//! proven against the anchor's state root is minted, and WCME sent back is burned and stored
-//! for the main chain to prove.
+//! runtime's, sudo anchors the light client, sets the registry id and the C3Ns, a main-chain
+//! message attested by the C3Ns and proven against the anchor's state root is minted, and WCME
+//! sent back is burned and stored for the main chain to prove.
 
 mod common;
 
 use codec::{Decode, Encode};
-use common::{account, apply, dev_ext, start_block_one};
+use common::{account, apply, build_state, dev_ext, start_block_one};
 use sp_core::{H256, Pair, sr25519};
-use sp_keyring::Sr25519Keyring::{Alice, Bob};
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave};
 use sp_runtime::{BoundedVec, MultiAddress};
 
 use pallet_wcme_cross_chain::{
+    c3d::{C3dView, batch_digest, message_hash},
     main_client::FinalizedMainHeader,
     message::{TransferMessage, main_outbound_key, subchain_outbound_key, subchain_receipt_key},
     proof::build_proof,
@@ -141,15 +142,64 @@ fn wcme_is_minted_on_proof_and_burned_to_go_back() {
         );
         assert_eq!(api::<u64>("SubchainBridgeApi_next_inbound_seq", ()), 0);
 
+        // Verified, but not attested by the C3Ns: refused.
+        assert!(submit(Bob, 1, receive.clone()).is_err());
+        assert_eq!(Wcme::free_balance(&dest), 0);
+        // Sudo sets the C3Ns (Charlie and Dave on both sides); Charlie broadcasts the message's
+        // hash, Dave attests it: all of both sides, the batch is accepted.
+        let c3ns = BoundedVec::try_from(vec![account(Charlie), account(Dave)]).expect("two");
+        submit(
+            Alice,
+            2,
+            sudo(RuntimeCall::CrossChain(transfers::Call::set_c3ns {
+                main: c3ns.clone(),
+                subchain: c3ns,
+            })),
+        )
+        .expect("sudo call applied");
+        let hashes = vec![message_hash(&message)];
+        submit(
+            Charlie,
+            0,
+            RuntimeCall::CrossChain(transfers::Call::broadcast_batch {
+                first: 0,
+                hashes: BoundedVec::try_from(hashes.clone()).expect("one hash"),
+            }),
+        )
+        .expect("broadcast");
+        let view = api::<C3dView>("SubchainBridgeApi_c3d", ());
+        assert_eq!(view.main_c3ns.len(), 2);
+        assert_eq!((view.max_batch, view.expiry), (256, 20));
+        assert_eq!(
+            view.pending.as_ref().map(|pending| pending.hashes.clone()),
+            Some(hashes.clone())
+        );
+        submit(
+            Dave,
+            0,
+            RuntimeCall::CrossChain(transfers::Call::attest_batch {
+                first: 0,
+                digest: batch_digest(0, &hashes),
+            }),
+        )
+        .expect("attested");
+        let view = api::<C3dView>("SubchainBridgeApi_c3d", ());
+        assert_eq!((view.next, view.pending), (1, None));
+        assert_eq!(
+            transfers::AttestedMessages::<Runtime>::get(0),
+            Some(hashes[0])
+        );
+
         // Anyone relays the message: Bob receives exactly the amount, once.
-        submit(Bob, 1, receive.clone()).expect("received");
+        submit(Bob, 2, receive.clone()).expect("received");
+        assert_eq!(transfers::AttestedMessages::<Runtime>::get(0), None);
         assert_eq!(Wcme::free_balance(&dest), 100 * WCME);
         assert_eq!(transfers::Minted::<Runtime>::get(), 100 * WCME);
         assert_eq!(
             transfers::Receipts::<Runtime>::get(0),
             Some(pallet_wcme_cross_chain::message::Receipt::Delivered)
         );
-        assert!(submit(Bob, 2, receive).is_err(), "a replay is refused");
+        assert!(submit(Bob, 3, receive).is_err(), "a replay is refused");
         assert_eq!(Wcme::free_balance(&dest), 100 * WCME);
         assert_eq!(api::<u64>("SubchainBridgeApi_next_inbound_seq", ()), 1);
         assert_eq!(api::<u128>("SubchainBridgeApi_minted", ()), 100 * WCME);
@@ -164,7 +214,7 @@ fn wcme_is_minted_on_proof_and_burned_to_go_back() {
         // Bob sends 40 back: burned here, the message stored where the main chain reads it.
         submit(
             Bob,
-            3,
+            4,
             RuntimeCall::CrossChain(transfers::Call::transfer_to_main {
                 dest: [7u8; 32],
                 amount: 40 * WCME,
@@ -193,7 +243,7 @@ fn wcme_is_minted_on_proof_and_burned_to_go_back() {
         // WCME moves between subchain accounts like any balance.
         submit(
             Bob,
-            4,
+            5,
             RuntimeCall::Wcme(pallet_balances::Call::transfer_keep_alive {
                 dest: MultiAddress::Id(account(Alice)),
                 value: 10 * WCME,
@@ -202,4 +252,47 @@ fn wcme_is_minted_on_proof_and_burned_to_go_back() {
         .expect("transferred");
         assert_eq!(Wcme::free_balance(account(Alice)), 10 * WCME);
     });
+}
+
+#[test]
+fn the_bridge_api_is_version_2_and_the_transfer_config_is_sound() {
+    use frame_support::traits::Hooks;
+    use sp_api::RuntimeApiInfo;
+    dev_ext().execute_with(|| {
+        <transfers::Pallet<Runtime> as Hooks<u32>>::integrity_test();
+    });
+    let id = <dyn pallet_wcme_cross_chain::runtime_api::SubchainBridgeApi<
+        wcme_runtime_subchain::Block,
+    >>::ID;
+    assert_eq!(wcme_runtime_subchain::VERSION.api_version(&id), Some(2));
+}
+
+#[test]
+fn the_genesis_may_name_both_sides_c3ns() {
+    let mut config = wcme_runtime_subchain::genesis_config_presets::development_config_genesis();
+    assert!(
+        config.cross_chain.main_c3ns.is_empty(),
+        "the presets name none"
+    );
+    config.cross_chain.main_c3ns = vec![account(Charlie), account(Dave)];
+    config.cross_chain.subchain_c3ns = vec![account(Alice), account(Bob)];
+    let json = serde_json::to_value(&config).expect("json");
+    assert!(json["crossChain"]["mainC3ns"].is_array());
+    assert!(json["crossChain"]["subchainC3ns"].is_array());
+    let (result, mut ext) = build_state(serde_json::to_vec(&json).expect("json"));
+    assert_eq!(result, Ok(()));
+    ext.execute_with(|| {
+        let c3ns = transfers::C3ns::<Runtime>::get();
+        let id = |who| -> [u8; 32] { account(who).into() };
+        assert_eq!(c3ns.main.to_vec(), vec![id(Charlie), id(Dave)]);
+        assert_eq!(c3ns.subchain.to_vec(), vec![id(Alice), id(Bob)]);
+    });
+    assert_eq!(
+        <<Runtime as transfers::Config>::MinMainC3ns as frame_support::traits::Get<u32>>::get(),
+        wcme_runtime_subchain::MIN_MAIN_C3NS
+    );
+    assert_eq!(
+        <<Runtime as transfers::Config>::MinSubchainC3ns as frame_support::traits::Get<u32>>::get(),
+        wcme_runtime_subchain::MIN_SUBCHAIN_C3NS
+    );
 }

@@ -4,7 +4,8 @@
 //! It starts a main chain of two validator nodes (`local` with its first two agents and 1 s
 //! slots, the senders endowed), makes a PBFT subchain of two validators anchored on it (as
 //! `subchain new --main-anchor`), starts its two nodes, registers it and sets its id (as
-//! `subchain register` and `subchain set-id`), runs the relay module in this process, and sends
+//! `subchain register` and `subchain set-id`), runs two relay modules in this process (Alice's
+//! and Bob's, the C3D's two C3Ns, which broadcast and attest the batches), and sends
 //! the transfers (`CrossChain::transfer_to_subchain`, 1 WCME each, each sender to itself on the
 //! subchain) to main node 0. It follows the main chain's sent messages
 //! (`CrossChainApi_next_outbound_seq`) and the subchain's received ones
@@ -110,7 +111,7 @@ pub(crate) fn run(
     let transfers = super::count(cmd.transfers);
     let senders = bench_keys("wcme-bench-bridge", super::count(cmd.senders));
     let alice = dev_pair("//Alice")?;
-    let ferdie = dev_pair("//Ferdie")?;
+    let bob = dev_pair("//Bob")?;
 
     // The main chain: Alice's and Bob's nodes.
     let main_spec = main_spec(spec, &senders)?;
@@ -126,12 +127,12 @@ pub(crate) fn run(
         name: "Bench Bridge".into(),
         id: "bench_bridge_sub".into(),
         symbol: "BRB".into(),
-        validators: vec![alice.public(), dev_pair("//Bob")?.public()],
+        validators: vec![alice.public(), bob.public()],
         account_scheme: SignatureScheme::Sr25519,
         root: AccountId32::from(alice.public().0),
         endowed: vec![
             (AccountId32::from(alice.public().0), 1_000),
-            (AccountId32::from(ferdie.public().0), 1_000),
+            (AccountId32::from(bob.public().0), 1_000),
         ],
         consensus: ConsensusKind::Pbft,
         slot_duration_ms: 1_000,
@@ -175,16 +176,22 @@ pub(crate) fn run(
         .enable_all()
         .build()
         .map_err(CliError::io("starting the async runtime"))?;
-    let mut modules = ModuleManager::new(runtime.handle().clone());
-    modules.register(Box::new(RelayModule::new(RelaySettings {
-        main_url: main_url.clone(),
-        subchain_url: sub_url.clone(),
-        key: ferdie,
-        signers,
-        config: RelayerConfig::for_subchain(id),
-        metrics: None,
-    })))?;
-    modules.start_all()?;
+    // Two relayers, Alice's and Bob's: the C3D's C3Ns (the main chain's and the validators),
+    // one broadcasting each batch and the other attesting it.
+    let mut relayers = Vec::new();
+    for key in [alice, bob] {
+        let mut modules = ModuleManager::new(runtime.handle().clone());
+        modules.register(Box::new(RelayModule::new(RelaySettings {
+            main_url: main_url.clone(),
+            subchain_url: sub_url.clone(),
+            key,
+            signers,
+            config: RelayerConfig::for_subchain(id),
+            metrics: None,
+        })))?;
+        modules.start_all()?;
+        relayers.push(modules);
+    }
 
     // The transfers, signed in advance, each sender's in nonce order.
     let genesis: Hash = crate::block_on(async {
@@ -196,8 +203,8 @@ pub(crate) fn run(
     let bar = super::throughput::progress(transfers as u64, "Minted", "transfers");
     let outcome = runtime.block_on(drive(&main_client, &sub_client, id, &signed, &bar));
     bar.finish_and_clear();
-    for error in modules.stop_all() {
-        tracing::warn!(target: "benchmark", %error, "Stopping the relayer");
+    for error in relayers.iter_mut().flat_map(ModuleManager::stop_all) {
+        tracing::warn!(target: "benchmark", %error, "Stopping a relayer");
     }
     let (locked, minted) = match outcome {
         Ok(times) => times,

@@ -1,6 +1,6 @@
 //! The light client as the transfers pallet's [`MainChainRoots`]: a subchain runtime with both
 //! (`MainClient` and the subchain side as `CrossChain`) mints a main → subchain message only
-//! once the main-chain block whose state holds it is verified final.
+//! once the main-chain block whose state holds it is verified final (and the C3Ns attested it).
 
 use super::mock::{CHECKPOINT, GENESIS, STAKE, chain, checkpoint, justify, round0};
 use crate::{
@@ -57,6 +57,11 @@ impl pallet_subchain::Config for Runtime {
 /// The subchain's id on the main chain.
 const SUBCHAIN: u32 = 7;
 
+/// The C3Ns of both sides (the same two accounts).
+fn c3ns() -> Vec<AccountId32> {
+    vec![AccountId32::new([11; 32]), AccountId32::new([12; 32])]
+}
+
 fn ext() -> sp_io::TestExternalities {
     let anchor = checkpoint();
     let storage = RuntimeGenesisConfig {
@@ -76,6 +81,8 @@ fn ext() -> sp_io::TestExternalities {
         },
         cross_chain: pallet_subchain::GenesisConfig {
             subchain_id: Some(SUBCHAIN),
+            main_c3ns: c3ns(),
+            subchain_c3ns: c3ns(),
             _config: Default::default(),
         },
     }
@@ -151,6 +158,23 @@ fn messages_are_minted_only_against_finalized_main_chain_roots() {
             None,
         ));
         assert_eq!(MainClient::state_root(at), Some(root));
+        // Verified, but not attested by the C3Ns yet; then both attest it.
+        assert_noop!(
+            receive(&proof),
+            pallet_subchain::Error::<Runtime>::NotAttested
+        );
+        let hashes = vec![crate::c3d::message_hash(&message)];
+        let [first_c3n, second_c3n] = <[AccountId32; 2]>::try_from(c3ns()).expect("two");
+        assert_ok!(CrossChain::broadcast_batch(
+            RuntimeOrigin::signed(first_c3n),
+            0,
+            BoundedVec::truncate_from(hashes.clone()),
+        ));
+        assert_ok!(CrossChain::attest_batch(
+            RuntimeOrigin::signed(second_c3n),
+            0,
+            crate::c3d::batch_digest(0, &hashes),
+        ));
         assert_ok!(receive(&proof));
         assert_eq!(Wcme::free_balance(&dest), 500);
         assert_eq!(pallet_subchain::Pallet::<Runtime>::minted(), 500);

@@ -27,6 +27,11 @@
 //! - **The subchain's id** on the main chain ([`OwnId`]), which the main chain's keys contain, is
 //!   set at genesis or, since a subchain only gets its id when it registers (after its genesis),
 //!   once by [`Config::AdminOrigin`] ([`Pallet::set_subchain_id`]).
+//! - **C3D** ([`crate::c3d`]): a main → subchain message is received only once a batch holding
+//!   its hash was accepted by more than 2/3 of both sides' C3Ns ([`C3ns`], set at genesis or by
+//!   [`Config::AdminOrigin`] with [`Pallet::set_c3ns`]): a C3N broadcasts the batch
+//!   ([`Pallet::broadcast_batch`]), the others attest it ([`Pallet::attest_batch`]), and its
+//!   hashes wait in [`AttestedMessages`] for [`Pallet::receive_from_main`].
 //!
 //! See `docs/cross-chain.md`, "WCME transfers (subchain side)".
 
@@ -71,6 +76,7 @@ impl MainChainRoots for () {
 pub mod pallet {
     use super::{MainChainRoots, WeightInfo};
     use crate::{
+        c3d::{self, Accepted, C3dError, C3dView, C3nId, C3nSets, Channel, MinC3ns},
         message::{self, Receipt, SeqCheck, TransferMessage, account_from_bytes, account_to_bytes},
         proof::{self, ProofError},
         types::SubchainId,
@@ -94,6 +100,58 @@ pub mod pallet {
     /// (checked by the calls before any hashing). See [`crate::proof`].
     pub type ProofOf<T> = BoundedVec<Vec<u8>, <T as Config>::MaxProofNodes>;
 
+    /// Most attesters of a batch: both sides' sets in full (`2 * MaxC3ns`).
+    pub struct MaxAttestersOf<T>(core::marker::PhantomData<T>);
+
+    impl<T: Config> Get<u32> for MaxAttestersOf<T> {
+        fn get() -> u32 {
+            T::MaxC3ns::get().saturating_mul(2)
+        }
+    }
+
+    /// The C3D state of the main → subchain channel.
+    pub type ChannelOf<T> = Channel<<T as Config>::MaxBatch, MaxAttestersOf<T>>;
+
+    /// The message hashes of one batch.
+    pub type BatchOf<T> = BoundedVec<H256, <T as Config>::MaxBatch>;
+
+    /// One side's C3Ns: their ids, at most [`Config::MaxC3ns`].
+    pub type C3nSetOf<T> = BoundedVec<C3nId, <T as Config>::MaxC3ns>;
+
+    /// Both sides' C3Ns as the subchain stores them ([`C3ns`]).
+    #[derive(
+        Encode,
+        Decode,
+        DecodeWithMemTracking,
+        MaxEncodedLen,
+        TypeInfo,
+        CloneNoBound,
+        PartialEqNoBound,
+        EqNoBound,
+        DebugNoBound,
+        frame_support::DefaultNoBound,
+    )]
+    #[scale_info(skip_type_params(MaxC3ns))]
+    pub struct StoredC3ns<MaxC3ns: Get<u32>> {
+        /// The main chain's C3Ns.
+        pub main: BoundedVec<C3nId, MaxC3ns>,
+        /// The subchain's C3Ns.
+        pub subchain: BoundedVec<C3nId, MaxC3ns>,
+    }
+
+    impl<MaxC3ns: Get<u32>> StoredC3ns<MaxC3ns> {
+        /// Both sets, as [`crate::c3d`] takes them.
+        pub fn sets(&self) -> C3nSets<'_> {
+            C3nSets {
+                main: &self.main,
+                subchain: &self.subchain,
+            }
+        }
+    }
+
+    /// [`StoredC3ns`] bounded by [`Config::MaxC3ns`].
+    pub type StoredC3nsOf<T> = StoredC3ns<<T as Config>::MaxC3ns>;
+
     /// The pallet: the subchain side of WCME transfers.
     #[pallet::pallet]
     pub struct Pallet<T>(_);
@@ -107,7 +165,8 @@ pub mod pallet {
         };
 
         /// Test defaults: a 20-block timeout, a minimum transfer of 10, proofs of at most 16
-        /// nodes of 1 KiB, unit weights.
+        /// nodes of 1 KiB, C3N sets of 2 to 16 a side, batches of at most 16 messages expiring
+        /// after 10 blocks, unit weights.
         pub struct TestDefaultConfig;
 
         #[derive_impl(frame_system::config_preludes::TestDefaultConfig, no_aggregated_types)]
@@ -119,6 +178,11 @@ pub mod pallet {
             type MinTransfer = ConstU128<10>;
             type MaxProofNodes = ConstU32<16>;
             type MaxProofNodeSize = ConstU32<1024>;
+            type MaxC3ns = ConstU32<16>;
+            type MinMainC3ns = ConstU32<2>;
+            type MinSubchainC3ns = ConstU32<2>;
+            type MaxBatch = ConstU32<16>;
+            type BatchExpiry = ConstU32<10>;
             type WeightInfo = ();
         }
     }
@@ -136,7 +200,8 @@ pub mod pallet {
         #[pallet::no_default]
         type Currency: Mutate<Self::AccountId, Balance = Balance>;
 
-        /// May set the subchain's id on the main chain once ([`Pallet::set_subchain_id`]).
+        /// May set the subchain's id on the main chain once ([`Pallet::set_subchain_id`]) and
+        /// both sides' C3Ns ([`Pallet::set_c3ns`]).
         #[pallet::no_default]
         type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
@@ -157,6 +222,29 @@ pub mod pallet {
         /// Largest trie node of a storage proof, in bytes.
         #[pallet::constant]
         type MaxProofNodeSize: Get<u32>;
+
+        /// Most C3Ns of each side ([`C3ns`]); a batch has at most twice as many attesters.
+        #[pallet::constant]
+        type MaxC3ns: Get<u32>;
+
+        /// Fewest main-chain C3Ns: [`Pallet::set_c3ns`] refuses a smaller set and no batch is
+        /// broadcast with fewer. At least 1, at most `MaxC3ns`.
+        #[pallet::constant]
+        type MinMainC3ns: Get<u32>;
+
+        /// Fewest subchain C3Ns: [`Pallet::set_c3ns`] refuses a smaller set and no batch is
+        /// broadcast with fewer. At least 1, at most `MaxC3ns`.
+        #[pallet::constant]
+        type MinSubchainC3ns: Get<u32>;
+
+        /// Most messages in one C3D batch. Positive.
+        #[pallet::constant]
+        type MaxBatch: Get<u32>;
+
+        /// Blocks a pending batch waits for its attestations: one broadcast at block `b` may be
+        /// replaced by another C3N's broadcast from block `b + BatchExpiry`. Positive.
+        #[pallet::constant]
+        type BatchExpiry: Get<u32>;
 
         /// Weights of this pallet's calls.
         type WeightInfo: WeightInfo;
@@ -198,13 +286,37 @@ pub mod pallet {
     #[pallet::storage]
     pub type Receipts<T: Config> = StorageMap<_, Twox64Concat, u64, Receipt>;
 
-    /// Genesis: the subchain's id on the main chain, if known before genesis.
+    /// Both sides' C3Ns (their accounts' 32 bytes): those whose attestations accept main →
+    /// subchain batches. Empty until set at genesis or by [`Pallet::set_c3ns`]; until then no
+    /// batch is broadcast and no message received.
+    #[pallet::storage]
+    pub type C3ns<T: Config> = StorageValue<_, StoredC3nsOf<T>, ValueQuery>;
+
+    /// The C3D state of the main → subchain channel: the message the next batch starts at, the
+    /// last broadcaster, the batch waiting for attestations.
+    #[pallet::storage]
+    pub type C3dChannel<T: Config> = StorageValue<_, ChannelOf<T>, ValueQuery>;
+
+    /// The hashes ([`crate::c3d::message_hash`]) of main → subchain messages accepted by both
+    /// sides' C3Ns and not received yet, by sequence number: [`Pallet::receive_from_main`]
+    /// takes only these, and removes them.
+    #[pallet::storage]
+    pub type AttestedMessages<T: Config> = StorageMap<_, Twox64Concat, u64, H256>;
+
+    /// Genesis: the subchain's id on the main chain, if known before genesis, and both sides'
+    /// C3Ns.
     #[pallet::genesis_config]
     #[derive(frame_support::DefaultNoBound)]
     pub struct GenesisConfig<T: Config> {
         /// The subchain's id in the main chain's registry ([`OwnId`]); `None` to set it later
         /// with [`Pallet::set_subchain_id`].
         pub subchain_id: Option<SubchainId>,
+        /// The main chain's C3Ns: at least `MinMainC3ns` distinct accounts, or none (with no
+        /// `subchain_c3ns` either) to set both later with [`Pallet::set_c3ns`].
+        pub main_c3ns: Vec<T::AccountId>,
+        /// The subchain's C3Ns: at least `MinSubchainC3ns` distinct accounts, or none (with no
+        /// `main_c3ns` either).
+        pub subchain_c3ns: Vec<T::AccountId>,
         /// Unused.
         #[serde(skip)]
         pub _config: core::marker::PhantomData<T>,
@@ -212,10 +324,25 @@ pub mod pallet {
 
     #[pallet::genesis_build]
     impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+        /// Panics on invalid C3N lists (too few or too many, duplicates, accounts over 32
+        /// bytes): a genesis that cannot be built.
         fn build(&self) {
             if let Some(id) = self.subchain_id {
                 OwnId::<T>::put(id);
             }
+            if self.main_c3ns.is_empty() && self.subchain_c3ns.is_empty() {
+                return;
+            }
+            let main = Pallet::<T>::c3n_set(&self.main_c3ns, T::MinMainC3ns::get()).expect(
+                "pallet-wcme-cross-chain (subchain) genesis: main_c3ns must be MinMainC3ns to \
+                 MaxC3ns distinct accounts of at most 32 bytes",
+            );
+            let subchain = Pallet::<T>::c3n_set(&self.subchain_c3ns, T::MinSubchainC3ns::get())
+                .expect(
+                    "pallet-wcme-cross-chain (subchain) genesis: subchain_c3ns must be \
+                     MinSubchainC3ns to MaxC3ns distinct accounts of at most 32 bytes",
+                );
+            C3ns::<T>::put(StoredC3ns { main, subchain });
         }
     }
 
@@ -281,6 +408,40 @@ pub mod pallet {
             /// The amount refunded.
             amount: Balance,
         },
+        /// Both sides' C3Ns were replaced ([`C3ns`]).
+        C3nsSet {
+            /// How many main-chain C3Ns there are now.
+            main: u32,
+            /// How many subchain C3Ns there are now.
+            subchain: u32,
+        },
+        /// `broadcaster` broadcast a batch of `count` main → subchain messages from `first`,
+        /// named by `digest`: the other C3Ns attest it.
+        BatchBroadcast {
+            /// The first message's sequence number.
+            first: u64,
+            /// How many messages.
+            count: u32,
+            /// The batch's digest ([`crate::c3d::batch_digest`]).
+            digest: H256,
+            /// The broadcasting C3N.
+            broadcaster: C3nId,
+        },
+        /// `attester` attested the pending batch from `first`.
+        BatchAttested {
+            /// The batch's first message.
+            first: u64,
+            /// The attesting C3N.
+            attester: C3nId,
+        },
+        /// More than 2/3 of both sides' C3Ns attested the batch: messages `first..=last` may be
+        /// received ([`AttestedMessages`]).
+        BatchAccepted {
+            /// The first accepted message.
+            first: u64,
+            /// The last accepted message.
+            last: u64,
+        },
     }
 
     /// Errors of the subchain side of WCME transfers.
@@ -292,7 +453,8 @@ pub mod pallet {
         SubchainIdAlreadySet,
         /// The amount is below [`Config::MinTransfer`].
         BelowMinTransfer,
-        /// The sender's account does not fit in a message's 32 bytes (never for `AccountId32`).
+        /// An account (the sender's, a C3N's or the caller's of a C3D call) does not fit in 32
+        /// bytes (never for `AccountId32`).
         UnsupportedAccount,
         /// The sender cannot pay the amount.
         InsufficientBalance,
@@ -329,6 +491,54 @@ pub mod pallet {
         NoReceipt,
         /// The main chain's receipt does not decode as a [`Receipt`].
         InvalidReceipt,
+        /// The caller is not a C3N of the main chain or of the subchain ([`C3ns`]).
+        NotC3n,
+        /// A C3N set is smaller than its minimum ([`Config::MinMainC3ns`],
+        /// [`Config::MinSubchainC3ns`]): refused by [`Pallet::set_c3ns`], and no batch is
+        /// broadcast until both sets are set.
+        TooFewC3ns,
+        /// The caller broadcast the previous batch: another C3N broadcasts this one.
+        ConsecutiveBroadcast,
+        /// Another batch waits for attestations and has not expired ([`Config::BatchExpiry`]).
+        BatchPending,
+        /// The batch has no messages.
+        EmptyBatch,
+        /// The batch does not start at the channel's next unattested message.
+        WrongFirst,
+        /// No batch waits for attestations.
+        NoPendingBatch,
+        /// The attested first message or digest is not the pending batch's.
+        WrongDigest,
+        /// The caller attested this batch already.
+        AlreadyAttested,
+        /// The batch has as many attesters as both sets can hold.
+        TooManyAttesters,
+        /// An account appears twice in a C3N set.
+        DuplicateC3n,
+        /// No batch accepted by both sides' C3Ns holds this message ([`AttestedMessages`]), or
+        /// the accepted one with its sequence number has other contents.
+        NotAttested,
+    }
+
+    impl<T: Config> Error<T> {
+        /// The error of a refused broadcast, attestation or C3N set: the [`Error`] of the same
+        /// name, or an arithmetic overflow.
+        fn c3d(error: C3dError) -> DispatchError {
+            match error {
+                C3dError::NotC3n => Error::<T>::NotC3n.into(),
+                C3dError::TooFewC3ns => Error::<T>::TooFewC3ns.into(),
+                C3dError::ConsecutiveBroadcast => Error::<T>::ConsecutiveBroadcast.into(),
+                C3dError::BatchPending => Error::<T>::BatchPending.into(),
+                C3dError::EmptyBatch => Error::<T>::EmptyBatch.into(),
+                C3dError::WrongFirst => Error::<T>::WrongFirst.into(),
+                C3dError::NoPendingBatch => Error::<T>::NoPendingBatch.into(),
+                C3dError::WrongDigest => Error::<T>::WrongDigest.into(),
+                C3dError::AlreadyAttested => Error::<T>::AlreadyAttested.into(),
+                C3dError::TooManyAttesters => Error::<T>::TooManyAttesters.into(),
+                C3dError::DuplicateC3n => Error::<T>::DuplicateC3n.into(),
+                C3dError::Overflow => ArithmeticError::Overflow.into(),
+            }
+        }
     }
 
     #[pallet::hooks]
@@ -349,6 +559,22 @@ pub mod pallet {
                 T::MaxProofNodes::get() > 0 && T::MaxProofNodeSize::get() > 0,
                 "pallet-wcme-cross-chain (subchain): proofs must be allowed some nodes"
             );
+            assert!(
+                T::MinMainC3ns::get() >= 1 && T::MinMainC3ns::get() <= T::MaxC3ns::get(),
+                "pallet-wcme-cross-chain (subchain): MinMainC3ns must be within 1..=MaxC3ns"
+            );
+            assert!(
+                T::MinSubchainC3ns::get() >= 1 && T::MinSubchainC3ns::get() <= T::MaxC3ns::get(),
+                "pallet-wcme-cross-chain (subchain): MinSubchainC3ns must be within 1..=MaxC3ns"
+            );
+            assert!(
+                T::MaxBatch::get() >= 1,
+                "pallet-wcme-cross-chain (subchain): MaxBatch must be positive"
+            );
+            assert!(
+                T::BatchExpiry::get() >= 1,
+                "pallet-wcme-cross-chain (subchain): BatchExpiry must be positive"
+            );
         }
 
         #[cfg(feature = "try-runtime")]
@@ -364,17 +590,19 @@ pub mod pallet {
         /// state of verified main-chain block `at`.
         ///
         /// Origin: signed, anyone (a relayer). The subchain's id must be set;
-        /// `message.seq` must be the next inbound sequence number ([`NextInboundSeq`]), checked
-        /// before the proof is read. If this block's number is at or past `message.timeout`,
+        /// `message.seq` must be the next inbound sequence number ([`NextInboundSeq`]) and the
+        /// message one of a batch more than 2/3 of both sides' C3Ns accepted
+        /// ([`AttestedMessages`], see [`Pallet::broadcast_batch`]), both checked before the
+        /// proof is read. If this block's number is at or past `message.timeout`,
         /// nothing is minted: the receipt is [`Receipt::Expired`] (the main chain refunds the
         /// sender on proof of it) and the sequence advances. Otherwise `message.dest` must be an
         /// account that can receive `message.amount`; the amount is minted to it, added to
-        /// [`Minted`], and the receipt is [`Receipt::Delivered`]. Nothing changes if anything
-        /// fails.
+        /// [`Minted`], and the receipt is [`Receipt::Delivered`]. Either way the message's
+        /// [`AttestedMessages`] entry is removed. Nothing changes if anything fails.
         ///
         /// Errors: [`Error::NoSubchainId`], [`Error::ProofTooLarge`], [`Error::NotVerified`],
-        /// [`Error::Replayed`], [`Error::OutOfOrder`], [`Error::InvalidProof`],
-        /// [`Error::MessageNotInProof`], [`Error::InvalidDestination`],
+        /// [`Error::Replayed`], [`Error::OutOfOrder`], [`Error::NotAttested`],
+        /// [`Error::InvalidProof`], [`Error::MessageNotInProof`], [`Error::InvalidDestination`],
         /// [`Error::CannotReceive`]. Emits [`Event::TransferReceived`] or
         /// [`Event::TransferExpired`].
         #[pallet::call_index(0)]
@@ -398,6 +626,10 @@ pub mod pallet {
                 SeqCheck::OutOfOrder => return Err(Error::<T>::OutOfOrder.into()),
             }
             let next_seq = seq.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+            ensure!(
+                AttestedMessages::<T>::get(seq) == Some(c3d::message_hash(&message)),
+                Error::<T>::NotAttested
+            );
             let proven = Self::read(root, &proof, &message::main_outbound_key(id, seq))?;
             ensure!(
                 proven.is_some_and(|value| value == message.encode()),
@@ -409,6 +641,7 @@ pub mod pallet {
                 // Too late: record it, mint nothing, let the next message through.
                 Receipts::<T>::insert(seq, Receipt::Expired);
                 NextInboundSeq::<T>::put(next_seq);
+                AttestedMessages::<T>::remove(seq);
                 Self::deposit_event(Event::TransferExpired {
                     seq,
                     amount: message.amount,
@@ -431,6 +664,7 @@ pub mod pallet {
             Minted::<T>::put(minted);
             Receipts::<T>::insert(seq, Receipt::Delivered);
             NextInboundSeq::<T>::put(next_seq);
+            AttestedMessages::<T>::remove(seq);
             Self::deposit_event(Event::TransferReceived {
                 seq,
                 sender: message.sender,
@@ -601,6 +835,145 @@ pub mod pallet {
             Self::deposit_event(Event::SubchainIdSet { id });
             Ok(())
         }
+
+        /// Replace both sides' C3Ns ([`C3ns`]): the accounts whose attestations accept main →
+        /// subchain batches, `main` of the main chain and `subchain` of this one (an account
+        /// may be in both).
+        ///
+        /// Origin: [`Config::AdminOrigin`]. `main` must hold at least [`Config::MinMainC3ns`]
+        /// distinct accounts and `subchain` at least [`Config::MinSubchainC3ns`], each of at
+        /// most 32 bytes. A pending batch keeps its attestations; only the new sets' members
+        /// count for its quorum. Nothing changes if anything fails.
+        ///
+        /// Errors: [`Error::UnsupportedAccount`], [`Error::TooFewC3ns`],
+        /// [`Error::DuplicateC3n`]. Emits [`Event::C3nsSet`].
+        #[pallet::call_index(4)]
+        #[pallet::weight(T::WeightInfo::set_c3ns(
+            Pallet::<T>::component(main.len(), T::MaxC3ns::get()),
+            Pallet::<T>::component(subchain.len(), T::MaxC3ns::get())
+        ))]
+        pub fn set_c3ns(
+            origin: OriginFor<T>,
+            main: BoundedVec<T::AccountId, T::MaxC3ns>,
+            subchain: BoundedVec<T::AccountId, T::MaxC3ns>,
+        ) -> DispatchResult {
+            T::AdminOrigin::ensure_origin(origin)?;
+            let main = Self::c3n_set(&main, T::MinMainC3ns::get())?;
+            let subchain = Self::c3n_set(&subchain, T::MinSubchainC3ns::get())?;
+            let sizes = (
+                Self::component(main.len(), u32::MAX),
+                Self::component(subchain.len(), u32::MAX),
+            );
+            C3ns::<T>::put(StoredC3ns { main, subchain });
+            Self::deposit_event(Event::C3nsSet {
+                main: sizes.0,
+                subchain: sizes.1,
+            });
+            Ok(())
+        }
+
+        /// Broadcast a C3D batch of main → subchain messages: the hashes
+        /// ([`crate::c3d::message_hash`]) of messages `first..first + hashes.len()` as the
+        /// caller's node of the main chain holds them. The broadcast is the caller's
+        /// attestation.
+        ///
+        /// Origin: signed, a C3N of either side ([`C3ns`]). The subchain's id must be set, each
+        /// side must have its minimum of C3Ns, the caller must not have broadcast the previous
+        /// batch, no other batch may be pending (unless broadcast [`Config::BatchExpiry`] blocks
+        /// ago or more: it is replaced), `first` must be the channel's next unattested message
+        /// and the batch not empty. If the caller alone is a quorum of both sides, the batch is
+        /// accepted at once. Nothing changes if anything fails.
+        ///
+        /// Errors: [`Error::NoSubchainId`], [`Error::UnsupportedAccount`],
+        /// [`Error::TooFewC3ns`], [`Error::NotC3n`], [`Error::ConsecutiveBroadcast`],
+        /// [`Error::BatchPending`], [`Error::WrongFirst`], [`Error::EmptyBatch`]. Emits
+        /// [`Event::BatchBroadcast`] (and [`Event::BatchAccepted`]).
+        #[pallet::call_index(5)]
+        #[pallet::weight(T::WeightInfo::broadcast_batch(
+            Pallet::<T>::component(hashes.len(), T::MaxBatch::get())
+        ))]
+        pub fn broadcast_batch(
+            origin: OriginFor<T>,
+            first: u64,
+            hashes: BatchOf<T>,
+        ) -> DispatchResult {
+            let who = Self::c3n_id(ensure_signed(origin)?)?;
+            ensure!(OwnId::<T>::get().is_some(), Error::<T>::NoSubchainId);
+            let c3ns = C3ns::<T>::get();
+            let mut channel = C3dChannel::<T>::get();
+            let count = Self::component(hashes.len(), u32::MAX);
+            let digest = c3d::batch_digest(first, &hashes);
+            let now: u32 = frame_system::Pallet::<T>::block_number().unique_saturated_into();
+            let accepted = channel
+                .broadcast(
+                    c3ns.sets(),
+                    Self::min_c3ns(),
+                    who,
+                    first,
+                    hashes,
+                    now,
+                    T::BatchExpiry::get(),
+                )
+                .map_err(Error::<T>::c3d)?;
+
+            // Everything is checked; store the channel and any accepted hashes.
+            C3dChannel::<T>::put(channel);
+            Self::deposit_event(Event::BatchBroadcast {
+                first,
+                count,
+                digest,
+                broadcaster: who,
+            });
+            if let Some(accepted) = accepted {
+                Self::accept(accepted);
+            }
+            Ok(())
+        }
+
+        /// Attest the pending C3D batch, named by its `first` message and `digest`
+        /// ([`crate::c3d::PendingBatch::digest`]), after comparing its hashes with the messages
+        /// the caller's node of the main chain holds. Once the attesters include more than 2/3
+        /// of the main chain's C3Ns and more than 2/3 of the subchain's, the batch is accepted:
+        /// its messages may be received ([`AttestedMessages`]).
+        ///
+        /// Origin: signed, a C3N of either side ([`C3ns`]) that has not attested the batch yet.
+        /// Nothing changes if anything fails. Charged for a full batch's acceptance, refunded to
+        /// the messages actually accepted.
+        ///
+        /// Errors: [`Error::UnsupportedAccount`], [`Error::NoPendingBatch`],
+        /// [`Error::WrongDigest`], [`Error::NotC3n`], [`Error::AlreadyAttested`],
+        /// [`Error::TooManyAttesters`]. Emits [`Event::BatchAttested`] (and
+        /// [`Event::BatchAccepted`]).
+        #[pallet::call_index(6)]
+        #[pallet::weight(T::WeightInfo::attest_batch(T::MaxBatch::get()))]
+        pub fn attest_batch(
+            origin: OriginFor<T>,
+            first: u64,
+            digest: H256,
+        ) -> DispatchResultWithPostInfo {
+            let who = Self::c3n_id(ensure_signed(origin)?)?;
+            let c3ns = C3ns::<T>::get();
+            let mut channel = C3dChannel::<T>::get();
+            let accepted = channel
+                .attest(c3ns.sets(), who, first, digest)
+                .map_err(Error::<T>::c3d)?;
+
+            // Everything is checked; store the channel and any accepted hashes.
+            C3dChannel::<T>::put(channel);
+            Self::deposit_event(Event::BatchAttested {
+                first,
+                attester: who,
+            });
+            let accepted_count = accepted.as_ref().map_or(0, |batch| batch.hashes.len());
+            if let Some(accepted) = accepted {
+                Self::accept(accepted);
+            }
+            Ok(Some(T::WeightInfo::attest_batch(Self::component(
+                accepted_count,
+                T::MaxBatch::get(),
+            )))
+            .into())
+        }
     }
 
     impl<T: Config> Pallet<T> {
@@ -632,6 +1005,61 @@ pub mod pallet {
         /// The subchain's receipt of main → subchain message `seq`.
         pub fn receipt(seq: u64) -> Option<Receipt> {
             Receipts::<T>::get(seq)
+        }
+
+        /// The C3D state of the main → subchain channel, for relayers and C3Ns: both C3N sets,
+        /// the channel (next message, last broadcaster, pending batch) and the limits.
+        pub fn c3d_view() -> C3dView {
+            let c3ns = C3ns::<T>::get();
+            C3dView::new(c3ns.sets(), C3dChannel::<T>::get(), T::BatchExpiry::get())
+        }
+
+        /// The hash of main → subchain message `seq` if a batch accepted by both sides' C3Ns
+        /// holds it and it was not received yet.
+        pub fn attested_message(seq: u64) -> Option<H256> {
+            AttestedMessages::<T>::get(seq)
+        }
+
+        /// `accounts` as a C3N set: their ids, distinct, at least `min` of them.
+        fn c3n_set(accounts: &[T::AccountId], min: u32) -> Result<C3nSetOf<T>, DispatchError> {
+            let set = accounts
+                .iter()
+                .map(|account| account_to_bytes(account).ok_or(Error::<T>::UnsupportedAccount))
+                .collect::<Result<Vec<_>, _>>()?;
+            c3d::check_set(&set, min).map_err(Error::<T>::c3d)?;
+            // Only a genesis list can exceed the bound (a call's is bounded).
+            BoundedVec::try_from(set).map_err(|_| Error::<T>::TooManyAttesters.into())
+        }
+
+        /// The C3N id of `account`: its 32 bytes.
+        fn c3n_id(account: T::AccountId) -> Result<C3nId, DispatchError> {
+            account_to_bytes(&account).ok_or_else(|| Error::<T>::UnsupportedAccount.into())
+        }
+
+        /// Each side's minimum of C3Ns.
+        fn min_c3ns() -> MinC3ns {
+            MinC3ns {
+                main: T::MinMainC3ns::get(),
+                subchain: T::MinSubchainC3ns::get(),
+            }
+        }
+
+        /// Records an accepted batch's hashes for [`Pallet::receive_from_main`]. Messages below
+        /// [`NextInboundSeq`] were received already (only on a chain that received messages
+        /// before C3D): they are not recorded.
+        fn accept(accepted: Accepted) {
+            let next_in = NextInboundSeq::<T>::get();
+            let mut seq = accepted.first;
+            for hash in &accepted.hashes {
+                if seq >= next_in {
+                    AttestedMessages::<T>::insert(seq, hash);
+                }
+                seq = seq.saturating_add(1);
+            }
+            Self::deposit_event(Event::BatchAccepted {
+                first: accepted.first,
+                last: seq.saturating_sub(1),
+            });
         }
 
         /// `Ok` if `proof` is within [`Config::MaxProofNodes`] and [`Config::MaxProofNodeSize`].
@@ -673,7 +1101,10 @@ pub mod pallet {
 
         /// The pallet's invariants: unsettled messages are stored under their own sequence
         /// number, below the next one; receipts are below the next inbound sequence number; the
-        /// currency's total issuance is at most [`Minted`] (equal unless dust was lost).
+        /// currency's total issuance is at most [`Minted`] (equal unless dust was lost); a
+        /// pending batch starts at the channel's next message and is not empty; attested
+        /// messages are at or above the next inbound sequence number and below the channel's
+        /// next message; the C3N sets have no duplicates.
         #[cfg(any(test, feature = "try-runtime"))]
         pub fn do_try_state() -> Result<(), sp_runtime::DispatchError> {
             let next_out = NextOutboundSeq::<T>::get();
@@ -689,6 +1120,27 @@ pub mod pallet {
             ensure!(
                 T::Currency::total_issuance() <= Minted::<T>::get(),
                 "WCME issued beyond what was minted"
+            );
+            let channel = C3dChannel::<T>::get();
+            if let Some(pending) = &channel.pending {
+                ensure!(
+                    pending.first == channel.next,
+                    "pending batch not at the channel's next message"
+                );
+                ensure!(!pending.hashes.is_empty(), "empty pending batch");
+                ensure!(
+                    pending.attesters.first() == Some(&pending.broadcaster),
+                    "pending batch's first attester is not its broadcaster"
+                );
+            }
+            ensure!(
+                AttestedMessages::<T>::iter_keys().all(|seq| seq >= next_in && seq < channel.next),
+                "attested message outside next inbound seq..channel next"
+            );
+            let c3ns = C3ns::<T>::get();
+            ensure!(
+                c3d::check_set(&c3ns.main, 0).is_ok() && c3d::check_set(&c3ns.subchain, 0).is_ok(),
+                "duplicate C3N"
             );
             Ok(())
         }

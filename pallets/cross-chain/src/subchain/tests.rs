@@ -1,20 +1,25 @@
 //! Unit and property tests of the subchain side of WCME transfers on the mock subchain runtime
 //! ([`super::mock`]), with real storage proofs of a simulated main-chain state ([`MainState`],
 //! the main side's keys) whose roots the mock light client verifies: minting in order, replays,
-//! forged and foreign proofs, expiry, burning, settlement and refunds, every error of the calls,
-//! origins, the storage keys; and a property test of the `Minted` total.
+//! forged and foreign proofs, expiry, burning, settlement and refunds, C3D (the C3N sets,
+//! broadcasts, attestations, acceptance at more than 2/3 of both sides, delivery of attested
+//! messages only), every error of the calls, origins, the storage keys; and a property test of
+//! the `Minted` total.
 
 use super::{
-    Error, Event, Minted, NextInboundSeq, NextOutboundSeq, Outbound, OwnId, ProofOf, Receipts,
-    WeightInfo, mock::*,
+    AttestedMessages, BatchOf, C3dChannel, C3ns, Config, Error, Event, GenesisConfig, Minted,
+    NextInboundSeq, NextOutboundSeq, Outbound, OwnId, ProofOf, Receipts, WeightInfo, mock::*,
 };
-use crate::message::{
-    Receipt, TransferMessage, main_outbound_key, main_receipt_key, subchain_outbound_key,
-    subchain_receipt_key,
+use crate::{
+    c3d::{C3nId, batch_digest, message_hash},
+    message::{
+        Receipt, TransferMessage, main_outbound_key, main_receipt_key, subchain_outbound_key,
+        subchain_receipt_key,
+    },
 };
 use codec::Encode;
 use frame_support::{
-    assert_noop, assert_ok,
+    BoundedVec, assert_noop, assert_ok,
     traits::{
         Hooks, PalletInfoAccess,
         fungible::{Inspect, Mutate},
@@ -22,7 +27,14 @@ use frame_support::{
 };
 use proptest::prelude::*;
 use sp_core::H256;
-use sp_runtime::{DispatchError, DispatchResult};
+use sp_runtime::{BuildStorage, DispatchError, DispatchResult};
+
+/// The main chain's C3Ns of the tests.
+const MAIN_C3NS: [u128; 3] = [100, 101, 102];
+/// The subchain's C3Ns of the tests.
+const SUBCHAIN_C3NS: [u128; 3] = [200, 201, 202];
+/// `BatchExpiry` of the test defaults.
+const BATCH_EXPIRY: u64 = 10;
 
 fn receive(at: u32, message: TransferMessage, proof: ProofOf<Test>) -> DispatchResult {
     CrossChain::receive_from_main(RuntimeOrigin::signed(RELAYER), at, message, proof)
@@ -38,6 +50,84 @@ fn settle(seq: u64, at: u32, proof: ProofOf<Test>) -> DispatchResult {
 
 fn wcme(who: u128) -> u128 {
     Wcme::balance(&who)
+}
+
+/// `accounts` as a `set_c3ns` argument.
+fn c3n_list(accounts: &[u128]) -> BoundedVec<u128, <Test as Config>::MaxC3ns> {
+    BoundedVec::try_from(accounts.to_vec()).expect("within MaxC3ns")
+}
+
+/// Root sets `main` and `subchain` as the C3Ns.
+fn set_c3ns(main: &[u128], subchain: &[u128]) -> DispatchResult {
+    CrossChain::set_c3ns(RuntimeOrigin::root(), c3n_list(main), c3n_list(subchain))
+}
+
+/// `hashes` as a batch.
+fn batch(hashes: &[H256]) -> BatchOf<Test> {
+    BoundedVec::try_from(hashes.to_vec()).expect("within MaxBatch")
+}
+
+/// `n` distinct hashes.
+fn hashes(n: u64) -> Vec<H256> {
+    (0..n).map(H256::from_low_u64_be).collect()
+}
+
+fn broadcast(who: u128, first: u64, hashes: &[H256]) -> DispatchResult {
+    CrossChain::broadcast_batch(RuntimeOrigin::signed(who), first, batch(hashes))
+}
+
+fn attest_batch(who: u128, first: u64, digest: H256) -> DispatchResult {
+    CrossChain::attest_batch(RuntimeOrigin::signed(who), first, digest)
+        .map(|_| ())
+        .map_err(|error| error.error)
+}
+
+/// The C3N id of mock account `who`.
+fn c3n(who: u128) -> C3nId {
+    bytes_of(who)
+}
+
+/// Gets `messages` (consecutive, from the channel's next message) accepted by the C3Ns as the
+/// relayers and C3Ns would: sets [`MAIN_C3NS`] and [`SUBCHAIN_C3NS`] if no C3Ns are set, one
+/// C3N (not the last broadcaster) broadcasts their hashes and the others attest until the batch
+/// is accepted.
+fn attest(messages: &[TransferMessage]) {
+    if C3ns::<Test>::get().main.is_empty() {
+        assert_ok!(set_c3ns(&MAIN_C3NS, &SUBCHAIN_C3NS));
+    }
+    let channel = C3dChannel::<Test>::get();
+    let first = messages.first().expect("a message").seq;
+    assert_eq!(
+        first, channel.next,
+        "the batch starts at the channel's next message"
+    );
+    let hashes: Vec<H256> = messages.iter().map(message_hash).collect();
+    let c3ns: Vec<u128> = MAIN_C3NS.iter().chain(&SUBCHAIN_C3NS).copied().collect();
+    let broadcaster = *c3ns
+        .iter()
+        .find(|who| channel.last_broadcaster != Some(c3n(**who)))
+        .expect("another C3N");
+    assert_ok!(broadcast(broadcaster, first, &hashes));
+    let digest = batch_digest(first, &hashes);
+    for who in c3ns.iter().filter(|who| **who != broadcaster) {
+        if C3dChannel::<Test>::get().pending.is_none() {
+            break;
+        }
+        assert_ok!(attest_batch(*who, first, digest));
+    }
+    assert_eq!(C3dChannel::<Test>::get().pending, None, "accepted");
+    for message in messages {
+        assert_eq!(
+            AttestedMessages::<Test>::get(message.seq),
+            Some(message_hash(message))
+        );
+    }
+}
+
+/// Records `message`'s hash as accepted directly in storage, as if a quorum of faulty C3Ns had
+/// attested it: for the proof checks behind the attestation.
+fn force_attested(message: &TransferMessage) {
+    AttestedMessages::<Test>::insert(message.seq, message_hash(message));
 }
 
 fn last_event() -> Event<Test> {
@@ -60,6 +150,7 @@ fn check_invariants() {
 /// verified as main-chain block `at`.
 fn mint(state: &mut MainState, at: u32, who: u128, amount: u128) {
     let message = state.send(bytes_of(ALICE), who, amount, 1_000);
+    attest(&[message]);
     let proof = state.verify_message(at, message.seq);
     assert_ok!(receive(at, message, proof));
 }
@@ -71,11 +162,13 @@ fn a_proven_message_is_minted_to_its_destination() {
     new_test_ext().execute_with(|| {
         let mut state = MainState::default();
         let message = state.send(bytes_of(ALICE), BOB, 100, 50);
+        attest(&[message]);
         let proof = state.verify_message(7, 0);
         assert_ok!(receive(7, message, proof));
         assert_eq!(wcme(BOB), 100);
         assert_eq!(CrossChain::minted(), 100);
         assert_eq!(Wcme::total_issuance(), 100);
+        assert_eq!(AttestedMessages::<Test>::get(0), None);
         assert_eq!(CrossChain::receipt(0), Some(Receipt::Delivered));
         assert_eq!(CrossChain::next_inbound_seq(), 1);
         assert_eq!(
@@ -90,6 +183,7 @@ fn a_proven_message_is_minted_to_its_destination() {
 
         // The next one, from a later main-chain state.
         let message = state.send(bytes_of(ALICE), CHARLIE, 30, 50);
+        attest(&[message]);
         let proof = state.verify_message(8, 1);
         assert_ok!(receive(8, message, proof));
         assert_eq!(wcme(CHARLIE), 30);
@@ -105,6 +199,7 @@ fn a_message_is_received_once() {
     new_test_ext().execute_with(|| {
         let mut state = MainState::default();
         let message = state.send(bytes_of(ALICE), BOB, 100, 50);
+        attest(&[message]);
         let proof = state.verify_message(7, 0);
         assert_ok!(receive(7, message, proof.clone()));
         assert_noop!(receive(7, message, proof), Error::<Test>::Replayed);
@@ -121,8 +216,10 @@ fn a_message_is_received_once() {
 fn messages_are_received_in_order_checked_before_the_proof() {
     new_test_ext().execute_with(|| {
         let mut state = MainState::default();
-        state.send(bytes_of(ALICE), BOB, 100, 50);
+        let first = state.send(bytes_of(ALICE), BOB, 100, 50);
         let second = state.send(bytes_of(ALICE), BOB, 20, 50);
+        // Both attested: the order is what refuses the second.
+        attest(&[first, second]);
         let proof = state.verify_message(7, 1);
         assert_noop!(receive(7, second, proof), Error::<Test>::OutOfOrder);
         // Refused before any proof is read: an empty proof gives the same error.
@@ -140,6 +237,7 @@ fn the_proof_must_show_exactly_the_message() {
     new_test_ext().execute_with(|| {
         let mut state = MainState::default();
         let message = state.send(bytes_of(ALICE), BOB, 100, 50);
+        attest(&[message]);
         let proof = state.verify_message(7, 0);
         for forged in [
             TransferMessage {
@@ -155,11 +253,19 @@ fn the_proof_must_show_exactly_the_message() {
                 ..message
             },
         ] {
+            // Refused by the C3Ns' attestation; and were a faulty quorum to attest it, still by
+            // the proof.
+            assert_noop!(
+                receive(7, forged, proof.clone()),
+                Error::<Test>::NotAttested
+            );
+            force_attested(&forged);
             assert_noop!(
                 receive(7, forged, proof.clone()),
                 Error::<Test>::MessageNotInProof
             );
         }
+        force_attested(&message);
 
         // A state without the message: the proof shows the key absent.
         let empty = MainState::default();
@@ -196,6 +302,7 @@ fn a_proof_must_verify_against_the_verified_root() {
     new_test_ext().execute_with(|| {
         let mut state = MainState::default();
         let message = state.send(bytes_of(ALICE), BOB, 100, 50);
+        attest(&[message]);
         let proof = state.verify_message(7, 0);
 
         // A proof of another state (block 8's root is another one).
@@ -282,6 +389,7 @@ fn a_message_arriving_at_its_timeout_expires_and_mints_nothing() {
         let mut state = MainState::default();
         let late = state.send(bytes_of(ALICE), BOB, 100, 5);
         let next = state.send(bytes_of(ALICE), BOB, 30, 50);
+        attest(&[late, next]);
         System::set_block_number(5);
         let proof = state.verify_message(7, 0);
         assert_ok!(receive(7, late, proof));
@@ -289,6 +397,7 @@ fn a_message_arriving_at_its_timeout_expires_and_mints_nothing() {
         assert_eq!(CrossChain::minted(), 0);
         assert_eq!(CrossChain::receipt(0), Some(Receipt::Expired));
         assert_eq!(CrossChain::next_inbound_seq(), 1);
+        assert_eq!(AttestedMessages::<Test>::get(0), None);
         assert_eq!(
             last_event(),
             Event::TransferExpired {
@@ -312,6 +421,7 @@ fn an_expired_message_needs_no_valid_destination() {
         let mut message = state.send(bytes_of(ALICE), BOB, 100, 1);
         message.dest = [0xff; 32];
         state.put_message(SUBCHAIN, message);
+        attest(&[message]);
         let proof = state.verify_message(7, 0);
         assert_ok!(receive(7, message, proof));
         assert_eq!(CrossChain::receipt(0), Some(Receipt::Expired));
@@ -326,16 +436,19 @@ fn the_destination_must_be_an_account_that_can_receive() {
         let mut message = state.send(bytes_of(ALICE), BOB, 100, 50);
         message.dest = [0xff; 32];
         state.put_message(SUBCHAIN, message);
+        attest(&[message]);
         let proof = state.verify_message(7, 0);
         assert_noop!(
             receive(7, message, proof),
             Error::<Test>::InvalidDestination
         );
-
+    });
+    new_test_ext().execute_with(|| {
         // Below the existential deposit of a new account: retried later, or expires.
         WcmeExistentialDeposit::set(500);
         let mut state = MainState::default();
         let message = state.send(bytes_of(ALICE), BOB, 100, 50);
+        attest(&[message]);
         let proof = state.verify_message(8, 0);
         assert_noop!(
             receive(8, message, proof.clone()),
@@ -573,6 +686,11 @@ fn nothing_moves_until_the_subchain_id_is_set_once() {
         );
         assert_noop!(send(BOB, [9; 32], 10), Error::<Test>::NoSubchainId);
         assert_noop!(settle(0, 7, proof.clone()), Error::<Test>::NoSubchainId);
+        assert_ok!(set_c3ns(&MAIN_C3NS, &SUBCHAIN_C3NS));
+        assert_noop!(
+            broadcast(MAIN_C3NS[0], 0, &[message_hash(&message)]),
+            Error::<Test>::NoSubchainId
+        );
         assert_noop!(
             CrossChain::set_subchain_id(RuntimeOrigin::signed(BOB), SUBCHAIN),
             DispatchError::BadOrigin
@@ -584,6 +702,7 @@ fn nothing_moves_until_the_subchain_id_is_set_once() {
             CrossChain::set_subchain_id(RuntimeOrigin::root(), SUBCHAIN + 1),
             Error::<Test>::SubchainIdAlreadySet
         );
+        attest(&[message]);
         assert_ok!(receive(7, message, proof));
         assert_eq!(wcme(BOB), 100);
     });
@@ -612,7 +731,15 @@ fn calls_need_a_signed_origin() {
                 DispatchError::BadOrigin
             );
             assert_noop!(
-                CrossChain::settle_outbound(origin, 0, 7, proof.clone()),
+                CrossChain::settle_outbound(origin.clone(), 0, 7, proof.clone()),
+                DispatchError::BadOrigin
+            );
+            assert_noop!(
+                CrossChain::broadcast_batch(origin.clone(), 0, batch(&hashes(1))),
+                DispatchError::BadOrigin
+            );
+            assert_noop!(
+                CrossChain::attest_batch(origin, 0, H256::zero()),
                 DispatchError::BadOrigin
             );
         }
@@ -620,7 +747,354 @@ fn calls_need_a_signed_origin() {
             CrossChain::set_subchain_id(RuntimeOrigin::none(), 1),
             DispatchError::BadOrigin
         );
+        for origin in [RuntimeOrigin::none(), RuntimeOrigin::signed(MAIN_C3NS[0])] {
+            assert_noop!(
+                CrossChain::set_c3ns(origin, c3n_list(&MAIN_C3NS), c3n_list(&SUBCHAIN_C3NS)),
+                DispatchError::BadOrigin
+            );
+        }
     });
+}
+
+// --- C3D ---------------------------------------------------------------------------------------
+
+#[test]
+fn root_sets_both_sides_c3ns() {
+    new_test_ext().execute_with(|| {
+        assert_eq!(C3ns::<Test>::get().main.len(), 0);
+        assert_noop!(
+            CrossChain::set_c3ns(
+                RuntimeOrigin::signed(MAIN_C3NS[0]),
+                c3n_list(&MAIN_C3NS),
+                c3n_list(&SUBCHAIN_C3NS)
+            ),
+            DispatchError::BadOrigin
+        );
+        // `MinMainC3ns` and `MinSubchainC3ns` are 2.
+        assert_noop!(
+            set_c3ns(&MAIN_C3NS[..1], &SUBCHAIN_C3NS),
+            Error::<Test>::TooFewC3ns
+        );
+        assert_noop!(
+            set_c3ns(&MAIN_C3NS, &SUBCHAIN_C3NS[..1]),
+            Error::<Test>::TooFewC3ns
+        );
+        assert_noop!(set_c3ns(&[], &[]), Error::<Test>::TooFewC3ns);
+        assert_noop!(
+            set_c3ns(&[100, 101, 100], &SUBCHAIN_C3NS),
+            Error::<Test>::DuplicateC3n
+        );
+        assert_noop!(
+            set_c3ns(&MAIN_C3NS, &[200, 200]),
+            Error::<Test>::DuplicateC3n
+        );
+
+        // A C3N may be one of both sides.
+        assert_ok!(set_c3ns(&MAIN_C3NS, &[200, 100]));
+        let c3ns = C3ns::<Test>::get();
+        assert_eq!(
+            c3ns.main.to_vec(),
+            MAIN_C3NS.iter().map(|who| c3n(*who)).collect::<Vec<_>>()
+        );
+        assert_eq!(c3ns.subchain.to_vec(), vec![c3n(200), c3n(100)]);
+        assert_eq!(
+            last_event(),
+            Event::C3nsSet {
+                main: 3,
+                subchain: 2
+            }
+        );
+        let view = CrossChain::c3d_view();
+        assert_eq!(view.main_c3ns, c3ns.main.to_vec());
+        assert_eq!(view.subchain_c3ns, c3ns.subchain.to_vec());
+        assert_eq!((view.max_batch, view.expiry), (16, BATCH_EXPIRY as u32));
+        check_invariants();
+    });
+}
+
+#[test]
+fn broadcasts_are_checked_before_anything_changes() {
+    new_test_ext().execute_with(|| {
+        let batch_of_two = hashes(2);
+        // No C3Ns yet.
+        assert_noop!(
+            broadcast(MAIN_C3NS[0], 0, &batch_of_two),
+            Error::<Test>::TooFewC3ns
+        );
+        assert_ok!(set_c3ns(&MAIN_C3NS, &SUBCHAIN_C3NS));
+        assert_noop!(broadcast(RELAYER, 0, &batch_of_two), Error::<Test>::NotC3n);
+        assert_noop!(
+            broadcast(MAIN_C3NS[0], 1, &batch_of_two),
+            Error::<Test>::WrongFirst
+        );
+        assert_noop!(broadcast(MAIN_C3NS[0], 0, &[]), Error::<Test>::EmptyBatch);
+
+        // Broadcast at block 1: the broadcaster's attestation.
+        assert_ok!(broadcast(MAIN_C3NS[0], 0, &batch_of_two));
+        let digest = batch_digest(0, &batch_of_two);
+        assert_eq!(
+            last_event(),
+            Event::BatchBroadcast {
+                first: 0,
+                count: 2,
+                digest,
+                broadcaster: c3n(MAIN_C3NS[0]),
+            }
+        );
+        let channel = C3dChannel::<Test>::get();
+        let pending = channel.pending.clone().expect("pending");
+        assert_eq!(
+            (pending.first, pending.hashes.to_vec(), pending.broadcast_at),
+            (0, batch_of_two.clone(), 1)
+        );
+        assert_eq!(pending.attesters.to_vec(), vec![c3n(MAIN_C3NS[0])]);
+        assert_eq!(pending.digest(), digest);
+        assert_eq!(channel.last_broadcaster, Some(c3n(MAIN_C3NS[0])));
+        assert_eq!(channel.next, 0);
+
+        // Pending until block 1 + BatchExpiry; the same C3N may not replace its own.
+        System::set_block_number(BATCH_EXPIRY);
+        assert_noop!(
+            broadcast(SUBCHAIN_C3NS[0], 0, &hashes(3)),
+            Error::<Test>::BatchPending
+        );
+        System::set_block_number(1 + BATCH_EXPIRY);
+        assert_noop!(
+            broadcast(MAIN_C3NS[0], 0, &hashes(3)),
+            Error::<Test>::ConsecutiveBroadcast
+        );
+        assert_ok!(broadcast(SUBCHAIN_C3NS[0], 0, &hashes(3)));
+        let channel = C3dChannel::<Test>::get();
+        let pending = channel.pending.expect("replaced");
+        assert_eq!(pending.hashes.len(), 3);
+        assert_eq!(pending.broadcast_at, 1 + BATCH_EXPIRY as u32);
+        assert_eq!(pending.attesters.to_vec(), vec![c3n(SUBCHAIN_C3NS[0])]);
+        assert_eq!(channel.last_broadcaster, Some(c3n(SUBCHAIN_C3NS[0])));
+        // The old batch's digest names nothing now.
+        assert_noop!(
+            attest_batch(MAIN_C3NS[1], 0, digest),
+            Error::<Test>::WrongDigest
+        );
+        check_invariants();
+    });
+}
+
+#[test]
+fn the_last_broadcaster_may_not_broadcast_the_next_batch() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        let message = state.send(bytes_of(ALICE), BOB, 100, 50);
+        attest(&[message]);
+        let broadcaster = C3dChannel::<Test>::get()
+            .last_broadcaster
+            .expect("a broadcaster");
+        assert_eq!(broadcaster, c3n(MAIN_C3NS[0]));
+        // Nothing changes: not even the channel.
+        assert_noop!(
+            broadcast(MAIN_C3NS[0], 1, &hashes(1)),
+            Error::<Test>::ConsecutiveBroadcast
+        );
+        assert_eq!(C3dChannel::<Test>::get().pending, None);
+        assert_ok!(broadcast(MAIN_C3NS[1], 1, &hashes(1)));
+        assert_eq!(
+            C3dChannel::<Test>::get().last_broadcaster,
+            Some(c3n(MAIN_C3NS[1]))
+        );
+    });
+}
+
+#[test]
+fn attestations_are_checked() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(set_c3ns(&MAIN_C3NS, &SUBCHAIN_C3NS));
+        assert_noop!(
+            attest_batch(MAIN_C3NS[1], 0, H256::zero()),
+            Error::<Test>::NoPendingBatch
+        );
+        let batch_of_two = hashes(2);
+        assert_ok!(broadcast(MAIN_C3NS[0], 0, &batch_of_two));
+        let digest = batch_digest(0, &batch_of_two);
+        assert_noop!(
+            attest_batch(MAIN_C3NS[1], 0, H256::zero()),
+            Error::<Test>::WrongDigest
+        );
+        assert_noop!(
+            attest_batch(MAIN_C3NS[1], 1, digest),
+            Error::<Test>::WrongDigest
+        );
+        assert_noop!(
+            attest_batch(MAIN_C3NS[1], 0, batch_digest(0, &hashes(3))),
+            Error::<Test>::WrongDigest
+        );
+        assert_noop!(attest_batch(RELAYER, 0, digest), Error::<Test>::NotC3n);
+        assert_noop!(
+            attest_batch(MAIN_C3NS[0], 0, digest),
+            Error::<Test>::AlreadyAttested
+        );
+        assert_ok!(attest_batch(MAIN_C3NS[1], 0, digest));
+        assert_eq!(
+            last_event(),
+            Event::BatchAttested {
+                first: 0,
+                attester: c3n(MAIN_C3NS[1]),
+            }
+        );
+        assert_noop!(
+            attest_batch(MAIN_C3NS[1], 0, digest),
+            Error::<Test>::AlreadyAttested
+        );
+        check_invariants();
+    });
+}
+
+/// Broadcasts a batch of three by the first main-chain C3N, then has `first` attest, then
+/// `then`: the batch is accepted only at `then`'s last attestation.
+fn accepted_after(first: &[u128], then: &[u128]) {
+    let batch_of_three = hashes(3);
+    assert_ok!(broadcast(MAIN_C3NS[0], 0, &batch_of_three));
+    let digest = batch_digest(0, &batch_of_three);
+    for who in first
+        .iter()
+        .chain(then.iter().take(then.len().saturating_sub(1)))
+    {
+        assert_ok!(attest_batch(*who, 0, digest));
+        assert!(C3dChannel::<Test>::get().pending.is_some(), "not yet");
+    }
+    assert_eq!(AttestedMessages::<Test>::iter().count(), 0);
+    assert_ok!(attest_batch(*then.last().expect("a last C3N"), 0, digest));
+    assert_eq!(last_event(), Event::BatchAccepted { first: 0, last: 2 });
+    let channel = C3dChannel::<Test>::get();
+    assert_eq!((channel.next, channel.pending), (3, None));
+    for (seq, hash) in batch_of_three.iter().enumerate() {
+        assert_eq!(AttestedMessages::<Test>::get(seq as u64), Some(*hash));
+    }
+    assert_eq!(CrossChain::attested_message(1), Some(batch_of_three[1]));
+    check_invariants();
+}
+
+#[test]
+fn a_batch_is_accepted_by_more_than_two_thirds_of_both_sides() {
+    // All the subchain's C3Ns, and exactly 2/3 of the main chain's: not yet; the third main
+    // C3N accepts it.
+    new_test_ext().execute_with(|| {
+        assert_ok!(set_c3ns(&MAIN_C3NS, &SUBCHAIN_C3NS));
+        accepted_after(
+            &[
+                SUBCHAIN_C3NS[0],
+                SUBCHAIN_C3NS[1],
+                SUBCHAIN_C3NS[2],
+                MAIN_C3NS[1],
+            ],
+            &[MAIN_C3NS[2]],
+        );
+    });
+    // All the main chain's, and exactly 2/3 of the subchain's: not yet.
+    new_test_ext().execute_with(|| {
+        assert_ok!(set_c3ns(&MAIN_C3NS, &SUBCHAIN_C3NS));
+        accepted_after(
+            &[
+                MAIN_C3NS[1],
+                MAIN_C3NS[2],
+                SUBCHAIN_C3NS[0],
+                SUBCHAIN_C3NS[1],
+            ],
+            &[SUBCHAIN_C3NS[2]],
+        );
+    });
+    // Four a side: three of four (> 2/3) suffice.
+    new_test_ext().execute_with(|| {
+        assert_ok!(set_c3ns(&[100, 101, 102, 103], &[200, 201, 202, 203]));
+        accepted_after(&[101, 102, 200, 201], &[202]);
+    });
+}
+
+#[test]
+fn a_message_is_received_only_once_attested() {
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        let message = state.send(bytes_of(ALICE), BOB, 100, 50);
+        let proof = state.verify_message(7, 0);
+        // Proven, not attested.
+        assert_noop!(
+            receive(7, message, proof.clone()),
+            Error::<Test>::NotAttested
+        );
+        // Another message with the same seq attested: its hash differs.
+        let other = TransferMessage {
+            amount: 99,
+            ..message
+        };
+        attest(&[other]);
+        assert_noop!(
+            receive(7, message, proof.clone()),
+            Error::<Test>::NotAttested
+        );
+        // Checked before the proof is read: an empty proof gives the same error.
+        assert_noop!(
+            receive(7, message, bounded_proof(vec![])),
+            Error::<Test>::NotAttested
+        );
+        // The attested one is not in the main chain's state.
+        assert_noop!(
+            receive(7, other, proof.clone()),
+            Error::<Test>::MessageNotInProof
+        );
+        assert_eq!(wcme(BOB), 0);
+        check_invariants();
+    });
+    new_test_ext().execute_with(|| {
+        let mut state = MainState::default();
+        let message = state.send(bytes_of(ALICE), BOB, 100, 50);
+        let proof = state.verify_message(7, 0);
+        attest(&[message]);
+        assert_eq!(
+            AttestedMessages::<Test>::get(0),
+            Some(message_hash(&message))
+        );
+        assert_ok!(receive(7, message, proof));
+        assert_eq!(wcme(BOB), 100);
+        assert_eq!(AttestedMessages::<Test>::get(0), None);
+        assert_eq!(AttestedMessages::<Test>::iter().count(), 0);
+        check_invariants();
+    });
+}
+
+#[test]
+fn the_genesis_may_set_the_c3ns() {
+    let genesis = |main: Vec<u128>, subchain: Vec<u128>| RuntimeGenesisConfig {
+        cross_chain: GenesisConfig {
+            subchain_id: Some(SUBCHAIN),
+            main_c3ns: main,
+            subchain_c3ns: subchain,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let mut ext: sp_io::TestExternalities = genesis(MAIN_C3NS.to_vec(), vec![200, 100])
+        .build_storage()
+        .expect("builds")
+        .into();
+    ext.execute_with(|| {
+        let c3ns = C3ns::<Test>::get();
+        assert_eq!(c3ns.main.len(), 3);
+        assert_eq!(c3ns.subchain.to_vec(), vec![c3n(200), c3n(100)]);
+    });
+    // None at all: none stored.
+    let mut ext: sp_io::TestExternalities = genesis(vec![], vec![])
+        .build_storage()
+        .expect("builds")
+        .into();
+    ext.execute_with(|| assert_eq!(C3ns::<Test>::get().main.len(), 0));
+    // Too few, duplicates, or one side only: the genesis does not build.
+    for (main, subchain) in [
+        (MAIN_C3NS.to_vec(), vec![200]),
+        (vec![100, 100], SUBCHAIN_C3NS.to_vec()),
+        (MAIN_C3NS.to_vec(), vec![]),
+        ((0..17).collect(), SUBCHAIN_C3NS.to_vec()),
+    ] {
+        let built = std::panic::catch_unwind(|| genesis(main, subchain).build_storage());
+        assert!(built.is_err(), "an invalid genesis panics");
+    }
 }
 
 // --- formats, configuration, weights ---------------------------------------------------------------
@@ -665,6 +1139,18 @@ fn the_configuration_is_valid_and_weights_grow_with_the_proof() {
         );
         assert!(<() as WeightInfo>::transfer_to_main().ref_time() > 0);
         assert!(<() as WeightInfo>::set_subchain_id().ref_time() > 0);
+        assert!(
+            <() as WeightInfo>::set_c3ns(16, 16).ref_time()
+                > <() as WeightInfo>::set_c3ns(2, 2).ref_time()
+        );
+        // Accepting writes one `AttestedMessages` entry per message.
+        for weight in [
+            <() as WeightInfo>::broadcast_batch as fn(u32) -> frame_support::weights::Weight,
+            <() as WeightInfo>::attest_batch,
+        ] {
+            let db = frame_support::weights::constants::RocksDbWeight::get();
+            assert!(weight(16).ref_time() >= weight(0).ref_time() + db.writes(16).ref_time());
+        }
     });
 }
 
@@ -719,6 +1205,7 @@ proptest! {
                     Op::Receive { dest, amount, expired } => {
                         let timeout = if expired { 1 } else { 1_000 };
                         let message = state.send(bytes_of(ALICE), accounts[dest], amount, timeout);
+                        attest(&[message]);
                         let proof = state.verify_message(at, message.seq);
                         prop_assert_eq!(receive(at, message, proof), Ok(()));
                         let receipt = if expired { Receipt::Expired } else { Receipt::Delivered };

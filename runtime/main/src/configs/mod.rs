@@ -395,6 +395,19 @@ impl pallet_wcme_cross_chain::Config for Runtime {
     /// dozen branch nodes of at most about 600 bytes, and the value).
     type MaxProofNodes = ConstU32<64>;
     type MaxProofNodeSize = ConstU32<2048>;
+    /// Root (governance) sets the main chain's C3Ns.
+    type AdminOrigin = EnsureRoot<AccountId>;
+    /// A C3N attests from its account: an sr25519 validator key's account is the key.
+    type AccountC3nId = pallet_wcme_cross_chain::c3d::AccountBytes;
+    type MaxC3ns = ConstU32<100>;
+    /// At least two C3Ns a side: no C3N broadcasts two batches in a row, so one would stall
+    /// the channel after its first batch.
+    type MinMainC3ns = ConstU32<2>;
+    type MinSubchainC3ns = ConstU32<2>;
+    /// A batch holds what a relayer carries in one pass.
+    type MaxBatch = ConstU32<256>;
+    /// A batch not accepted within 20 blocks (a minute of 3-second blocks) may be replaced.
+    type BatchExpiry = ConstU32<20>;
     /// Benchmarked weights (`wcme-node benchmark pallet`, see the pallet's `weights.rs`), gas
     /// charges and freeze included; the transfer calls' figures are estimates until the
     /// benchmarks are run again.

@@ -326,7 +326,7 @@ impl pallet_wcme_cross_chain::subchain::Config for Runtime {
     type MainChain = super::MainChain;
     /// WCME on the subchain.
     type Currency = super::Wcme;
-    /// Root sets the subchain's registry id once, after registration.
+    /// Root sets the subchain's registry id once, after registration, and both sides' C3Ns.
     type AdminOrigin = EnsureRoot<AccountId>;
     /// Main-chain blocks a message back has to arrive (the main chain's own figure for the
     /// other direction).
@@ -337,6 +337,16 @@ impl pallet_wcme_cross_chain::subchain::Config for Runtime {
     type MaxProofNodes = ConstU32<64>;
     /// As on the main chain.
     type MaxProofNodeSize = ConstU32<2048>;
+    /// At most 100 C3Ns a side (as many as the main chain's producers, [`MAIN_CHAIN_MAX_VOTERS`]).
+    type MaxC3ns = ConstU32<100>;
+    /// At least two main-chain C3Ns ([`crate::MIN_MAIN_C3NS`]).
+    type MinMainC3ns = ConstU32<{ crate::MIN_MAIN_C3NS }>;
+    /// At least two subchain C3Ns ([`crate::MIN_SUBCHAIN_C3NS`]).
+    type MinSubchainC3ns = ConstU32<{ crate::MIN_SUBCHAIN_C3NS }>;
+    /// At most 256 messages a batch.
+    type MaxBatch = ConstU32<256>;
+    /// A batch not accepted within 20 blocks may be replaced by another C3N's.
+    type BatchExpiry = ConstU32<20>;
     /// Hand-derived estimates (`subchain/weights.rs`).
     type WeightInfo = pallet_wcme_cross_chain::subchain::weights::SubstrateWeight<Runtime>;
     /// The light client makes main-chain roots verified for the benchmarks.
