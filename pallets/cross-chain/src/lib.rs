@@ -1672,6 +1672,35 @@ pub mod pallet {
                     .all(|(subchain, seq)| seq < NextInboundSeq::<T>::get(subchain)),
                 "receipt at or above the next inbound seq"
             );
+            let main = MainC3ns::<T>::get();
+            ensure!(
+                c3d::check_set(&main, 0).is_ok(),
+                "a main-chain C3N listed twice"
+            );
+            for (subchain, channel) in C3dChannels::<T>::iter() {
+                if let Some(pending) = &channel.pending {
+                    ensure!(
+                        pending.first == channel.next,
+                        "pending batch not at the channel's next message"
+                    );
+                    ensure!(!pending.hashes.is_empty(), "empty pending batch");
+                    ensure!(
+                        pending.attesters.first() == Some(&pending.broadcaster),
+                        "pending batch's first attester is not its broadcaster"
+                    );
+                }
+                ensure!(
+                    NextInboundSeq::<T>::get(subchain) <= channel.next,
+                    "messages received beyond the accepted ones"
+                );
+            }
+            ensure!(
+                AttestedMessages::<T>::iter_keys().all(|(subchain, seq)| {
+                    seq >= NextInboundSeq::<T>::get(subchain)
+                        && seq < C3dChannels::<T>::get(subchain).next
+                }),
+                "accepted message received already or beyond the channel"
+            );
             Ok(())
         }
     }

@@ -519,6 +519,9 @@ pub fn accept_message(subchain: SubchainId, message: &TransferMessage) {
         message.seq,
         crate::c3d::message_hash(message),
     );
+    crate::C3dChannels::<Test>::mutate(subchain, |channel| {
+        channel.next = channel.next.max(message.seq + 1);
+    });
 }
 
 /// Has the C3Ns accept `messages` of `subchain` (the channel's next ones): the first main C3N
