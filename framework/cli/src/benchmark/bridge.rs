@@ -77,7 +77,7 @@ impl std::fmt::Display for BridgeReport {
         writeln!(
             f,
             "bridge: {} transfers main → subchain {} from {} senders (POC main chain, 2 nodes; \
-             PBFT subchain, 2 nodes; 1 s slots; one relayer)",
+             PBFT subchain, 2 nodes; 1 s slots; two relayers, the C3Ns)",
             self.transfers, self.subchain, self.senders
         )?;
         writeln!(

@@ -1,14 +1,15 @@
 //! Weights for the subchain side of `pallet_wcme_cross_chain` ([`crate::subchain`]).
 //!
-//! **Estimates, not measurements.** No subchain runtime includes the pallet yet, so its
-//! benchmarks (`benchmarking.rs`, which run as tests on the mock runtime) have never been run
-//! by `wcme-node benchmark pallet`. The `ref_time` and proof-size figures below are
+//! **Estimates, not measurements.** `wcme-node benchmark pallet` runs the main runtime's
+//! benchmarks only and the template subchain runtime (`runtime/subchain`, which includes the
+//! pallet) has no benchmark wiring, so its benchmarks (`benchmarking.rs`, which run as tests on
+//! the mock runtime) have never produced figures. The `ref_time` and proof-size figures below are
 //! hand-derived, deliberately on the high side, from the main-chain side's figures
 //! (`crate::weights`: a storage proof costs about 10 µs per node of up to `MaxProofNodeSize`
 //! bytes, hashing and inserting it; a `pallet_balances` mint or burn about 50 µs) and the code's
 //! storage accesses, counted below. `n` is the proof's node count; each node is priced at the
-//! largest size allowed. Replace them with `wcme-node benchmark pallet` output once a subchain
-//! runtime includes the pallet.
+//! largest size allowed. Replace them with `wcme-node benchmark pallet` output once the subchain
+//! runtime's benchmarks are wired into it.
 //!
 //! The reads of [`super::MainChainRoots`] count as one storage read each (a light client keeps
 //! its verified roots in storage).
