@@ -10,7 +10,8 @@
 //! validators), so every message is broadcast in a batch by one and attested by the other before
 //! it is delivered. The first relayer is killed (SIGKILL) and restarted with the first transfer
 //! in flight, and the second joins: the balances, the escrow, the subchain's WCME supply and the
-//! sequence numbers are exact on both sides. Then each of these is refused on the main chain with
+//! sequence numbers are exact on both sides. Governance changes the main chain's C3N list and the
+//! relayers prove it to the subchain (`sync_c3ns`). Then each of these is refused on the main chain with
 //! nothing moved: a replayed message, a proof at a subchain height never audited, headers with
 //! too few or a forged signature, a release above the escrow (a message the subchain's root
 //! forged into its own state), a batch broadcast by the C3N that broadcast the previous one (and
@@ -585,6 +586,28 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
         "nothing audited"
     );
 
+    // Governance reorders the main chain's C3Ns; the relayers prove the new list to the
+    // subchain (`sync_c3ns`) once its light client has passed the change.
+    let reorder = wcme_runtime_main::RuntimeCall::Sudo(pallet_sudo::Call::sudo {
+        call: Box::new(wcme_runtime_main::RuntimeCall::CrossChain(
+            pallet_wcme_cross_chain::Call::set_main_c3ns {
+                c3ns: vec![
+                    Sr25519Keyring::Bob.to_account_id(),
+                    Sr25519Keyring::Alice.to_account_id(),
+                ]
+                .try_into()
+                .expect("two"),
+            },
+        )),
+    });
+    let outcome = on_main(&main_rpc, &alice, reorder).await;
+    assert!(
+        outcome
+            .as_ref()
+            .is_ok_and(|events| events.iter().any(|e| e.contains("MainC3nsSet"))),
+        "{outcome:?}"
+    );
+
     // A compromised subchain: its root writes a 1,000 WCME message into its own outbound queue,
     // more than the 60 WCME in escrow. Audited like any state, the release is refused.
     let forged_message = TransferMessage {
@@ -618,6 +641,16 @@ async fn wcme_crosses_to_a_pbft_subchain_and_back_with_exact_balances() {
     let at = block_number(&sub_rpc, &forged_at).await;
     let first = RelayProcess::start(&main_alice, &sub_alice, id, "//Alice", &relay_log);
     let second = RelayProcess::start(&main_bob, &sub_bob, id, "//Bob", &second_log);
+    until(
+        "the subchain counts the reordered C3Ns",
+        120,
+        &relay_log,
+        async || {
+            let view: C3dView = state_call(&sub_rpc, "SubchainBridgeApi_c3d", &[], None).await;
+            view.main_c3ns == vec![bob_c3n, alice_c3n]
+        },
+    )
+    .await;
     until("the forged state audited", 120, &relay_log, async || {
         audited_number(&main_rpc, id).await >= at
     })

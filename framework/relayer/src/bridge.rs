@@ -9,6 +9,9 @@
 //!    round go with a proof of `Poc::NextProducers` at the head, which names the new round's
 //!    voters (the finality gadget finalizes every round's last block by its own voters, so that
 //!    head is always justified on its own).
+//!    Then, if the subchain counts other C3Ns than the main chain holds at that head (its own
+//!    list and the subchain's registered validators), it proves them there
+//!    (`CrossChain::sync_c3ns`).
 //! 2. **The C3D on the subchain**, if the relayer's key is a C3N there: it attests the pending
 //!    batch when its hashes are those of the main chain's messages at the light client's head, or
 //!    broadcasts the next messages' hashes when no batch is pending (or it expired) and it did
@@ -36,8 +39,8 @@ use pallet_wcme_cross_chain::{
     c3d::{C3dView, C3nId, batch_digest, message_hash},
     main_client::{FinalizedMainHeader, next_producers_key},
     message::{
-        TransferMessage, main_outbound_key, main_receipt_key, subchain_outbound_key,
-        subchain_receipt_key,
+        TransferMessage, main_c3ns_key, main_outbound_key, main_receipt_key, subchain_outbound_key,
+        subchain_receipt_key, validator_set_key,
     },
 };
 use parking_lot::Mutex;
@@ -117,6 +120,12 @@ pub trait SubchainBridge: ChainSource {
         first: u64,
         digest: Hash,
     ) -> impl Future<Output = Result<Hash, RelayError>> + Send;
+    /// Signs and submits `CrossChain::sync_c3ns(at, proof)`.
+    fn sync_c3ns(
+        &self,
+        at: BlockNumber,
+        proof: &StorageProof,
+    ) -> impl Future<Output = Result<Hash, RelayError>> + Send;
 }
 
 /// The main chain, as the transfer relayer reads and writes it.
@@ -160,8 +169,13 @@ pub trait MainBridge: ChainSource {
         at: BlockNumber,
         proof: &StorageProof,
     ) -> impl Future<Output = Result<Hash, RelayError>> + Send;
-    /// The C3D state of subchain `id`'s subchain → main channel at the best block.
-    fn c3d(&self, id: SubchainId) -> impl Future<Output = Result<C3dView, RelayError>> + Send;
+    /// The C3D state of subchain `id`'s subchain → main channel at block `at` (best if
+    /// `None`).
+    fn c3d(
+        &self,
+        id: SubchainId,
+        at: Option<Hash>,
+    ) -> impl Future<Output = Result<C3dView, RelayError>> + Send;
     /// The relayer's C3N id on the main chain: its account's 32 bytes.
     fn relayer_c3n(&self) -> C3nId;
     /// Signs and submits `CrossChain::broadcast_batch(id, first, hashes)`.
@@ -347,8 +361,9 @@ where
         if let Some(metrics) = &self.metrics {
             metrics.set_main_verified(head.number);
         }
+        let synced = self.sync_c3ns(&head).await?;
         let (accepted, acted) = self.attest_to_subchain(&head).await?;
-        relayed.attested = u64::from(acted);
+        relayed.attested = u64::from(acted) + u64::from(synced);
         relayed.to_subchain = self
             .deliver_to_subchain(&head, state.next_inbound_seq, accepted)
             .await?;
@@ -474,6 +489,48 @@ where
         Ok(Some(verified))
     }
 
+    /// Proves the C3N sets the main chain holds at the light client's `head` (its own and the
+    /// subchain's registered validators) to the subchain when the subchain counts others
+    /// (`CrossChain::sync_c3ns`); whether it did.
+    async fn sync_c3ns(&self, head: &FinalizedMainHeader) -> Result<bool, RelayError> {
+        const WHAT: &str = "C3N sets proven to the subchain";
+        if self.is_paused(WHAT) {
+            return Ok(false);
+        }
+        let id = self.config.subchain;
+        let on_main = self.main.c3d(id, Some(head.hash)).await?;
+        let same = |view: &C3dView| {
+            view.main_c3ns == on_main.main_c3ns && view.subchain_c3ns == on_main.subchain_c3ns
+        };
+        if same(&self.source.c3d().await?) {
+            return Ok(false);
+        }
+        let mut proof = self.main.read_proof(&main_c3ns_key(), head.hash).await?;
+        proof.extend(
+            self.main
+                .read_proof(&validator_set_key(id), head.hash)
+                .await?,
+        );
+        proof.sort();
+        proof.dedup();
+        self.source.sync_c3ns(head.number, &proof).await?;
+        self.wait_for_effect(
+            WHAT,
+            || async { Ok(same(&self.source.c3d().await?).then_some(())) },
+            || self.source.relayer_nonces(),
+        )
+        .await?;
+        tracing::info!(
+            target: "relay",
+            subchain = id,
+            "🔑 The subchain counts the C3Ns the main chain holds at #{}: {} main, {} subchain",
+            head.number,
+            on_main.main_c3ns.len(),
+            on_main.subchain_c3ns.len(),
+        );
+        Ok(true)
+    }
+
     /// The C3D step of main → subchain messages on the subchain, the messages as the main
     /// chain holds them at the light client's `head` (see [`Self::attest`]).
     async fn attest_to_subchain(
@@ -501,7 +558,7 @@ where
         self.attest(
             "subchain → main batches",
             self.main.relayer_c3n(),
-            || self.main.c3d(id),
+            || self.main.c3d(id, None),
             || self.main.best_number(),
             move |seq| self.source.outbound(seq, Some(audited.hash)),
             |first, hashes| async move { self.main.broadcast_batch(id, first, &hashes).await },

@@ -93,8 +93,8 @@ pub fn main_call<T: pallet_wcme_cross_chain::Config>(
 pub enum BridgeCall<T: main_client::Config + subchain::Config> {
     /// `MainChain::submit_main_headers`.
     MainChain(main_client::Call<T>),
-    /// `CrossChain::receive_from_main`, `settle_outbound`, `broadcast_batch` or
-    /// `attest_batch`.
+    /// `CrossChain::receive_from_main`, `settle_outbound`, `broadcast_batch`, `attest_batch`
+    /// or `sync_c3ns`.
     CrossChain(subchain::Call<T>),
 }
 
@@ -137,5 +137,9 @@ pub fn subchain_call<T: main_client::Config + subchain::Config>(
         SubchainCall::AttestBatch { first, digest } => {
             BridgeCall::CrossChain(subchain::Call::attest_batch { first, digest })
         }
+        SubchainCall::SyncC3ns { at, proof } => BridgeCall::CrossChain(subchain::Call::sync_c3ns {
+            at,
+            proof: bounded(proof, "proof nodes")?,
+        }),
     })
 }

@@ -365,6 +365,14 @@ pub enum SubchainCall<'a> {
         /// Its digest.
         digest: Hash,
     },
+    /// `CrossChain::sync_c3ns(at, proof)`.
+    SyncC3ns {
+        /// The verified main-chain block the proof is against.
+        at: BlockNumber,
+        /// The proof of the main chain's `CrossChain::MainC3ns` and the subchain's
+        /// `Subchains::ValidatorSets` entry.
+        proof: &'a StorageProof,
+    },
 }
 
 /// Signs a relayer's main-chain call by `signer` with `nonce` for the chain with genesis hash

@@ -414,6 +414,10 @@ impl SubchainBridge for RpcSubchain {
         self.submit(SubchainCall::AttestBatch { first, digest })
             .await
     }
+
+    async fn sync_c3ns(&self, at: BlockNumber, proof: &StorageProof) -> Result<Hash, RelayError> {
+        self.submit(SubchainCall::SyncC3ns { at, proof }).await
+    }
 }
 
 /// A main-chain node reached over JSON-RPC, and the relayer's key that signs its submissions.
@@ -567,8 +571,8 @@ impl MainBridge for RpcMainChain {
         .await
     }
 
-    async fn c3d(&self, id: SubchainId) -> Result<C3dView, RelayError> {
-        self.chain.state_call("CrossChainApi_c3d", id, None).await
+    async fn c3d(&self, id: SubchainId, at: Option<Hash>) -> Result<C3dView, RelayError> {
+        self.chain.state_call("CrossChainApi_c3d", id, at).await
     }
 
     fn relayer_c3n(&self) -> C3nId {

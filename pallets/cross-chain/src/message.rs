@@ -157,6 +157,33 @@ pub fn main_receipt_key(subchain: SubchainId, seq: u64) -> Vec<u8> {
     key
 }
 
+/// The storage name of the main chain's C3Ns (`CrossChain::MainC3ns`, a value).
+pub const MAIN_C3NS_STORAGE: &[u8] = b"MainC3ns";
+
+/// The name under which the main runtime includes the subchain registry
+/// (`pallet-wcme-subchains`).
+pub const REGISTRY_PALLET_NAME: &[u8] = b"Subchains";
+
+/// The registry's storage name of the validator sets (`Subchains::ValidatorSets`, a map
+/// `Twox64Concat u32`).
+pub const VALIDATOR_SETS_STORAGE: &[u8] = b"ValidatorSets";
+
+/// The main chain's key of its C3Ns (`CrossChain::MainC3ns`, a `BoundedVec<[u8; 32], _>`): 32
+/// bytes.
+pub fn main_c3ns_key() -> Vec<u8> {
+    prefix(MAIN_C3NS_STORAGE)
+}
+
+/// The main chain's key of `subchain`'s registered validator set (`Subchains::ValidatorSets`,
+/// a `pallet_wcme_subchains::ValidatorSet`): 44 bytes. Its keys are the subchain's C3Ns.
+pub fn validator_set_key(subchain: SubchainId) -> Vec<u8> {
+    let mut key = Vec::with_capacity(32 + 8 + 4);
+    key.extend_from_slice(&Twox128::hash(REGISTRY_PALLET_NAME));
+    key.extend_from_slice(&Twox128::hash(VALIDATOR_SETS_STORAGE));
+    twox_64_concat(&subchain, &mut key);
+    key
+}
+
 /// A subchain's key of its subchain → main message `seq` (`CrossChain::Outbound`, a map
 /// `Twox64Concat u64`): 48 bytes.
 pub fn subchain_outbound_key(seq: u64) -> Vec<u8> {

@@ -830,7 +830,17 @@ fn the_main_chain_keys_are_the_frame_storage_keys() {
                 Receipts::<Test>::hashed_key_for(subchain, seq)
             );
             assert_eq!(main_outbound_key(subchain, seq).len(), 60);
+            // What a subchain proves its C3Ns from (the mock names the registry `Subchains`, as
+            // the main runtime does).
+            assert_eq!(
+                crate::message::validator_set_key(subchain),
+                pallet_wcme_subchains::ValidatorSets::<Test>::hashed_key_for(subchain)
+            );
         }
+        assert_eq!(
+            crate::message::main_c3ns_key(),
+            crate::MainC3ns::<Test>::hashed_key().to_vec()
+        );
     });
 }
 

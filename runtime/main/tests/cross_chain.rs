@@ -295,7 +295,16 @@ fn transfer_calls_and_keys_are_fixed() {
             main_receipt_key(subchain, seq),
             pallet_wcme_cross_chain::Receipts::<Runtime>::hashed_key_for(subchain, seq)
         );
+        // What a subchain proves its C3Ns from (`sync_c3ns`).
+        assert_eq!(
+            pallet_wcme_cross_chain::message::validator_set_key(subchain),
+            pallet_wcme_subchains::ValidatorSets::<Runtime>::hashed_key_for(subchain)
+        );
     }
+    assert_eq!(
+        pallet_wcme_cross_chain::message::main_c3ns_key(),
+        pallet_wcme_cross_chain::MainC3ns::<Runtime>::hashed_key().to_vec()
+    );
 }
 
 /// `(root, proof)` of `keys` in a subchain state holding `entries` (and whatever else a state

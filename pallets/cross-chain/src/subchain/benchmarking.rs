@@ -43,15 +43,24 @@ const SUBCHAIN: SubchainId = 1;
 /// distinct nodes of `MaxProofNodeSize` bytes (which the lookup does not need, but hashes) to
 /// `n` nodes in all; and the state root.
 fn padded_proof<T: Config>(key: Vec<u8>, value: Vec<u8>, n: u32) -> (H256, ProofOf<T>) {
-    let mut entries: Vec<(Vec<u8>, Vec<u8>)> = (0u32..512)
-        .map(|i| {
-            let mut other = key.clone();
-            other.extend(i.encode());
-            (other, vec![0x11; 40])
+    padded_proof_of::<T>(vec![(key, value)], n)
+}
+
+/// [`padded_proof`] of several keys.
+fn padded_proof_of<T: Config>(proven: Vec<(Vec<u8>, Vec<u8>)>, n: u32) -> (H256, ProofOf<T>) {
+    let mut entries: Vec<(Vec<u8>, Vec<u8>)> = proven
+        .iter()
+        .flat_map(|(key, _)| {
+            (0u32..256).map(move |i| {
+                let mut other = key.clone();
+                other.extend(i.encode());
+                (other, vec![0x11; 40])
+            })
         })
         .collect();
-    entries.push((key.clone(), value));
-    let (root, mut nodes) = crate::proof::build_proof(&entries, &[key.as_slice()]);
+    entries.extend(proven.iter().cloned());
+    let keys: Vec<&[u8]> = proven.iter().map(|(key, _)| key.as_slice()).collect();
+    let (root, mut nodes) = crate::proof::build_proof(&entries, &keys);
     let size = usize::try_from(T::MaxProofNodeSize::get()).unwrap_or(usize::MAX);
     let mut filler: u32 = 0;
     while u32::try_from(nodes.len()).unwrap_or(u32::MAX) < n {
@@ -256,6 +265,38 @@ mod benchmarks {
         let pending = channel.pending.expect("the new batch is pending");
         assert_eq!(pending.broadcaster, bytes::<T>(&caller));
         assert_eq!(pending.hashes.len(), n as usize);
+    }
+
+    /// Both sets, full, proven from a main-chain state by `n` nodes.
+    #[benchmark]
+    fn sync_c3ns(n: Linear<1, { T::MaxProofNodes::get() }>) {
+        OwnId::<T>::put(SUBCHAIN);
+        let max = T::MaxC3ns::get();
+        let main: Vec<C3nId> = (0..max).map(|i| [i as u8; 32]).collect();
+        let validators = pallet_wcme_subchains::ValidatorSet {
+            id: 0u64,
+            keys: (0..max)
+                .map(|i| crate::types::C3nKey::Sr25519([(i as u8).wrapping_add(128); 32]))
+                .collect::<Vec<_>>(),
+        };
+        let (root, proof) = padded_proof_of::<T>(
+            vec![
+                (message::main_c3ns_key(), main.encode()),
+                (message::validator_set_key(SUBCHAIN), validators.encode()),
+            ],
+            n,
+        );
+        T::BenchmarkHelper::verify_root(1, root);
+        let relayer: T::AccountId = whitelisted_caller();
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(relayer), 1, proof);
+
+        let c3ns = C3ns::<T>::get();
+        assert_eq!(
+            (c3ns.main.len(), c3ns.subchain.len()),
+            (max as usize, max as usize)
+        );
     }
 
     /// The attestation that accepts a batch of `n` messages, with both sets full: every

@@ -297,6 +297,11 @@ pub mod pallet {
     #[pallet::storage]
     pub type C3dChannel<T: Config> = StorageValue<_, ChannelOf<T>, ValueQuery>;
 
+    /// The verified main-chain block whose state [`Pallet::sync_c3ns`] last proved the C3Ns
+    /// from: a later sync must prove a later block.
+    #[pallet::storage]
+    pub type C3nsSyncedAt<T: Config> = StorageValue<_, u32>;
+
     /// The hashes ([`crate::c3d::message_hash`]) of main → subchain messages accepted by both
     /// sides' C3Ns and not received yet, by sequence number: [`Pallet::receive_from_main`]
     /// takes only these, and removes them.
@@ -427,6 +432,16 @@ pub mod pallet {
             /// The broadcasting C3N.
             broadcaster: C3nId,
         },
+        /// Both sides' C3Ns were proven from the main chain's state at verified block `at`
+        /// ([`Pallet::sync_c3ns`]).
+        C3nsSynced {
+            /// The main-chain block.
+            at: u32,
+            /// How many main-chain C3Ns there are now.
+            main: u32,
+            /// How many subchain C3Ns (registered validators) there are now.
+            subchain: u32,
+        },
         /// `attester` attested the pending batch from `first`.
         BatchAttested {
             /// The batch's first message.
@@ -518,6 +533,13 @@ pub mod pallet {
         /// No batch accepted by both sides' C3Ns holds this message ([`AttestedMessages`]), or
         /// the accepted one with its sequence number has other contents.
         NotAttested,
+        /// The C3Ns were proven from this main-chain block or a later one already.
+        StaleC3ns,
+        /// The proof shows no validator set registered for this subchain, or a value of the
+        /// main chain's C3Ns or of the validator set that does not decode.
+        InvalidC3ns,
+        /// A proven C3N set has more members than [`Config::MaxC3ns`].
+        TooManyC3ns,
     }
 
     impl<T: Config> Error<T> {
@@ -974,6 +996,69 @@ pub mod pallet {
             )))
             .into())
         }
+
+        /// Replace both sides' C3Ns ([`C3ns`]) with the main chain's own record of them, proven
+        /// by `proof` against verified main-chain block `at`: its `CrossChain::MainC3ns`
+        /// ([`crate::message::main_c3ns_key`]) and this subchain's registered validator set
+        /// `Subchains::ValidatorSets(id)` ([`crate::message::validator_set_key`]), whose keys'
+        /// accounts ([`crate::types::C3nKey::account_bytes`]) are the subchain's C3Ns. So the
+        /// subchain follows the main chain's governance and the registry's validator changes
+        /// without its root.
+        ///
+        /// Origin: signed, anyone (a relayer). The subchain's id must be set, `at` later than
+        /// the block of the last sync ([`C3nsSyncedAt`]), each set within its minimum and
+        /// [`Config::MaxC3ns`] and without duplicates. Nothing changes if anything fails; a
+        /// pending batch keeps its attestations (only the new sets' members count).
+        ///
+        /// Errors: [`Error::NoSubchainId`], [`Error::ProofTooLarge`], [`Error::NotVerified`],
+        /// [`Error::StaleC3ns`], [`Error::InvalidProof`], [`Error::InvalidC3ns`],
+        /// [`Error::TooManyC3ns`], [`Error::TooFewC3ns`], [`Error::DuplicateC3n`]. Emits
+        /// [`Event::C3nsSynced`].
+        #[pallet::call_index(7)]
+        #[pallet::weight(T::WeightInfo::sync_c3ns(
+            Pallet::<T>::component(proof.len(), T::MaxProofNodes::get())
+        ))]
+        pub fn sync_c3ns(origin: OriginFor<T>, at: u32, proof: ProofOf<T>) -> DispatchResult {
+            ensure_signed(origin)?;
+            let id = OwnId::<T>::get().ok_or(Error::<T>::NoSubchainId)?;
+            Self::check_proof_bounds(&proof)?;
+            let root = Self::verified_root(at)?;
+            ensure!(
+                C3nsSyncedAt::<T>::get().is_none_or(|synced| at > synced),
+                Error::<T>::StaleC3ns
+            );
+            // An absent `MainC3ns` is the main chain's empty list (a `ValueQuery`).
+            let main: Vec<C3nId> = match Self::read(root, &proof, &message::main_c3ns_key())? {
+                Some(value) => Vec::<C3nId>::decode_all(&mut &value[..])
+                    .map_err(|_| Error::<T>::InvalidC3ns)?,
+                None => Vec::new(),
+            };
+            let registered = Self::read(root, &proof, &message::validator_set_key(id))?
+                .ok_or(Error::<T>::InvalidC3ns)?;
+            let registered =
+                pallet_wcme_subchains::ValidatorSet::<Vec<crate::types::C3nKey>>::decode_all(
+                    &mut &registered[..],
+                )
+                .map_err(|_| Error::<T>::InvalidC3ns)?;
+            let subchain: Vec<C3nId> = registered
+                .keys
+                .iter()
+                .map(crate::types::C3nKey::account_bytes)
+                .collect();
+            let main = Self::bounded_set(main, T::MinMainC3ns::get())?;
+            let subchain = Self::bounded_set(subchain, T::MinSubchainC3ns::get())?;
+
+            // Everything is checked; replace the sets.
+            let sizes = (main.len() as u32, subchain.len() as u32);
+            C3ns::<T>::put(StoredC3ns { main, subchain });
+            C3nsSyncedAt::<T>::put(at);
+            Self::deposit_event(Event::C3nsSynced {
+                at,
+                main: sizes.0,
+                subchain: sizes.1,
+            });
+            Ok(())
+        }
     }
 
     impl<T: Config> Pallet<T> {
@@ -1026,9 +1111,14 @@ pub mod pallet {
                 .iter()
                 .map(|account| account_to_bytes(account).ok_or(Error::<T>::UnsupportedAccount))
                 .collect::<Result<Vec<_>, _>>()?;
-            c3d::check_set(&set, min).map_err(Error::<T>::c3d)?;
             // Only a genesis list can exceed the bound (a call's is bounded).
-            BoundedVec::try_from(set).map_err(|_| Error::<T>::TooManyAttesters.into())
+            Self::bounded_set(set, min)
+        }
+
+        /// `set` as a stored C3N set: at most `MaxC3ns`, at least `min`, no duplicates.
+        fn bounded_set(set: Vec<C3nId>, min: u32) -> Result<C3nSetOf<T>, DispatchError> {
+            c3d::check_set(&set, min).map_err(Error::<T>::c3d)?;
+            BoundedVec::try_from(set).map_err(|_| Error::<T>::TooManyC3ns.into())
         }
 
         /// The C3N id of `account`: its 32 bytes.

@@ -1257,3 +1257,122 @@ proptest! {
         })?;
     }
 }
+
+/// The main chain's state holding its C3Ns (as accounts' bytes) and the subchain's registered
+/// validator set (sr25519 keys whose accounts are `validators`' bytes).
+fn main_c3d_state(main: &[u128], validators: &[u128]) -> MainState {
+    let mut state = MainState::default();
+    let main: Vec<C3nId> = main.iter().map(|who| c3n(*who)).collect();
+    state.put_raw(crate::message::main_c3ns_key(), main.encode());
+    let set = pallet_wcme_subchains::ValidatorSet {
+        id: 3u64,
+        keys: validators
+            .iter()
+            .map(|who| crate::types::C3nKey::Sr25519(c3n(*who)))
+            .collect::<Vec<_>>(),
+    };
+    state.put_raw(crate::message::validator_set_key(SUBCHAIN), set.encode());
+    state
+}
+
+/// Verifies `state` at main-chain block `at` and proves both C3N keys there.
+fn c3d_proof(state: &MainState, at: u32) -> ProofOf<Test> {
+    let (root, proof) = state.prove(&[
+        crate::message::main_c3ns_key(),
+        crate::message::validator_set_key(SUBCHAIN),
+    ]);
+    verify_root(at, root);
+    bounded_proof(proof)
+}
+
+fn sync(at: u32, proof: ProofOf<Test>) -> DispatchResult {
+    CrossChain::sync_c3ns(RuntimeOrigin::signed(RELAYER), at, proof)
+}
+
+#[test]
+fn the_c3ns_follow_the_main_chain_state() {
+    new_test_ext().execute_with(|| {
+        let state = main_c3d_state(&[40, 41], &[50, 51, 52]);
+        let proof = c3d_proof(&state, 5);
+        assert_ok!(sync(5, proof.clone()));
+        let c3ns = C3ns::<Test>::get();
+        assert_eq!(c3ns.main.to_vec(), vec![c3n(40), c3n(41)]);
+        assert_eq!(c3ns.subchain.to_vec(), vec![c3n(50), c3n(51), c3n(52)]);
+        assert_eq!(super::C3nsSyncedAt::<Test>::get(), Some(5));
+        System::assert_last_event(
+            Event::C3nsSynced {
+                at: 5,
+                main: 2,
+                subchain: 3,
+            }
+            .into(),
+        );
+        // The same block, or an older one, again: stale.
+        assert_noop!(sync(5, proof.clone()), Error::<Test>::StaleC3ns);
+        let older = c3d_proof(&main_c3d_state(&[42, 43], &[50, 51]), 4);
+        assert_noop!(sync(4, older), Error::<Test>::StaleC3ns);
+        // A later block with a governance change and a validator-set change.
+        let later = main_c3d_state(&[42, 43, 44], &[51, 52]);
+        assert_ok!(sync(9, c3d_proof(&later, 9)));
+        let c3ns = C3ns::<Test>::get();
+        assert_eq!(c3ns.main.to_vec(), vec![c3n(42), c3n(43), c3n(44)]);
+        assert_eq!(c3ns.subchain.to_vec(), vec![c3n(51), c3n(52)]);
+        // The new C3Ns attest; the old no longer do.
+        assert_noop!(broadcast(40, 0, &hashes(1)), Error::<Test>::NotC3n);
+        assert_ok!(broadcast(42, 0, &hashes(1)));
+    });
+}
+
+#[test]
+fn a_sync_is_proven_against_a_verified_root_and_checked() {
+    new_test_ext().execute_with(|| {
+        let state = main_c3d_state(&[40, 41], &[50, 51]);
+        let proof = c3d_proof(&state, 5);
+        assert_noop!(
+            CrossChain::sync_c3ns(RuntimeOrigin::root(), 5, proof.clone()),
+            sp_runtime::DispatchError::BadOrigin
+        );
+        assert_noop!(sync(6, proof.clone()), Error::<Test>::NotVerified);
+        // A proof of another state (the root verified at 7 is not the proof's).
+        verify_root(7, H256::repeat_byte(7));
+        assert_noop!(sync(7, proof.clone()), Error::<Test>::InvalidProof);
+        // Too few C3Ns on either side, duplicates, no registered set, garbage.
+        for (bad, error) in [
+            (main_c3d_state(&[40], &[50, 51]), Error::<Test>::TooFewC3ns),
+            (main_c3d_state(&[40, 41], &[50]), Error::<Test>::TooFewC3ns),
+            (
+                main_c3d_state(&[40, 40], &[50, 51]),
+                Error::<Test>::DuplicateC3n,
+            ),
+        ] {
+            assert_noop!(sync(8, c3d_proof(&bad, 8)), error);
+        }
+        let mut unregistered = MainState::default();
+        unregistered.put_raw(
+            crate::message::main_c3ns_key(),
+            vec![c3n(40), c3n(41)].encode(),
+        );
+        assert_noop!(
+            sync(8, c3d_proof(&unregistered, 8)),
+            Error::<Test>::InvalidC3ns
+        );
+        let mut garbage = main_c3d_state(&[40, 41], &[50, 51]);
+        garbage.put_raw(crate::message::main_c3ns_key(), vec![9, 9, 9]);
+        assert_noop!(sync(8, c3d_proof(&garbage, 8)), Error::<Test>::InvalidC3ns);
+        let max = <<Test as Config>::MaxC3ns as frame_support::traits::Get<u32>>::get();
+        let many: Vec<u128> = (100..101 + u128::from(max)).collect();
+        assert_noop!(
+            sync(8, c3d_proof(&main_c3d_state(&many, &[50, 51]), 8)),
+            Error::<Test>::TooManyC3ns
+        );
+        assert_ok!(sync(5, proof));
+    });
+}
+
+#[test]
+fn a_sync_needs_the_subchain_id() {
+    new_test_ext_with(None).execute_with(|| {
+        let state = main_c3d_state(&[40, 41], &[50, 51]);
+        assert_noop!(sync(5, c3d_proof(&state, 5)), Error::<Test>::NoSubchainId);
+    });
+}

@@ -45,6 +45,8 @@ pub trait WeightInfo {
     /// Weight of `attest_batch` (estimate) accepting `n` messages (0: the batch is not accepted
     /// yet).
     fn attest_batch(n: u32) -> Weight;
+    /// Weight of `sync_c3ns` (estimate) with a proof of `n` nodes and both sets in full.
+    fn sync_c3ns(n: u32) -> Weight;
 }
 
 /// `ref_time` (picoseconds) and proof size (bytes), plus `reads` and `writes` priced by `db`.
@@ -127,6 +129,16 @@ fn attest_batch(db: RuntimeDbWeight, n: u32) -> Weight {
         .saturating_add(cost(db, (1_000_000, 0), 0, 1).saturating_mul(u64::from(n)))
 }
 
+/// Storage: `OwnId` (r:1), the main-chain root (r:1), `C3nsSyncedAt` (r:1 w:1), `C3ns` (w:1).
+/// The range of component `n` is `[1, MaxProofNodes]`: two keys read from one proof (each node
+/// counted twice), then both sets decoded and checked for duplicates at their largest.
+/// **Estimate** (see the module's documentation).
+fn sync_c3ns(db: RuntimeDbWeight, n: u32) -> Weight {
+    cost(db, (150_000_000, 7_000), 3, 2)
+        .saturating_add(per_node(db, n))
+        .saturating_add(per_node(db, n))
+}
+
 /// The trait's functions, with database accesses priced by `$db`.
 macro_rules! weight_info {
     ($db:expr) => {
@@ -150,6 +162,9 @@ macro_rules! weight_info {
         }
         fn attest_batch(n: u32) -> Weight {
             attest_batch($db, n)
+        }
+        fn sync_c3ns(n: u32) -> Weight {
+            sync_c3ns($db, n)
         }
     };
 }
