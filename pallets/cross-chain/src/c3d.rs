@@ -145,6 +145,26 @@ impl C3nSets<'_> {
     }
 }
 
+/// Both sides' C3N sets, owned: what a pallet reads from storage before it lends them as
+/// [`C3nSets`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct C3nLists {
+    /// The main chain's C3Ns.
+    pub main: Vec<C3nId>,
+    /// The subchain's C3Ns.
+    pub subchain: Vec<C3nId>,
+}
+
+impl C3nLists {
+    /// The lists as [`C3nSets`].
+    pub fn sets(&self) -> C3nSets<'_> {
+        C3nSets {
+            main: &self.main,
+            subchain: &self.subchain,
+        }
+    }
+}
+
 /// The minimum number of C3Ns each side must have before a batch is broadcast.
 #[derive(Clone, Copy, Debug)]
 pub struct MinC3ns {

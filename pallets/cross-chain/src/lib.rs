@@ -94,7 +94,7 @@ mod transfer_tests;
 pub mod pallet {
     use super::WeightInfo;
     use crate::{
-        c3d::{self, C3dError, C3dView, C3nId, C3nSets, Channel, MinC3ns},
+        c3d::{self, C3dError, C3dView, C3nId, C3nLists, Channel, MinC3ns},
         message::{self, Receipt, SeqCheck, TransferMessage, account_from_bytes, account_to_bytes},
         proof::{self, ProofError},
         types::{AuditedHeader, C3nKey, ConsensusKind, FinalityProof, Header, Justification},
@@ -1262,12 +1262,8 @@ pub mod pallet {
         ) -> DispatchResult {
             let who = Self::c3n_id(ensure_signed(origin)?)?;
             Self::ensure_not_frozen(subchain)?;
-            let main = MainC3ns::<T>::get();
-            let subchain_c3ns = Self::subchain_c3ns(subchain);
-            let sets = C3nSets {
-                main: &main,
-                subchain: &subchain_c3ns,
-            };
+            let lists = Self::c3n_lists(subchain);
+            let sets = lists.sets();
             let mut channel = C3dChannels::<T>::get(subchain);
             let count = hashes.len() as u32;
             let digest = c3d::batch_digest(first, &hashes);
@@ -1320,12 +1316,8 @@ pub mod pallet {
         ) -> DispatchResultWithPostInfo {
             let who = Self::c3n_id(ensure_signed(origin)?)?;
             Self::ensure_not_frozen(subchain)?;
-            let main = MainC3ns::<T>::get();
-            let subchain_c3ns = Self::subchain_c3ns(subchain);
-            let sets = C3nSets {
-                main: &main,
-                subchain: &subchain_c3ns,
-            };
+            let lists = Self::c3n_lists(subchain);
+            let sets = lists.sets();
             let mut channel = C3dChannels::<T>::get(subchain);
             let accepted = channel
                 .attest(sets, who, first, digest)
@@ -1351,16 +1343,19 @@ pub mod pallet {
     impl<T: Config> Pallet<T> {
         /// `subchain`'s C3D state: both C3N sets, its subchain → main channel, the limits.
         pub fn c3d_view(subchain: SubchainId) -> C3dView {
-            let main = MainC3ns::<T>::get();
-            let subchain_c3ns = Self::subchain_c3ns(subchain);
             C3dView::new(
-                C3nSets {
-                    main: &main,
-                    subchain: &subchain_c3ns,
-                },
+                Self::c3n_lists(subchain).sets(),
                 C3dChannels::<T>::get(subchain),
                 T::BatchExpiry::get(),
             )
+        }
+
+        /// Both sides' C3Ns for `subchain`: the main chain's list and the subchain's.
+        fn c3n_lists(subchain: SubchainId) -> C3nLists {
+            C3nLists {
+                main: MainC3ns::<T>::get().into_inner(),
+                subchain: Self::subchain_c3ns(subchain),
+            }
         }
 
         /// The subchain's C3Ns: the accounts of its registered validator keys (none if it is
