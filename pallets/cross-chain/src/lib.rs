@@ -637,6 +637,8 @@ pub mod pallet {
         /// No batch accepted by both sides' C3Ns holds this message (or one with its sequence
         /// number but other contents).
         NotAttested,
+        /// A C3N set has more members than [`Config::MaxC3ns`].
+        TooManyC3ns,
     }
 
     impl<T: Config> Pallet<T> {
@@ -1377,8 +1379,8 @@ pub mod pallet {
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             c3d::check_set(&set, T::MinMainC3ns::get()).map_err(Self::c3d_error)?;
-            // Within `MaxC3ns`: the accounts came in a vector of that bound.
-            BoundedVec::try_from(set).map_err(|_| Error::<T>::TooManyAttesters.into())
+            // Only a genesis list can exceed the bound (a call's is bounded).
+            BoundedVec::try_from(set).map_err(|_| Error::<T>::TooManyC3ns.into())
         }
 
         /// The C3N id of `account` ([`Config::AccountC3nId`]).
@@ -1386,6 +1388,7 @@ pub mod pallet {
             T::AccountC3nId::convert(account).ok_or(Error::<T>::UnsupportedAccount)
         }
 
+        /// Each side's minimum of C3Ns.
         fn min_c3ns() -> MinC3ns {
             MinC3ns {
                 main: T::MinMainC3ns::get(),
