@@ -199,6 +199,8 @@ pub enum C3dError {
     TooManyAttesters,
     /// A C3N appears twice in a set.
     DuplicateC3n,
+    /// A set has more C3Ns than its bound.
+    TooManyC3ns,
     /// A sequence number would overflow.
     Overflow,
 }
@@ -374,7 +376,11 @@ impl C3dView {
 
     /// Whether `who` is a C3N of either side.
     pub fn is_c3n(&self, who: &C3nId) -> bool {
-        self.main_c3ns.contains(who) || self.subchain_c3ns.contains(who)
+        C3nSets {
+            main: &self.main_c3ns,
+            subchain: &self.subchain_c3ns,
+        }
+        .contains(who)
     }
 }
 
@@ -387,6 +393,40 @@ impl<AccountId: Encode> sp_runtime::traits::Convert<AccountId, Option<C3nId>> fo
         crate::message::account_to_bytes(&account)
     }
 }
+
+/// `set` as a stored C3N set: at least `min` members, no duplicates ([`check_set`]), at most
+/// the bound `S`.
+pub fn bounded_set<S: Get<u32>>(
+    set: Vec<C3nId>,
+    min: u32,
+) -> Result<BoundedVec<C3nId, S>, C3dError> {
+    check_set(&set, min)?;
+    BoundedVec::try_from(set).map_err(|_| C3dError::TooManyC3ns)
+}
+
+/// A [`C3dError`] as the `DispatchError` of the pallet error of the same name (`$error` is the
+/// pallet's `Error<T>`, which declares every [`C3dError`] variant's name), an overflow as
+/// FRAME's: what both cross-chain pallets refuse a C3D call with.
+macro_rules! dispatch_error {
+    ($error:ty, $c3d_error:expr) => {
+        match $c3d_error {
+            $crate::c3d::C3dError::NotC3n => <$error>::NotC3n.into(),
+            $crate::c3d::C3dError::TooFewC3ns => <$error>::TooFewC3ns.into(),
+            $crate::c3d::C3dError::ConsecutiveBroadcast => <$error>::ConsecutiveBroadcast.into(),
+            $crate::c3d::C3dError::BatchPending => <$error>::BatchPending.into(),
+            $crate::c3d::C3dError::EmptyBatch => <$error>::EmptyBatch.into(),
+            $crate::c3d::C3dError::WrongFirst => <$error>::WrongFirst.into(),
+            $crate::c3d::C3dError::NoPendingBatch => <$error>::NoPendingBatch.into(),
+            $crate::c3d::C3dError::WrongDigest => <$error>::WrongDigest.into(),
+            $crate::c3d::C3dError::AlreadyAttested => <$error>::AlreadyAttested.into(),
+            $crate::c3d::C3dError::TooManyAttesters => <$error>::TooManyAttesters.into(),
+            $crate::c3d::C3dError::DuplicateC3n => <$error>::DuplicateC3n.into(),
+            $crate::c3d::C3dError::TooManyC3ns => <$error>::TooManyC3ns.into(),
+            $crate::c3d::C3dError::Overflow => sp_runtime::ArithmeticError::Overflow.into(),
+        }
+    };
+}
+pub(crate) use dispatch_error;
 
 /// Checks a C3N set before it is stored: at least `min` members, at most the bound (by the
 /// `BoundedVec`), no duplicates.

@@ -644,20 +644,7 @@ pub mod pallet {
     impl<T: Config> Pallet<T> {
         /// `error` as this pallet's error of the same name (an overflow as FRAME's).
         fn c3d_error(error: C3dError) -> DispatchError {
-            match error {
-                C3dError::NotC3n => Error::<T>::NotC3n.into(),
-                C3dError::TooFewC3ns => Error::<T>::TooFewC3ns.into(),
-                C3dError::ConsecutiveBroadcast => Error::<T>::ConsecutiveBroadcast.into(),
-                C3dError::BatchPending => Error::<T>::BatchPending.into(),
-                C3dError::EmptyBatch => Error::<T>::EmptyBatch.into(),
-                C3dError::WrongFirst => Error::<T>::WrongFirst.into(),
-                C3dError::NoPendingBatch => Error::<T>::NoPendingBatch.into(),
-                C3dError::WrongDigest => Error::<T>::WrongDigest.into(),
-                C3dError::AlreadyAttested => Error::<T>::AlreadyAttested.into(),
-                C3dError::TooManyAttesters => Error::<T>::TooManyAttesters.into(),
-                C3dError::DuplicateC3n => Error::<T>::DuplicateC3n.into(),
-                C3dError::Overflow => ArithmeticError::Overflow.into(),
-            }
+            c3d::dispatch_error!(Error<T>, error)
         }
     }
 
@@ -1378,9 +1365,8 @@ pub mod pallet {
                     T::AccountC3nId::convert(account.clone()).ok_or(Error::<T>::UnsupportedAccount)
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            c3d::check_set(&set, T::MinMainC3ns::get()).map_err(Self::c3d_error)?;
             // Only a genesis list can exceed the bound (a call's is bounded).
-            BoundedVec::try_from(set).map_err(|_| Error::<T>::TooManyC3ns.into())
+            c3d::bounded_set(set, T::MinMainC3ns::get()).map_err(Self::c3d_error)
         }
 
         /// The C3N id of `account` ([`Config::AccountC3nId`]).

@@ -546,20 +546,7 @@ pub mod pallet {
         /// The error of a refused broadcast, attestation or C3N set: the [`Error`] of the same
         /// name, or an arithmetic overflow.
         fn c3d(error: C3dError) -> DispatchError {
-            match error {
-                C3dError::NotC3n => Error::<T>::NotC3n.into(),
-                C3dError::TooFewC3ns => Error::<T>::TooFewC3ns.into(),
-                C3dError::ConsecutiveBroadcast => Error::<T>::ConsecutiveBroadcast.into(),
-                C3dError::BatchPending => Error::<T>::BatchPending.into(),
-                C3dError::EmptyBatch => Error::<T>::EmptyBatch.into(),
-                C3dError::WrongFirst => Error::<T>::WrongFirst.into(),
-                C3dError::NoPendingBatch => Error::<T>::NoPendingBatch.into(),
-                C3dError::WrongDigest => Error::<T>::WrongDigest.into(),
-                C3dError::AlreadyAttested => Error::<T>::AlreadyAttested.into(),
-                C3dError::TooManyAttesters => Error::<T>::TooManyAttesters.into(),
-                C3dError::DuplicateC3n => Error::<T>::DuplicateC3n.into(),
-                C3dError::Overflow => ArithmeticError::Overflow.into(),
-            }
+            c3d::dispatch_error!(Error<T>, error)
         }
     }
 
@@ -1045,8 +1032,9 @@ pub mod pallet {
                 .iter()
                 .map(crate::types::C3nKey::account_bytes)
                 .collect();
-            let main = Self::bounded_set(main, T::MinMainC3ns::get())?;
-            let subchain = Self::bounded_set(subchain, T::MinSubchainC3ns::get())?;
+            let main = c3d::bounded_set(main, T::MinMainC3ns::get()).map_err(Error::<T>::c3d)?;
+            let subchain =
+                c3d::bounded_set(subchain, T::MinSubchainC3ns::get()).map_err(Error::<T>::c3d)?;
 
             // Everything is checked; replace the sets.
             let sizes = (main.len() as u32, subchain.len() as u32);
@@ -1112,13 +1100,7 @@ pub mod pallet {
                 .map(|account| account_to_bytes(account).ok_or(Error::<T>::UnsupportedAccount))
                 .collect::<Result<Vec<_>, _>>()?;
             // Only a genesis list can exceed the bound (a call's is bounded).
-            Self::bounded_set(set, min)
-        }
-
-        /// `set` as a stored C3N set: at most `MaxC3ns`, at least `min`, no duplicates.
-        fn bounded_set(set: Vec<C3nId>, min: u32) -> Result<C3nSetOf<T>, DispatchError> {
-            c3d::check_set(&set, min).map_err(Error::<T>::c3d)?;
-            BoundedVec::try_from(set).map_err(|_| Error::<T>::TooManyC3ns.into())
+            c3d::bounded_set(set, min).map_err(Error::<T>::c3d)
         }
 
         /// The C3N id of `account`: its 32 bytes.
